@@ -1,0 +1,23 @@
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../util/log';
+
+/** What every adapter is given besides its connection and credentials. */
+export interface AdapterDeps {
+  readonly log?: Logger;
+  /** undici dispatcher; tests and benchmarks may pass their own. */
+  readonly dispatcher?: Dispatcher;
+  /** Per-request timeout for REST calls. */
+  readonly timeoutMs?: number;
+  /**
+   * How long a live stream may be silent before it is treated as dead and reconnected or
+   * reconciled. Defaults per service from its documented heartbeat.
+   */
+  readonly streamIdleMs?: number;
+  /** Polling bounds where the API has no stream (ms). */
+  readonly pollMinMs?: number;
+  readonly pollMaxMs?: number;
+  /** Bounded reconnects: give up after this many consecutive failures. */
+  readonly maxReconnects?: number;
+  /** Clock, for tests of signing and skew. */
+  readonly now?: () => number;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+const stageStatus = z.string();
+
+export const TriggerResponse = z.looseObject({ runId: z.string().min(1), jobId: z.union([z.string(), z.number()]).nullish() });
+
+export const RunStage = z.looseObject({
+  id: z.string(),
+  module: z.string(),
+  status: stageStatus,
+  output: z.unknown().optional(),
+  error: z.unknown().optional(),
+  creditUsage: z.number().nullish(),
+  executionEventId: z.string().nullish(),
+  executionDispatchedAt: z.string().nullish(),
+  executionAttempt: z.number().nullish(),
+  updatedAt: z.string().nullish(),
+});
+
+export const RunDetail = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  pendingStageCount: z.number().nullish(),
+  failedStageCount: z.number().nullish(),
+  cancelRequestedAt: z.string().nullish(),
+  cancelReason: z.string().nullish(),
+  totalUsage: z.number().nullish(),
+  createdAt: z.string().nullish(),
+  updatedAt: z.string().nullish(),
+  runStages: z.array(RunStage).default([]),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const StreamEvent = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  output: z
+    .looseObject({
+      totalUsage: z.number().nullish(),
+      pendingStageCount: z.number().nullish(),
+      failedStageCount: z.number().nullish(),
+      cancelRequestedAt: z.string().nullish(),
+      cancelReason: z.string().nullish(),
+      nonTerminalStages: z
+        .array(
+          z.looseObject({
+            id: z.string(),
+            module: z.string().nullish(),
+            status: z.string(),
+            executionEventId: z.string().nullish(),
+            executionAttempt: z.number().nullish(),
+          }),
+        )
+        .nullish(),
+    })
+    .nullish(),
+  timestamp: z.string().nullish(),
+});
+export type StreamEvent = z.infer<typeof StreamEvent>;
+
+export const ComponentExecution = z.looseObject({
+  id: z.string(),
+  module: z.string(),
+  status: z.string(),
+  completed: z.boolean().nullish(),
+  output: z.unknown().optional(),
+  error: z.unknown().optional(),
+  totalUsage: z.number().nullish(),
+  createdAt: z.string().nullish(),
+  updatedAt: z.string().nullish(),
+});
+
+export const ComponentStreamEvent = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  output: z.unknown().optional(),
+  error: z.unknown().optional(),
+  timestamp: z.string().nullish(),
+});
+
+export const Catalog = z.array(
+  z.looseObject({
+    name: z.string(),
+    module: z.string(),
+    type: z.string().nullish(),
+    executionModes: z.array(z.string()).nullish(),
+    inputs: z.looseObject({ parameters: z.array(z.looseObject({ name: z.string(), schema: z.unknown() })).nullish() }).nullish(),
+    configs: z.unknown().optional(),
+  }),
+);

@@ -1,0 +1,85 @@
+import type { Run, RunStatus, Stage } from './model';
+import { isTerminalRun } from './model';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type StagePatch = Partial<Mutable<Stage>> & { readonly id: string };
+
+const MAX_TEXT = 2_000;
+
+/**
+ * Builds a run's state from a stream of events. Adapters apply each event here and yield
+ * `snapshot()`; snapshots are fresh immutable copies, so consumers may keep them.
+ */
+export class RunTracker {
+  private run: Mutable<Omit<Run, 'stages'>>;
+  private readonly stages = new Map<string, Mutable<Stage>>();
+  private nextOrder = 0;
+
+  constructor(initial: Omit<Run, 'stages'> & { stages?: readonly Stage[] }) {
+    const { stages, ...rest } = initial;
+    this.run = { ...rest };
+    for (const s of stages ?? []) this.upsertStage(s);
+  }
+
+  get id(): string {
+    return this.run.id;
+  }
+
+  get status(): RunStatus {
+    return this.run.status;
+  }
+
+  get terminal(): boolean {
+    return isTerminalRun(this.run.status);
+  }
+
+  setRun(patch: Partial<Mutable<Omit<Run, 'stages'>>>): void {
+    Object.assign(this.run, stripUndefined(patch));
+  }
+
+  upsertStage(patch: StagePatch): void {
+    const existing = this.stages.get(patch.id);
+    if (existing) {
+      Object.assign(existing, stripUndefined(patch));
+    } else {
+      this.stages.set(patch.id, {
+        name: patch.id,
+        status: 'queued',
+        rawStatus: 'queued',
+        order: this.nextOrder,
+        ...stripUndefined(patch),
+      } as Mutable<Stage>);
+      this.nextOrder++;
+    }
+  }
+
+  appendText(stageId: string, chunk: string): void {
+    const stage = this.stages.get(stageId);
+    const text = `${stage?.text ?? ''}${chunk}`;
+    this.upsertStage({ id: stageId, text: text.length > MAX_TEXT ? text.slice(-MAX_TEXT) : text });
+  }
+
+  stage(id: string): Stage | undefined {
+    return this.stages.get(id);
+  }
+
+  /** Replaces everything with an authoritative state read from the server. */
+  reset(run: Run): void {
+    const { stages, ...rest } = run;
+    this.run = { ...rest };
+    const previous = new Map(this.stages);
+    this.stages.clear();
+    for (const s of stages) this.upsertStage({ ...previous.get(s.id), ...s, text: s.text ?? previous.get(s.id)?.text });
+  }
+
+  snapshot(): Run {
+    const stages = [...this.stages.values()].map((s) => ({ ...s }));
+    return { ...this.run, stages };
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

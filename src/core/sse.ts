@@ -1,0 +1,111 @@
+import { createParser } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
+import { FlowscopeError } from './errors';
+import { abortedError } from './util/abort';
+
+export interface SseMessage {
+  /** The `event:` name, `message` when the frame had none. */
+  readonly event: string;
+  readonly data: string;
+  readonly id?: string;
+}
+
+export interface SseReadOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * How long the stream may stay completely silent (no event, no ping comment) before it is
+   * considered dead. A silent socket never errors by itself, so without this a half-open
+   * connection would leave a run looking "running" forever.
+   */
+  readonly idleTimeoutMs?: number;
+  /** The largest frame accepted; a bigger one ends the stream with a protocol error. */
+  readonly maxFrameBytes?: number;
+  /** Called on `:comment` lines and `data: :ping` heartbeats. */
+  readonly onHeartbeat?: () => void;
+  /** Called for lines the parser rejects; the stream goes on. */
+  readonly onMalformed?: (why: string) => void;
+}
+
+/** Default cap on one frame: far above any real event, far below a memory problem. */
+export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads Server-Sent Events from a byte stream. Decoding is incremental, so a chunk boundary
+ * inside a UTF-8 character or between CR and LF changes nothing; multi-line data, comments,
+ * named events and a final frame without its blank line are handled. Heartbeats (`:ping`
+ * comments and `data: :ping`) are reported through `onHeartbeat`, never yielded.
+ */
+export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseReadOptions = {}): AsyncGenerator<SseMessage> {
+  const queue: SseMessage[] = [];
+  let failure: FlowscopeError | undefined;
+  const maxFrame = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const parser = createParser({
+    maxBufferSize: maxFrame,
+    onEvent(msg: EventSourceMessage) {
+      if (msg.data.trim() === ':ping') return options.onHeartbeat?.();
+      queue.push({ event: msg.event || 'message', data: msg.data, ...(msg.id ? { id: msg.id } : {}) });
+    },
+    onComment() {
+      options.onHeartbeat?.();
+    },
+    onError(error) {
+      if (error.type === 'max-buffer-size-exceeded') {
+        failure = new FlowscopeError('protocol', `The server sent a stream frame larger than ${Math.round(maxFrame / 1024)} KiB; the stream was closed.`);
+      } else {
+        options.onMalformed?.(error.message);
+      }
+    },
+  });
+  const decoder = new TextDecoder('utf-8');
+  const iterator = body[Symbol.asyncIterator]();
+  const idle = new IdleWatch(options.idleTimeoutMs, options.signal);
+  try {
+    for (;;) {
+      const next = await idle.race(iterator.next());
+      if (next.done) break;
+      parser.feed(decoder.decode(next.value, { stream: true }));
+      if (failure) throw failure;
+      while (queue.length > 0) yield queue.shift() as SseMessage;
+    }
+    // End of stream: flush the decoder and a last frame that lacked its terminating blank line.
+    parser.feed(`${decoder.decode()}\n\n`);
+    while (queue.length > 0) yield queue.shift() as SseMessage;
+  } finally {
+    idle.dispose();
+    // Stop reading: releases the socket when the consumer leaves early or the watchdog fired.
+    await iterator.return?.().catch(() => undefined);
+  }
+}
+
+/** Races reads against a silence timer and the caller's AbortSignal. */
+class IdleWatch {
+  private reject?: (e: unknown) => void;
+  private timer?: NodeJS.Timeout;
+  private readonly onAbort = (): void => this.reject?.(abortedError());
+
+  constructor(
+    private readonly timeoutMs: number | undefined,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    signal?.addEventListener('abort', this.onAbort);
+  }
+
+  race<T>(read: Promise<T>): Promise<T> {
+    if (this.signal?.aborted) return Promise.reject(abortedError());
+    const guard = new Promise<never>((_, reject) => {
+      this.reject = reject;
+      if (this.timeoutMs !== undefined) {
+        this.timer = setTimeout(
+          () => reject(new FlowscopeError('timeout', `The stream was silent for ${Math.round(this.timeoutMs! / 1000)} s (no event, no heartbeat).`)),
+          this.timeoutMs,
+        );
+      }
+    });
+    return Promise.race([read, guard]).finally(() => clearTimeout(this.timer));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
