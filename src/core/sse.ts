@@ -59,9 +59,12 @@ export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseRead
   const decoder = new TextDecoder('utf-8');
   const iterator = body[Symbol.asyncIterator]();
   const idle = new IdleWatch(options.idleTimeoutMs, options.signal);
+  let reading = false;
   try {
     for (;;) {
+      reading = true;
       const next = await idle.race(iterator.next());
+      reading = false;
       if (next.done) break;
       parser.feed(decoder.decode(next.value, { stream: true }));
       if (failure) throw failure;
@@ -73,7 +76,16 @@ export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseRead
   } finally {
     idle.dispose();
     // Stop reading: releases the socket when the consumer leaves early or the watchdog fired.
-    await iterator.return?.().catch(() => undefined);
+    // When the watchdog or the signal won the race, a read is still pending, and an async
+    // iterator's return() waits for it: on a silent socket, forever. Destroy a Node stream
+    // first (that settles the read), and never wait on return() behind a pending read.
+    if (reading) {
+      const destroy = (body as { destroy?: unknown }).destroy;
+      if (typeof destroy === 'function') (destroy as () => void).call(body);
+      void iterator.return?.().catch(() => undefined);
+    } else {
+      await iterator.return?.().catch(() => undefined);
+    }
   }
 }
 

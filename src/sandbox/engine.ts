@@ -163,7 +163,9 @@ export class Engine {
         this.setStatus(run, 'running');
         this.schedule(run, live);
       })
-      .catch(() => undefined);
+      .catch((e: unknown) => {
+        if (!live.ctl.signal.aborted) this.deps.log(`engine: starting run ${run.id} failed: ${errorMessage(e)}`);
+      });
   }
 
   private setStatus(run: RunRecord, status: RunStatus): void {
@@ -191,9 +193,14 @@ export class Engine {
           changed = true;
           continue;
         }
-        const p = this.runBlock(run, live, br).finally(() => {
+        // runBlock never rejects; scheduling errors are logged here so no rejection goes unhandled.
+        const p: Promise<void> = this.runBlock(run, live, br).then(() => {
           live.inflight.delete(p);
-          this.schedule(run, live);
+          try {
+            this.schedule(run, live);
+          } catch (e) {
+            this.deps.log(`engine: scheduling run ${run.id} failed: ${errorMessage(e)}`);
+          }
         });
         live.inflight.add(p);
       }

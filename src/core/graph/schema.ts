@@ -64,20 +64,20 @@ export type Graph = z.infer<typeof Graph>;
  */
 export const SimConfig = z.looseObject({
   /** How long one attempt takes, in milliseconds. */
-  durationMs: z.number().int().min(0).max(3_600_000).optional(),
+  durationMs: z.number().int().min(0).max(3_600_000).optional().describe('Sandbox: how long one attempt takes, in milliseconds.'),
   /** The block's output when it succeeds. */
-  output: z.unknown().optional(),
+  output: z.unknown().optional().describe('Sandbox: the block\'s output when it succeeds.'),
   /** Number of attempts that fail before one succeeds (needs `attempts` > failAttempts to succeed). */
-  failAttempts: z.number().int().min(0).max(10).optional(),
+  failAttempts: z.number().int().min(0).max(10).optional().describe('Sandbox: attempts that fail before one succeeds.'),
   /** Total attempts allowed (default 1). */
-  attempts: z.number().int().min(1).max(10).optional(),
+  attempts: z.number().int().min(1).max(10).optional().describe('Sandbox: total attempts allowed (default 1).'),
   /** The error message of a failing attempt. */
-  error: z.string().optional(),
+  error: z.string().optional().describe('Sandbox: the error message of a failing attempt.'),
   /** Tokens streamed by an agent block while it runs. */
-  tokens: z.array(z.string()).optional(),
+  tokens: z.array(z.string()).optional().describe('Sandbox: tokens an agent block streams while it runs.'),
   /** A condition block's route: edges whose `condition` equals it are taken. */
-  route: z.string().optional(),
+  route: z.string().optional().describe('Sandbox: a condition block\'s route; edges whose `condition` equals it are taken.'),
   /** White Rabbit module name shown for this block (defaults from the block type). */
-  module: z.string().optional(),
+  module: z.string().optional().describe('White Rabbit module name shown for this block (defaults from the block type).'),
 });
 export type SimConfig = z.infer<typeof SimConfig>;

@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import type { Backend } from '../core/backend';
+import { FlowscopeError } from '../core/errors';
+import type { Run } from '../core/model';
+import { isTerminalRun } from '../core/model';
+import { EXIT, exitCodeForRun } from './exitCodes';
+import { graphCommand } from './graph';
+import { formatDuration, ProgressPrinter, runJson, safeText } from './render';
+
+export interface CommandOptions {
+  readonly json?: boolean;
+  readonly input?: string[];
+  readonly 'inputs-file'?: string;
+  readonly wait?: boolean;
+  readonly reason?: string;
+  readonly workflow?: string;
+  readonly limit?: string;
+  readonly out?: string;
+  readonly yes?: boolean;
+}
+
+export interface CommandContext {
+  readonly args: readonly string[];
+  readonly options: CommandOptions;
+  /** Absent only for offline commands. */
+  readonly backend: Backend | undefined;
+  readonly signal: AbortSignal;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export interface Command {
+  /** Runs without a connection (e.g. validating a file). */
+  readonly offline?: boolean;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const commands: Readonly<Record<string, Command>> = {
+  workflows: {
+    async run(ctx) {
+      const backend = need(ctx);
+      const workflows = await backend.listWorkflows(ctx.signal);
+      for (const wf of workflows) {
+        if (ctx.options.json) ctx.out(JSON.stringify(wf));
+        else ctx.out([wf.id, safeText(wf.name), wf.state ?? ''].filter(Boolean).join('  '));
+      }
+      return EXIT.ok;
+    },
+  },
+  runs: {
+    async run(ctx) {
+      const backend = need(ctx);
+      const workflowId = arg(ctx, 0, 'WORKFLOW');
+      if (!backend.capabilities.listRuns) {
+        throw new FlowscopeError('unsupported', `${label(backend)} has no endpoint to list runs; use "flowscope run RUN_ID" with a run id you know.`);
+      }
+      const limit = ctx.options.limit ? Number(ctx.options.limit) : 20;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new FlowscopeError('usage', '--limit must be a whole number from 1 to 100.');
+      const page = await backend.listRuns(workflowId, { limit }, ctx.signal);
+      for (const run of page.runs) {
+        if (ctx.options.json) ctx.out(runJson(run));
+        else ctx.out(`${run.id}  ${run.status}  ${run.createdAt ?? ''}`);
+      }
+      return EXIT.ok;
+    },
+  },
+  run: {
+    async run(ctx) {
+      const backend = need(ctx);
+      const run = await backend.getRun({ id: arg(ctx, 0, 'RUN_ID'), workflowId: ctx.options.workflow }, ctx.signal);
+      if (ctx.options.json) ctx.out(runJson(run));
+      else printRun(ctx, run);
+      return isTerminalRun(run.status) ? exitCodeForRun(run.status) : EXIT.ok;
+    },
+  },
+  trigger: {
+    async run(ctx) {
+      const backend = need(ctx);
+      const workflowId = arg(ctx, 0, 'WORKFLOW');
+      const inputs = await readInputs(ctx.options);
+      if (Object.keys(inputs).length > 0 && !backend.capabilities.triggerInputs) {
+        throw new FlowscopeError('unsupported', `${label(backend)} does not take run inputs.`);
+      }
+      const printer = new ProgressPrinter(ctx.err);
+      // Powabase streams belong to the request that started the run: leaving early could stop it.
+      const follow = ctx.options.wait || backend.kind === 'powabase';
+      let last: Run | undefined;
+      for await (const run of backend.trigger(workflowId, inputs, { signal: ctx.signal })) {
+        last = run;
+        if (!follow) {
+          if (run.id.startsWith('pending:')) continue;
+          ctx.out(ctx.options.json ? runJson(run) : run.id);
+          return EXIT.ok;
+        }
+        show(ctx, printer, run);
+      }
+      return finish(ctx, printer, last);
+    },
+  },
+  watch: {
+    async run(ctx) {
+      const backend = need(ctx);
+      const ref = { id: arg(ctx, 0, 'RUN_ID'), workflowId: ctx.options.workflow };
+      const printer = new ProgressPrinter(ctx.err);
+      let last: Run | undefined;
+      for await (const run of backend.follow(ref, { signal: ctx.signal })) {
+        last = run;
+        show(ctx, printer, run);
+      }
+      return finish(ctx, printer, last);
+    },
+  },
+  cancel: {
+    async run(ctx) {
+      const backend = need(ctx);
+      if (ctx.args.length === 0) throw new FlowscopeError('usage', 'cancel needs at least one RUN_ID.');
+      if (!backend.cancel || backend.capabilities.cancel === 'none') {
+        throw new FlowscopeError('unsupported', `${label(backend)} has no cancel endpoint for API keys; stop the run from its dashboard.`);
+      }
+      const outcomes = await backend.cancel({ runIds: ctx.args, reason: ctx.options.reason }, ctx.signal);
+      for (const o of outcomes) {
+        ctx.out(ctx.options.json ? JSON.stringify(o) : `${o.runId}  ${o.status}${o.message ? `  ${safeText(o.message)}` : ''}`);
+      }
+      return outcomes.every((o) => o.status === 'cancelled' || o.status === 'already_completed') ? EXIT.ok : EXIT.runFailed;
+    },
+  },
+  graph: graphCommand,
+};
+
+function show(ctx: CommandContext, printer: ProgressPrinter, run: Run): void {
+  if (ctx.options.json) ctx.out(runJson(run));
+  else printer.update(run);
+}
+
+function finish(ctx: CommandContext, printer: ProgressPrinter, last: Run | undefined): number {
+  if (!last) throw new FlowscopeError('protocol', 'The server reported nothing about the run.');
+  if (!isTerminalRun(last.status)) {
+    if (ctx.signal.aborted) return 130;
+    throw new FlowscopeError('network', `Lost track of run ${last.id} while it was ${last.status}.`);
+  }
+  if (!ctx.options.json) printer.summary(last);
+  return exitCodeForRun(last.status);
+}
+
+function printRun(ctx: CommandContext, run: Run): void {
+  ctx.out(`run ${safeText(run.id)}  ${run.status} (${safeText(run.rawStatus)})`);
+  if (run.workflowId) ctx.out(`workflow ${safeText(run.workflowId)}`);
+  if (run.createdAt) ctx.out(`started ${run.createdAt}`);
+  if (run.error) ctx.out(`error ${safeText(run.error)}`);
+  for (const s of run.stages) {
+    const extra = [s.attempt && s.attempt > 1 ? `attempt ${s.attempt}` : '', s.durationMs !== undefined ? formatDuration(s.durationMs) : '', s.error ? safeText(s.error) : '']
+      .filter(Boolean)
+      .join('  ');
+    ctx.out(`  ${s.status.padEnd(10)} ${safeText(s.name)}${extra ? `  ${extra}` : ''}`);
+  }
+}
+
+/** `--input k=v` values are JSON when they parse as JSON (numbers, booleans, objects), else strings. */
+export async function readInputs(options: CommandOptions): Promise<Record<string, unknown>> {
+  const inputs: Record<string, unknown> = {};
+  if (options['inputs-file']) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(options['inputs-file'], 'utf8'));
+    } catch (error) {
+      throw new FlowscopeError('usage', `Cannot read inputs from ${options['inputs-file']}: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new FlowscopeError('usage', `${options['inputs-file']} must hold a JSON object of input names to values.`);
+    }
+    Object.assign(inputs, parsed);
+  }
+  for (const pair of options.input ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new FlowscopeError('usage', `--input expects name=value, got "${safeText(pair)}".`);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // Plain text stays a string.
+    }
+    inputs[pair.slice(0, eq)] = value;
+  }
+  return inputs;
+}
+
+function need(ctx: CommandContext): Backend {
+  if (!ctx.backend) throw new FlowscopeError('usage', 'This command needs a connection.');
+  return ctx.backend;
+}
+
+function arg(ctx: CommandContext, index: number, name: string): string {
+  const value = ctx.args[index];
+  if (!value) throw new FlowscopeError('usage', `Missing ${name}.`);
+  return value;
+}
+
+function label(backend: Backend): string {
+  return { whiterabbit: 'White Rabbit', powabase: 'Powabase', supervity: 'Supervity Auto' }[backend.kind];
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { FlowscopeError, toFlowscopeError } from '../core/errors';
+import { createBackend } from '../core/adapters/registry';
+import type { Logger } from '../core/util/log';
+import { silentLogger } from '../core/util/log';
+import { commands } from './commands';
+import { loadConnection } from './config';
+import { EXIT, exitCodeFor } from './exitCodes';
+import { safeText } from './render';
+
+const USAGE = `Usage: flowscope --config FILE [--connection NAME] [--json] COMMAND
+
+Commands:
+  workflows                          list workflows
+  runs WORKFLOW [--limit N]          list runs of a workflow, newest first
+  run RUN_ID [--workflow ID]         show one run and its stages
+  trigger WORKFLOW [--input k=v]... [--inputs-file F] [--wait]
+                                     start a run (--wait follows it to its end)
+  watch RUN_ID [--workflow ID]       follow a run live to its end
+  cancel RUN_ID... [--reason R]      cancel runs (Supervity Auto)
+  graph validate FILE                check a *.workflow.json file
+  graph pull WORKFLOW [--out FILE]   write the server's graph to a file (or stdout)
+  graph push FILE [--workflow ID] [--yes]
+                                     replace the server's graph with the file's
+
+Exit codes: 0 completed, 1 run failed or cancelled, 2 usage or invalid input,
+3 authentication or permission, 4 network or server failure.
+Secrets may come from FLOWSCOPE_<NAME>_API_KEY / FLOWSCOPE_<NAME>_API_SECRET.`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        connection: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        input: { type: 'string', short: 'i', multiple: true },
+        'inputs-file': { type: 'string' },
+        wait: { type: 'boolean', default: false },
+        reason: { type: 'string' },
+        workflow: { type: 'string' },
+        limit: { type: 'string' },
+        out: { type: 'string' },
+        yes: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', short: 'v', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`flowscope: ${(error as Error).message}\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const [name, ...args] = positionals;
+  if (values.help || !name) {
+    (values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`flowscope: unknown command "${safeText(name)}"\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const log: Logger = values.verbose ? stderrLogger : silentLogger;
+    const connection = command.offline
+      ? undefined
+      : await loadConnection(requireConfig(values.config), values.connection, process.env);
+    const backend = connection ? createBackend(connection.config, connection.credentials, { log }) : undefined;
+    return await command.run({
+      args,
+      options: values,
+      backend,
+      signal: controller.signal,
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (error) {
+    const typed = toFlowscopeError(error);
+    process.stderr.write(`flowscope: ${safeText(typed.message, 1000)}\n`);
+    return exitCodeFor(typed);
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
+}
+
+function requireConfig(path: string | undefined): string {
+  if (!path) throw new FlowscopeError('usage', 'Missing --config FILE (a JSON file listing connections; see --help).');
+  return path;
+}
+
+const stderrLogger: Logger = {
+  trace: () => undefined,
+  debug: (m) => process.stderr.write(`debug: ${m}\n`),
+  info: (m) => process.stderr.write(`info: ${m}\n`),
+  warn: (m) => process.stderr.write(`warn: ${m}\n`),
+  error: (m) => process.stderr.write(`error: ${m}\n`),
+};
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`flowscope: unexpected failure: ${String(error)}\n`);
+    process.exitCode = EXIT.unavailable;
+  },
+);

@@ -1,0 +1,84 @@
+import type { Run, Stage } from '../core/model';
+
+/** The `--json` line for a run state: stable field names that scripts can rely on. */
+export function runJson(run: Run): string {
+  return JSON.stringify({
+    runId: run.id,
+    workflowId: run.workflowId,
+    status: run.status,
+    rawStatus: run.rawStatus,
+    ...(run.error ? { error: run.error } : {}),
+    stages: run.stages.map((s) => ({
+      id: s.id,
+      name: s.name,
+      status: s.status,
+      rawStatus: s.rawStatus,
+      ...(s.attempt !== undefined ? { attempt: s.attempt } : {}),
+      ...(s.durationMs !== undefined ? { durationMs: Math.round(s.durationMs) } : {}),
+      ...(s.error ? { error: s.error } : {}),
+    })),
+  });
+}
+
+const ICON: Readonly<Record<string, string>> = {
+  queued: '·',
+  running: '▶',
+  waiting: '⏸',
+  completed: '✓',
+  completed_with_errors: '!',
+  failed: '✗',
+  cancelled: '■',
+  skipped: '↷',
+  unknown: '?',
+};
+
+/**
+ * Server strings reach a terminal here. Control characters (ANSI escapes included) are
+ * replaced, so a hostile stage name cannot move the cursor, recolour or retitle the terminal.
+ */
+export function safeText(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '�');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+function stageLine(stage: Stage): string {
+  const parts = [`  ${ICON[stage.status] ?? '?'} ${safeText(stage.name)}`, stage.status];
+  if (stage.attempt && stage.attempt > 1) parts.push(`attempt ${stage.attempt}`);
+  if (stage.durationMs !== undefined) parts.push(formatDuration(stage.durationMs));
+  if (stage.error) parts.push(`— ${safeText(stage.error)}`);
+  return parts.join('  ');
+}
+
+/** Human progress: one line per change (run status, stage status), readable in logs and terminals alike. */
+export class ProgressPrinter {
+  private readonly seen = new Map<string, string>();
+  private lastStatus = '';
+
+  constructor(private readonly write: (line: string) => void) {}
+
+  update(run: Run): void {
+    if (run.status !== this.lastStatus) {
+      this.lastStatus = run.status;
+      this.write(`${ICON[run.status] ?? '?'} run ${safeText(run.id)}  ${run.status}${run.rawStatus && run.rawStatus !== run.status ? ` (${safeText(run.rawStatus)})` : ''}`);
+    }
+    for (const stage of run.stages) {
+      const key = `${stage.status}|${stage.attempt ?? ''}`;
+      if (this.seen.get(stage.id) === key) continue;
+      this.seen.set(stage.id, key);
+      this.write(stageLine(stage));
+    }
+  }
+
+  summary(run: Run): void {
+    const failed = run.stages.filter((s) => s.status === 'failed').length;
+    const done = run.stages.filter((s) => s.status === 'completed').length;
+    this.write(`${ICON[run.status] ?? '?'} ${run.status}: ${done} stage(s) completed, ${failed} failed${run.error ? ` — ${safeText(run.error)}` : ''}`);
+  }
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

@@ -1,0 +1,259 @@
+import type {
+  ArmResult,
+  Backend,
+  Capabilities,
+  ListRunsOptions,
+  LiveOptions,
+  PushReport,
+  RunRef,
+  StageLog,
+} from '../../backend';
+import { FlowscopeError } from '../../errors';
+import type { Graph } from '../../graph/schema';
+import { HttpClient } from '../../http';
+import { followLive, pollRun } from '../../live';
+import type { ConnectionConfig, Credentials, Run, RunPage, VariableSpec, Workflow } from '../../model';
+import type { Logger } from '../../util/log';
+import { silentLogger } from '../../util/log';
+import type { AdapterDeps } from '../deps';
+import { toGraph, toRun, toStageLog, toWorkflow } from './map';
+import { ExecuteSession } from './stream';
+import type { PbBlockLog, PbExecution } from './wire';
+import { PbArmed, PbExecutionList, PbGraphSaved, PbLogs, PbState, PbWorkflowDetail, PbWorkflowList } from './wire';
+
+const CAPABILITIES: Capabilities = {
+  listWorkflows: true,
+  listRuns: true,
+  getGraph: true,
+  pushGraph: 'replace',
+  triggerInputs: true,
+  cancel: 'none',
+  stream: 'trigger',
+  logs: true,
+  deploy: true,
+  arm: true,
+  dashboard: false,
+  componentUpdate: false,
+  componentExecute: false,
+};
+
+/** The executions route has a `limit` (max 100) and no offset. */
+const MAX_EXECUTIONS = 100;
+const WORKFLOW_PAGE = 100;
+/** Powabase's stream route sends no keepalive: only a long silence means a dead connection. */
+const DEFAULT_STREAM_IDLE_MS = 5 * 60_000;
+
+/**
+ * Powabase (`/api/workflows`, Flask). Runs live under their workflow, there is no cancel, and a
+ * run can only be streamed by the request that starts it; following an existing run polls.
+ */
+export class PowabaseBackend implements Backend {
+  readonly kind = 'powabase' as const;
+  readonly capabilities = CAPABILITIES;
+  private readonly http: HttpClient;
+  private readonly log: Logger;
+  /** runId → workflowId, learned from lists and searches, for refs that lack the workflow. */
+  private readonly owners = new Map<string, string>();
+
+  constructor(
+    readonly connection: ConnectionConfig,
+    credentials: Credentials,
+    private readonly deps: AdapterDeps = {},
+  ) {
+    this.log = deps.log ?? silentLogger;
+    // Kong routes on `apikey`; Flask authenticates `Authorization`. Both carry the same key.
+    const auth = { apikey: credentials.apiKey, authorization: `Bearer ${credentials.apiKey}` };
+    this.http = new HttpClient({
+      baseUrl: connection.baseUrl,
+      service: 'Powabase',
+      authorize: () => auth,
+      dispatcher: deps.dispatcher,
+      timeoutMs: deps.timeoutMs,
+      log: this.log,
+    });
+  }
+
+  async listWorkflows(signal?: AbortSignal): Promise<readonly Workflow[]> {
+    const out: Workflow[] = [];
+    for (let offset = 0; ; ) {
+      const page = await this.http.json(
+        { method: 'GET', path: '/api/workflows', query: { limit: WORKFLOW_PAGE, offset }, signal },
+        PbWorkflowList,
+      );
+      out.push(...page.workflows.map(toWorkflow));
+      offset += page.workflows.length;
+      const more = typeof page.total === 'number' ? offset < page.total : page.workflows.length >= WORKFLOW_PAGE;
+      if (!more || page.workflows.length === 0) return out;
+    }
+  }
+
+  async getWorkflow(workflowId: string, signal?: AbortSignal): Promise<Workflow> {
+    return toWorkflow(await this.detail(workflowId, signal));
+  }
+
+  async inputsOf(workflowId: string, signal?: AbortSignal): Promise<readonly VariableSpec[]> {
+    return (await this.getWorkflow(workflowId, signal)).variables ?? [];
+  }
+
+  async getGraph(workflowId: string, signal?: AbortSignal): Promise<Graph> {
+    return toGraph(await this.detail(workflowId, signal));
+  }
+
+  /** Replaces the whole graph (PUT is a full replace and bumps the version; safe to retry). */
+  async pushGraph(workflowId: string, graph: Graph, _previous: Graph | undefined, signal?: AbortSignal): Promise<PushReport> {
+    const saved = await this.http.json(
+      { method: 'PUT', path: `${wf(workflowId)}/graph`, json: { blocks: graph.blocks, edges: graph.edges }, signal },
+      PbGraphSaved,
+    );
+    const blocks = saved.blocks ?? graph.blocks.length;
+    const edges = saved.edges ?? graph.edges.length;
+    const missingWebhookIds = graph.blocks.filter((b) => b.type === 'webhook' && typeof b.config?.webhook_id !== 'string');
+    return {
+      steps: [`replaced the graph: ${blocks} blocks, ${edges} edges`],
+      // Powabase does not mint webhook ids for graphs saved through the API; arm cannot work without one.
+      notApplied: missingWebhookIds.map((b) => `webhook block ${b.id} has no config.webhook_id; it cannot be triggered`),
+    };
+  }
+
+  async listRuns(workflowId: string, options: ListRunsOptions = {}, signal?: AbortSignal): Promise<RunPage> {
+    // No offset on this route: the cursor is how many runs were already shown, and each page
+    // asks for that many plus one page more (capped at the route's maximum of 100).
+    const pageSize = clamp(options.limit ?? 20, 1, MAX_EXECUTIONS);
+    const skip = options.cursor ? Number.parseInt(options.cursor, 10) : 0;
+    if (!Number.isFinite(skip) || skip < 0) throw new FlowscopeError('usage', `Invalid cursor "${options.cursor}".`);
+    const limit = Math.min(MAX_EXECUTIONS, skip + pageSize);
+    if (skip >= limit) return { runs: [] };
+    const list = await this.executions(workflowId, limit, signal);
+    let runs = list.slice(skip).map((e) => toRun(e, workflowId));
+    if (options.status) runs = runs.filter((r) => r.status === options.status);
+    const more = list.length >= limit && limit < MAX_EXECUTIONS;
+    return more ? { runs, next: String(limit) } : { runs };
+  }
+
+  async getRun(ref: RunRef, signal?: AbortSignal): Promise<Run> {
+    const workflowId = ref.workflowId ?? (await this.ownerOf(ref.id, signal));
+    const [list, logs] = await Promise.all([this.executions(workflowId, MAX_EXECUTIONS, signal), this.blockLogs(workflowId, ref.id, signal)]);
+    const execution = list.find((e) => e.id === ref.id);
+    if (!execution) {
+      throw new FlowscopeError('notFound', `Powabase: run ${ref.id} is not among the newest ${MAX_EXECUTIONS} executions of workflow ${workflowId}.`);
+    }
+    return toRun(execution, workflowId, logs);
+  }
+
+  async logs(ref: RunRef, signal?: AbortSignal): Promise<readonly StageLog[]> {
+    const workflowId = ref.workflowId ?? (await this.ownerOf(ref.id, signal));
+    return (await this.blockLogs(workflowId, ref.id, signal)).map(toStageLog);
+  }
+
+  /**
+   * POSTs the execute exactly once (never retried), then follows its stream; a drop or a silence
+   * before `done`/`error` is recovered by polling the run, never by executing again.
+   */
+  async *trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options: LiveOptions = {}): AsyncIterable<Run> {
+    const { signal } = options;
+    // Errors before the stream opens (402, 429, Werkzeug HTML 400…) end here: no run exists to follow.
+    const res = await this.http.send(
+      { method: 'POST', path: `${wf(workflowId)}/execute/stream`, json: { variables: inputs }, idempotent: false, signal },
+      true,
+    );
+    const session = new ExecuteSession(
+      {
+        newestExecution: async (s) => (await this.executions(workflowId, 1, s, false))[0],
+        blockLogs: (eid, s) => this.blockLogs(workflowId, eid, s),
+        getRun: (eid, s) => this.getRun({ id: eid, workflowId }, s),
+      },
+      { workflowId, inputs, idleTimeoutMs: this.deps.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, log: this.log, signal },
+    );
+    try {
+      yield* followLive((round) => (round === 0 ? session.stream(res.body) : none()), (s) => session.read(s), {
+        ...this.pollBounds(signal),
+        what: `a new run of workflow ${workflowId} on Powabase`,
+        afterDrop: 'poll',
+        maxReconnects: this.deps.maxReconnects,
+      });
+    } finally {
+      res.body.destroy();
+      if (session.runId) this.owners.set(session.runId, workflowId);
+    }
+  }
+
+  /** Powabase cannot subscribe to a run it did not start on this request, so this polls. */
+  async *follow(ref: RunRef, options: LiveOptions = {}): AsyncIterable<Run> {
+    const workflowId = ref.workflowId ?? (await this.ownerOf(ref.id, options.signal));
+    yield* pollRun((s) => this.getRun({ id: ref.id, workflowId }, s), this.pollBounds(options.signal));
+  }
+
+  async deploy(workflowId: string, signal?: AbortSignal): Promise<string> {
+    return this.setState(workflowId, 'deploy', signal);
+  }
+
+  async undeploy(workflowId: string, signal?: AbortSignal): Promise<string> {
+    return this.setState(workflowId, 'undeploy', signal);
+  }
+
+  /** Opens the single-use webhook window; the URLs come from the graph's webhook blocks. */
+  async arm(workflowId: string, signal?: AbortSignal): Promise<ArmResult> {
+    const armed = await this.http.json({ method: 'POST', path: `${wf(workflowId)}/arm`, idempotent: true, signal }, PbArmed);
+    const graph = await this.getGraph(workflowId, signal);
+    const base = this.http.baseUrl;
+    const webhookUrls = graph.blocks
+      .filter((b) => b.type === 'webhook' && typeof b.config?.webhook_id === 'string')
+      .map((b) => `${base}/api/webhooks/${encodeURIComponent(String(b.config?.webhook_id))}`);
+    return { armedUntil: armed.armed_until, webhookUrls };
+  }
+
+  private async setState(workflowId: string, action: 'deploy' | 'undeploy', signal?: AbortSignal): Promise<string> {
+    // Setting a state twice is harmless, so these may be retried.
+    const res = await this.http.json({ method: 'POST', path: `${wf(workflowId)}/${action}`, idempotent: true, signal }, PbState);
+    return res.state;
+  }
+
+  private detail(workflowId: string, signal?: AbortSignal) {
+    return this.http.json({ method: 'GET', path: wf(workflowId), signal }, PbWorkflowDetail);
+  }
+
+  private async executions(workflowId: string, limit: number, signal?: AbortSignal, retry = true): Promise<readonly PbExecution[]> {
+    const res = await this.http.json(
+      { method: 'GET', path: `${wf(workflowId)}/executions`, query: { limit }, signal, ...(retry ? {} : { idempotent: false, timeoutMs: 10_000 }) },
+      PbExecutionList,
+    );
+    for (const e of res.executions) this.owners.set(e.id, workflowId);
+    return res.executions;
+  }
+
+  private async blockLogs(workflowId: string, executionId: string, signal?: AbortSignal): Promise<readonly PbBlockLog[]> {
+    const res = await this.http.json({ method: 'GET', path: `${wf(workflowId)}/executions/${enc(executionId)}/logs`, signal }, PbLogs);
+    return [...res.block_logs].sort((a, b) => (a.execution_order ?? 0) - (b.execution_order ?? 0));
+  }
+
+  /** Finds the workflow a run belongs to: run routes sit under their workflow on Powabase. */
+  private async ownerOf(runId: string, signal?: AbortSignal): Promise<string> {
+    const known = this.owners.get(runId);
+    if (known) return known;
+    for (const w of await this.listWorkflows(signal)) {
+      const list = await this.executions(w.id, MAX_EXECUTIONS, signal);
+      if (list.some((e) => e.id === runId)) return w.id;
+    }
+    throw new FlowscopeError('notFound', `Powabase: no workflow has a recent execution ${runId}.`);
+  }
+
+  private pollBounds(signal?: AbortSignal) {
+    return { signal, log: this.log, minMs: this.deps.pollMinMs, maxMs: this.deps.pollMaxMs };
+  }
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function wf(workflowId: string): string {
+  return `/api/workflows/${enc(workflowId)}`;
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, Math.trunc(n)));
+}
+
+async function* none(): AsyncGenerator<Run> {
+  // Powabase streams cannot be reopened; followLive polls after the first round instead.
+}

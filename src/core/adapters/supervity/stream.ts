@@ -1,0 +1,199 @@
+import type { z } from 'zod';
+import { FlowscopeError } from '../../errors';
+import type { Run } from '../../model';
+import { isTerminalRun } from '../../model';
+import { RunTracker } from '../../runTracker';
+import type { SseMessage } from '../../sse';
+import { readSse } from '../../sse';
+import type { Logger } from '../../util/log';
+import { isRecord, readOutputs, runStatusOf, stageStatusOf, textOf, toRun } from './map';
+import { SvActivityEvent, SvAnyContent, SvErrorEvent, SvResultEvent, SvThinkingEvent, SvWorkflowRunEvent } from './wire';
+
+export interface SessionOptions {
+  readonly workflowId: string;
+  readonly inputs: unknown;
+  readonly idleTimeoutMs: number;
+  readonly log: Logger;
+  readonly signal?: AbortSignal;
+  /** Reads a run through REST (after a drop or silence). */
+  readonly getRun: (runId: string, signal?: AbortSignal) => Promise<Run>;
+  /** Best-effort lookup of the run this execute created, when the stream died before naming it. */
+  readonly discover: (sentAt: number, signal?: AbortSignal) => Promise<string | undefined>;
+}
+
+/**
+ * One `POST /execute/stream`, followed to its end. Snapshots start once the run id is known
+ * (the first event naming `workflowRunId`): a run without its real id cannot be followed,
+ * cancelled or found again, so none is shown.
+ */
+export class ExecuteSession {
+  private readonly tracker: RunTracker;
+  private id: string | undefined;
+  private readonly sentAt = Date.now();
+
+  constructor(private readonly options: SessionOptions) {
+    this.tracker = new RunTracker({
+      id: '',
+      workflowId: options.workflowId,
+      status: 'queued',
+      rawStatus: 'scheduled',
+      inputs: options.inputs,
+    });
+  }
+
+  get runId(): string | undefined {
+    return this.id;
+  }
+
+  /** Reads the stream; ends without a terminal state when it drops, or throws when it goes silent. */
+  async *stream(body: AsyncIterable<Uint8Array>): AsyncGenerator<Run> {
+    const { log, signal } = this.options;
+    const sse = readSse(body, {
+      signal,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      onMalformed: (why) => log.debug(`Supervity stream: malformed line skipped (${why})`),
+    });
+    let shown = false;
+    for await (const msg of sse) {
+      const changed = this.apply(msg);
+      if (!this.id) continue;
+      if (changed || !shown) {
+        shown = true;
+        yield this.tracker.snapshot();
+      }
+      if (this.tracker.terminal) return;
+    }
+  }
+
+  async read(signal?: AbortSignal): Promise<Run> {
+    this.id ??= await this.options.discover(this.sentAt, signal);
+    if (!this.id) {
+      throw new FlowscopeError('protocol', 'Supervity: the stream ended before naming the run, and no new run was found yet.');
+    }
+    this.tracker.reset(await this.options.getRun(this.id, signal));
+    return this.tracker.snapshot();
+  }
+
+  /** Applies one event; true when the run's state changed. */
+  private apply(msg: SseMessage): boolean {
+    const { log } = this.options;
+    if (msg.event === 'ping') return false;
+    let json: unknown;
+    try {
+      json = JSON.parse(msg.data);
+    } catch {
+      log.debug(`Supervity stream: ${msg.event} frame is not JSON, skipped: ${msg.data.slice(0, 120)}`);
+      return false;
+    }
+    const named = parse(SvAnyContent, json);
+    if (named) this.learn(named.content.workflowRunId);
+    switch (msg.event) {
+      case 'activity-run':
+        return this.activity(json, msg.event);
+      case 'workflow-run':
+        return this.workflowRun(json);
+      case 'thinking':
+        return this.thinking(json);
+      case 'result':
+        return this.result(json);
+      case 'error':
+        return this.error(json);
+      default:
+        // Unknown events are informational; one that carries a step status still counts.
+        log.debug(`Supervity stream: unknown event "${msg.event}"`);
+        return isRecord(json) && isRecord(json.content) && typeof json.content.status === 'string' && this.activity(json, msg.event);
+    }
+  }
+
+  private activity(json: unknown, event: string): boolean {
+    const e = parse(SvActivityEvent, json);
+    if (!e) return this.skip(event, json);
+    const c = e.content;
+    // A condition step reports every branch under its own stepId; only the taken one is real.
+    if (c.conditionMet === false) return false;
+    const id = c.stepId ?? c.activityRunId;
+    if (!id) return this.skip(event, json);
+    const status = stageStatusOf(c.status);
+    const { output, error } = readOutputs(c.outputs);
+    const known = this.tracker.stage(id);
+    this.tracker.upsertStage({
+      id,
+      name: c.stepName ?? known?.name ?? id,
+      status,
+      rawStatus: c.status,
+      attempt: c.attempt ?? undefined,
+      startedAt: known?.startedAt ?? new Date().toISOString(),
+      output,
+      error: status === 'failed' ? (error ?? 'The step failed.') : error,
+    });
+    if (this.tracker.status === 'queued') this.tracker.setRun({ status: 'running', rawStatus: 'running' });
+    return true;
+  }
+
+  private workflowRun(json: unknown): boolean {
+    const e = parse(SvWorkflowRunEvent, json);
+    if (!e) return this.skip('workflow-run', json);
+    const status = runStatusOf(e.content.status);
+    // Only `result`/`error` end a stream: a terminal status here would stop reading before the
+    // authoritative `result` arrives. If the stream ends instead, the run is read through REST.
+    if (isTerminalRun(status)) return false;
+    this.tracker.setRun({ status, rawStatus: e.content.status });
+    return true;
+  }
+
+  private thinking(json: unknown): boolean {
+    const e = parse(SvThinkingEvent, json);
+    const stageId = e?.stepId ?? e?.activityRunId;
+    if (!e || !stageId) return this.skip('thinking', json);
+    if (!this.tracker.stage(stageId)) this.tracker.upsertStage({ id: stageId, status: 'running', rawStatus: 'running' });
+    this.tracker.appendText(stageId, e.content);
+    return true;
+  }
+
+  private result(json: unknown): boolean {
+    const e = parse(SvResultEvent, json);
+    if (!e) {
+      // `success: false` without a run body still ends the run.
+      if (isRecord(json) && json.success === false) return this.fail(json, 'The run failed.');
+      return this.skip('result', json);
+    }
+    this.learn(e.workflowRun.id);
+    const run = toRun({ ...e.workflowRun, workflowId: e.workflowRun.workflowId ?? this.options.workflowId });
+    this.tracker.reset({ ...run, inputs: run.inputs ?? this.options.inputs });
+    if (e.success === false) {
+      this.tracker.setRun({ status: 'failed', error: textOf(e.error) ?? e.message ?? 'The run failed.' });
+    }
+    return true;
+  }
+
+  private error(json: unknown): boolean {
+    return this.fail(parse(SvErrorEvent, json) ?? {}, 'The run failed.');
+  }
+
+  private fail(body: Record<string, unknown>, fallback: string): boolean {
+    const parts = [body.error, body.message, body.details].map((v) => (typeof v === 'string' ? v : isRecord(v) ? textOf(v.message) : undefined));
+    const message = [...new Set(parts.filter((p): p is string => !!p))].join(': ') || fallback;
+    if (!this.id) {
+      // Nothing to follow: the service refused the execute before a run existed.
+      throw new FlowscopeError('validation', `Supervity: ${message}`);
+    }
+    this.tracker.setRun({ status: 'failed', rawStatus: 'failed', error: message });
+    return true;
+  }
+
+  private learn(id: string): void {
+    if (this.id) return;
+    this.id = id;
+    this.tracker.setRun({ id });
+  }
+
+  private skip(event: string, json: unknown): boolean {
+    this.options.log.debug(`Supervity stream: ${event} event lacks required fields, skipped: ${JSON.stringify(json).slice(0, 120)}`);
+    return false;
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, json: unknown): T | undefined {
+  const r = schema.safeParse(json);
+  return r.success ? r.data : undefined;
+}

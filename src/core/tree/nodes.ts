@@ -1,0 +1,127 @@
+/**
+ * The explorer's nodes. Ids are stable (derived from connection, workflow, run and stage ids) so
+ * expansion and selection survive refreshes, and each node object is created once per id so the
+ * host can refresh exactly the node that changed.
+ */
+export type ExplorerNode = ConnectionNode | WorkflowNode | RunNode | StageNode | LoadMoreNode | MessageNode;
+
+export interface ConnectionNode {
+  readonly kind: 'connection';
+  readonly id: string;
+  readonly connection: string;
+}
+
+export interface WorkflowNode {
+  readonly kind: 'workflow';
+  readonly id: string;
+  readonly connection: string;
+  readonly workflowId: string;
+}
+
+export interface RunNode {
+  readonly kind: 'run';
+  readonly id: string;
+  readonly connection: string;
+  readonly workflowId: string;
+  readonly runId: string;
+}
+
+export interface StageNode {
+  readonly kind: 'stage';
+  readonly id: string;
+  readonly connection: string;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly stageId: string;
+}
+
+export interface LoadMoreNode {
+  readonly kind: 'loadMore';
+  readonly id: string;
+  readonly connection: string;
+  readonly workflowId: string;
+}
+
+/** What a message node says; errors carry the action that fixes them. */
+export type MessageKind =
+  | 'missingKey'
+  | 'auth'
+  | 'unreachable'
+  | 'rateLimited'
+  | 'error'
+  | 'noWorkflows'
+  | 'noRuns'
+  | 'runsNotListed'
+  | 'loading';
+
+export interface MessageNode {
+  readonly kind: 'message';
+  readonly id: string;
+  readonly connection: string;
+  readonly workflowId?: string;
+  readonly message: MessageKind;
+}
+
+const enc = encodeURIComponent;
+
+export const nodeIds = {
+  connection: (connection: string): string => `conn/${enc(connection)}`,
+  workflow: (connection: string, workflowId: string): string => `wf/${enc(connection)}/${enc(workflowId)}`,
+  run: (connection: string, runId: string): string => `run/${enc(connection)}/${enc(runId)}`,
+  stage: (connection: string, runId: string, stageId: string): string => `stage/${enc(connection)}/${enc(runId)}/${enc(stageId)}`,
+  loadMore: (connection: string, workflowId: string): string => `more/${enc(connection)}/${enc(workflowId)}`,
+  message: (connection: string, workflowId: string | undefined, message: MessageKind): string =>
+    `msg/${enc(connection)}/${workflowId === undefined ? '' : enc(workflowId)}/${message}`,
+};
+
+/** Creates each node once per id, so a refresh can name the exact object the host rendered. */
+export class NodeCache {
+  private readonly nodes = new Map<string, ExplorerNode>();
+
+  connection(connection: string): ConnectionNode {
+    return this.once({ kind: 'connection', id: nodeIds.connection(connection), connection });
+  }
+
+  workflow(connection: string, workflowId: string): WorkflowNode {
+    return this.once({ kind: 'workflow', id: nodeIds.workflow(connection, workflowId), connection, workflowId });
+  }
+
+  run(connection: string, workflowId: string, runId: string): RunNode {
+    return this.once({ kind: 'run', id: nodeIds.run(connection, runId), connection, workflowId, runId });
+  }
+
+  stage(connection: string, workflowId: string, runId: string, stageId: string): StageNode {
+    return this.once({ kind: 'stage', id: nodeIds.stage(connection, runId, stageId), connection, workflowId, runId, stageId });
+  }
+
+  loadMore(connection: string, workflowId: string): LoadMoreNode {
+    return this.once({ kind: 'loadMore', id: nodeIds.loadMore(connection, workflowId), connection, workflowId });
+  }
+
+  message(connection: string, workflowId: string | undefined, message: MessageKind): MessageNode {
+    const node: MessageNode =
+      workflowId === undefined
+        ? { kind: 'message', id: nodeIds.message(connection, undefined, message), connection, message }
+        : { kind: 'message', id: nodeIds.message(connection, workflowId, message), connection, workflowId, message };
+    return this.once(node);
+  }
+
+  get(id: string): ExplorerNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Drops every node of a connection (removed or reconfigured). */
+  forgetConnection(connection: string): void {
+    for (const [id, node] of this.nodes) if (node.connection === connection) this.nodes.delete(id);
+  }
+
+  private once<T extends ExplorerNode>(node: T): T {
+    const existing = this.nodes.get(node.id);
+    if (existing && existing.kind === node.kind) {
+      // A run's workflow id can be learnt late; keep the first object but never a stale kind.
+      return existing as T;
+    }
+    this.nodes.set(node.id, node);
+    return node;
+  }
+}

@@ -1,0 +1,333 @@
+import type { Capabilities } from '../backend';
+import type { BackendKind, ConnectionConfig, Run, RunStatus, Stage, StageStatus, Workflow } from '../model';
+import { RUN_STATUSES, durationBetween, isTerminalRun } from '../model';
+import type { Translate } from './format';
+import { formatCountdown, formatDuration, formatRelative, oneLine, tail } from './format';
+import type { Health } from './health';
+import type { MessageNode } from './nodes';
+
+/** A codicon id and an optional theme colour id: the host turns them into a ThemeIcon. */
+export interface IconRef {
+  readonly id: string;
+  readonly color?: string;
+}
+
+/** What a node's click does; the host maps each to a command id. */
+export type NodeAction = 'setApiKey' | 'retry' | 'editUrl' | 'editConnection' | 'loadMore' | 'showOutput' | 'startSandbox';
+
+/** Everything the host needs to render one tree item. */
+export interface Presentation {
+  readonly label: string;
+  readonly description?: string;
+  /** Markdown. */
+  readonly tooltip?: string;
+  readonly icon: IconRef;
+  /** Space-separated flags matched by `viewItem =~ /\bflag\b/` in menus. */
+  readonly contextValue: string;
+  readonly collapsible: 'none' | 'collapsed' | 'expanded';
+  readonly action?: NodeAction;
+}
+
+export interface PresentContext {
+  readonly now: number;
+  readonly t: Translate;
+}
+
+export const KIND_LABELS: Readonly<Record<BackendKind, string>> = {
+  whiterabbit: 'White Rabbit',
+  powabase: 'Powabase',
+  supervity: 'Supervity Auto',
+};
+
+export function statusLabel(status: RunStatus | StageStatus, t: Translate): string {
+  switch (status) {
+    case 'queued':
+      return t('queued');
+    case 'running':
+      return t('running');
+    case 'waiting':
+      return t('waiting');
+    case 'completed':
+      return t('completed');
+    case 'completed_with_errors':
+      return t('completed with errors');
+    case 'failed':
+      return t('failed');
+    case 'cancelled':
+      return t('cancelled');
+    case 'skipped':
+      return t('skipped');
+    case 'unknown':
+      return t('unknown');
+  }
+}
+
+export function statusIcon(status: RunStatus | StageStatus): IconRef {
+  switch (status) {
+    case 'queued':
+      return { id: 'clock' };
+    case 'running':
+      return { id: 'sync~spin', color: 'charts.blue' };
+    case 'waiting':
+      return { id: 'debug-pause', color: 'charts.yellow' };
+    case 'completed':
+      return { id: 'pass', color: 'testing.iconPassed' };
+    case 'completed_with_errors':
+      return { id: 'warning', color: 'list.warningForeground' };
+    case 'failed':
+      return { id: 'error', color: 'testing.iconFailed' };
+    case 'cancelled':
+      return { id: 'circle-slash', color: 'disabledForeground' };
+    case 'skipped':
+      return { id: 'debug-step-over', color: 'disabledForeground' };
+    case 'unknown':
+      return { id: 'question' };
+  }
+}
+
+export function healthLabel(health: Health, ctx: PresentContext): string {
+  const { t } = ctx;
+  switch (health.state) {
+    case 'unknown':
+      return t('not checked yet');
+    case 'ok':
+      return t('ok');
+    case 'missingKey':
+      return t('API key missing');
+    case 'auth':
+      return health.reason === 'forbidden' ? t('access denied') : t('authentication failed');
+    case 'unreachable':
+      return t('unreachable');
+    case 'rateLimited':
+      return t('rate limited, retrying in {0} s', Math.max(0, Math.ceil(((health.retryAt ?? ctx.now) - ctx.now) / 1_000)));
+    case 'error':
+      return t('error');
+  }
+}
+
+function flags(...items: Array<string | false | undefined>): string {
+  return items.filter((item): item is string => typeof item === 'string' && item.length > 0).join(' ');
+}
+
+export function presentConnection(
+  config: ConnectionConfig & { readonly sandbox?: boolean },
+  health: Health,
+  capabilities: Capabilities | undefined,
+  ctx: PresentContext,
+): Presentation {
+  const bad = health.state !== 'ok' && health.state !== 'unknown';
+  const icon: IconRef = bad
+    ? { id: health.state === 'rateLimited' ? 'watch' : 'error', color: health.state === 'rateLimited' ? 'list.warningForeground' : 'list.errorForeground' }
+    : { id: config.sandbox ? 'beaker' : 'plug' };
+  const lines = [
+    `**${escapeMarkdown(config.name)}** · ${KIND_LABELS[config.kind]}`,
+    config.sandbox ? ctx.t('Embedded sandbox') : escapeMarkdown(config.baseUrl),
+    config.org ? ctx.t('Organization: {0}', escapeMarkdown(config.org)) : undefined,
+    config.protected ? ctx.t('Protected: triggers and pushes ask for confirmation.') : undefined,
+    ctx.t('Health: {0}', healthLabel(health, ctx)) + (health.message && bad ? ` — ${escapeMarkdown(health.message)}` : ''),
+  ].filter((line): line is string => line !== undefined);
+  return {
+    label: config.name,
+    description: [KIND_LABELS[config.kind], config.protected ? ctx.t('protected') : undefined, health.state === 'unknown' ? undefined : healthLabel(health, ctx)]
+      .filter(Boolean)
+      .join(' · '),
+    tooltip: lines.join('\n\n'),
+    icon,
+    contextValue: flags(
+      'connection',
+      config.kind,
+      `health-${health.state}`,
+      config.sandbox && 'sandbox',
+      config.protected && 'protected',
+      capabilities?.componentExecute && 'canExecuteComponent',
+    ),
+    collapsible: 'collapsed',
+  };
+}
+
+export interface WorkflowView {
+  readonly workflow: Workflow;
+  /** The newest run known here, for "last run" when the API gives no summary. */
+  readonly latestRun?: Run;
+  readonly capabilities: Capabilities;
+  readonly armedUntil?: number;
+  readonly hasLastInputs: boolean;
+}
+
+export function presentWorkflow(view: WorkflowView, ctx: PresentContext): Presentation {
+  const { workflow, latestRun, capabilities, t } = { ...view, t: ctx.t };
+  const parts: string[] = [];
+  if (workflow.state) parts.push(workflow.state === 'deployed' ? t('deployed') : workflow.state === 'internal' ? t('internal') : workflow.state);
+  const armedLeft = view.armedUntil !== undefined ? view.armedUntil - ctx.now : undefined;
+  if (armedLeft !== undefined && armedLeft > 0) parts.push(t('armed {0}', formatCountdown(armedLeft)));
+  if (latestRun) parts.push(t('last run {0}', statusLabel(latestRun.status, t)));
+  else if (workflow.lastRunAt) parts.push(t('last run {0}', formatRelative(workflow.lastRunAt, ctx.now, t) ?? workflow.lastRunAt));
+  const counts = countsText(workflow, t);
+  if (counts) parts.push(counts);
+  const terminalLatest = latestRun === undefined || isTerminalRun(latestRun.status);
+  return {
+    label: workflow.name || workflow.id,
+    description: parts.join(' · '),
+    tooltip: [
+      `**${escapeMarkdown(workflow.name || workflow.id)}**`,
+      workflow.description ? escapeMarkdown(workflow.description) : undefined,
+      t('Id: {0}', workflow.id),
+      workflow.version !== undefined ? t('Version: {0}', workflow.version) : undefined,
+      workflow.variables?.length ? t('Inputs: {0}', workflow.variables.map((v) => v.name).join(', ')) : undefined,
+    ]
+      .filter((line): line is string => line !== undefined)
+      .join('\n\n'),
+    icon: { id: 'type-hierarchy' },
+    contextValue: flags(
+      'workflow',
+      'canTrigger',
+      view.hasLastInputs && 'canRerun',
+      capabilities.cancel === 'workflow' && 'canCancelRuns',
+      capabilities.deploy && workflow.state !== 'deployed' && 'canDeploy',
+      capabilities.deploy && workflow.state === 'deployed' && 'canUndeploy',
+      capabilities.arm && 'canArm',
+      terminalLatest ? undefined : 'hasActiveRun',
+    ),
+    collapsible: 'collapsed',
+  };
+}
+
+function countsText(workflow: Workflow, t: Translate): string | undefined {
+  const counts = workflow.counts;
+  if (!counts) return undefined;
+  const parts: string[] = [];
+  for (const status of RUN_STATUSES) {
+    const n = counts[status];
+    if (n) parts.push(`${n} ${statusLabel(status, t)}`);
+  }
+  const total = counts.total ?? parts.length;
+  return parts.length ? t('{0} runs: {1}', total, parts.join(', ')) : t('{0} runs', counts.total ?? 0);
+}
+
+export interface RunView {
+  readonly run: Run;
+  readonly capabilities: Capabilities;
+  readonly live: boolean;
+}
+
+export function presentRun(view: RunView, ctx: PresentContext): Presentation {
+  const { run, capabilities } = view;
+  const { t } = ctx;
+  const terminal = isTerminalRun(run.status);
+  const started = formatRelative(run.createdAt, ctx.now, t);
+  const duration = formatDuration(durationBetween(run.createdAt, run.endedAt ?? (terminal ? run.updatedAt : new Date(ctx.now).toISOString())));
+  const description = [statusLabel(run.status, t), started, duration, view.live ? t('live') : undefined].filter(Boolean).join(' · ');
+  const tooltip = [
+    `**${t('Run {0}', escapeMarkdown(run.id))}**`,
+    t('Status: {0} ({1})', statusLabel(run.status, t), escapeMarkdown(run.rawStatus || run.status)),
+    run.createdAt ? t('Started: {0}', run.createdAt) : undefined,
+    run.endedAt ? t('Ended: {0}', run.endedAt) : undefined,
+    run.totalUsage !== undefined ? t('Credits used: {0}', run.totalUsage) : undefined,
+    run.error ? t('Error: {0}', escapeMarkdown(oneLine(run.error, 400))) : undefined,
+  ].filter((line): line is string => line !== undefined);
+  return {
+    label: t('Run {0}', shortId(run.id)),
+    description,
+    tooltip: tooltip.join('\n\n'),
+    icon: statusIcon(run.status),
+    contextValue: flags(
+      'run',
+      terminal ? 'terminal' : 'active',
+      !terminal && capabilities.cancel !== 'none' && 'canCancel',
+      !terminal && capabilities.cancel === 'none' && 'noCancel',
+      view.live && 'live',
+      capabilities.logs && 'canShowLogs',
+      run.inputs !== undefined && 'hasInputs',
+    ),
+    collapsible: run.stages.length > 0 ? 'collapsed' : 'none',
+  };
+}
+
+export function presentStage(stage: Stage, ctx: PresentContext): Presentation {
+  const { t } = ctx;
+  const label = stage.name && stage.name !== stage.id ? stage.name : stage.type ?? stage.id;
+  const duration = formatDuration(stage.durationMs ?? durationBetween(stage.startedAt, stage.endedAt));
+  const detail = stage.error ? oneLine(stage.error, 60) : stage.text ? tail(stage.text) : undefined;
+  const description = [
+    stage.type && stage.type !== label ? stage.type : undefined,
+    stage.attempt !== undefined && stage.attempt > 1 ? t('attempt {0}', stage.attempt) : undefined,
+    duration,
+    stage.creditUsage ? t('{0} credits', stage.creditUsage) : undefined,
+    detail,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const tooltip = [
+    `**${escapeMarkdown(label)}**`,
+    t('Status: {0} ({1})', statusLabel(stage.status, t), escapeMarkdown(stage.rawStatus || stage.status)),
+    stage.type ? t('Type: {0}', escapeMarkdown(stage.type)) : undefined,
+    stage.attempt !== undefined ? t('Attempt: {0}', stage.attempt) : undefined,
+    duration ? t('Duration: {0}', duration) : undefined,
+    stage.creditUsage !== undefined ? t('Credits used: {0}', stage.creditUsage) : undefined,
+    stage.error ? t('Error: {0}', escapeMarkdown(oneLine(stage.error, 600))) : undefined,
+    stage.text ? t('Latest text: {0}', escapeMarkdown(tail(stage.text, 400))) : undefined,
+  ].filter((line): line is string => line !== undefined);
+  const hasOutput = stage.output !== undefined || stage.input !== undefined || stage.error !== undefined;
+  return {
+    label,
+    description,
+    tooltip: tooltip.join('\n\n'),
+    icon: statusIcon(stage.status),
+    contextValue: flags('stage', hasOutput && 'hasOutput', stage.error && 'hasError'),
+    collapsible: 'none',
+    action: hasOutput ? 'showOutput' : undefined,
+  };
+}
+
+export function presentLoadMore(ctx: PresentContext): Presentation {
+  return { label: ctx.t('Load more runs…'), icon: { id: 'ellipsis' }, contextValue: 'loadMore', collapsible: 'none', action: 'loadMore' };
+}
+
+export function presentMessage(node: MessageNode, health: Health, ctx: PresentContext): Presentation {
+  const { t } = ctx;
+  const detail = health.message ? oneLine(health.message, 200) : undefined;
+  const error = (label: string, action: NodeAction, icon = 'error'): Presentation => ({
+    label,
+    description: detail,
+    tooltip: detail ? escapeMarkdown(detail) : undefined,
+    icon: { id: icon, color: icon === 'error' ? 'list.errorForeground' : 'list.warningForeground' },
+    contextValue: flags('message', 'error', `reason-${node.message}`),
+    collapsible: 'none',
+    action,
+  });
+  switch (node.message) {
+    case 'missingKey':
+      return error(t('API key missing — set it…'), 'setApiKey', 'key');
+    case 'auth':
+      return error(health.reason === 'forbidden' ? t('Access denied — update the API key…') : t('Authentication failed — update the API key…'), 'setApiKey');
+    case 'unreachable':
+      return error(t('Service unreachable — retry'), 'retry');
+    case 'rateLimited':
+      return error(healthLabel(health, ctx), 'retry', 'watch');
+    case 'error':
+      return error(t('The service answered with an error — retry'), 'retry');
+    case 'noWorkflows':
+      return { label: t('No workflows — add workflow ids…'), icon: { id: 'info' }, contextValue: 'message info', collapsible: 'none', action: 'editConnection' };
+    case 'noRuns':
+      return { label: t('No runs yet'), icon: { id: 'info' }, contextValue: 'message info', collapsible: 'none' };
+    case 'runsNotListed':
+      return {
+        label: t('No runs started here yet'),
+        tooltip: t('This API cannot list runs: the runs started from Flowscope in this window appear here.'),
+        icon: { id: 'info' },
+        contextValue: 'message info',
+        collapsible: 'none',
+      };
+    case 'loading':
+      return { label: t('Loading…'), icon: { id: 'loading~spin' }, contextValue: 'message', collapsible: 'none' };
+  }
+}
+
+/** The first 8 characters of an id are enough to tell runs apart in a list. */
+export function shortId(id: string): string {
+  return id.length > 12 ? id.slice(0, 8) : id;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

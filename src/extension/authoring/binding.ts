@@ -1,0 +1,91 @@
+import * as vscode from 'vscode';
+import { modify } from 'jsonc-parser';
+import type { Backend } from '../../core/backend';
+import type { Services } from '../services';
+import type { GraphTarget } from './graphFiles';
+import { readBinding } from './graphFiles';
+
+/** Asks for a connection, then a workflow on it. Undefined when the user backs out. */
+export async function pickTarget(services: Services, purpose: string): Promise<GraphTarget | undefined> {
+  const connections = services.connections.list();
+  if (connections.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Add a Flowscope connection first (Flowscope: Add Connection).'));
+    return undefined;
+  }
+  const pickedConnection = await vscode.window.showQuickPick(
+    connections.map((c) => ({ label: c.name, description: c.kind, detail: c.baseUrl })),
+    { title: purpose, placeHolder: vscode.l10n.t('Connection') },
+  );
+  if (!pickedConnection) return undefined;
+  const connection = pickedConnection.label;
+  const workflowId = await pickWorkflow(services, connection, purpose);
+  return workflowId ? { connection, workflowId } : undefined;
+}
+
+async function pickWorkflow(services: Services, connection: string, purpose: string): Promise<string | undefined> {
+  const backend = services.connections.backend(connection);
+  const configured = services.connections.get(connection)?.workflowIds ?? [];
+  const items: Array<vscode.QuickPickItem & { id?: string }> = [];
+  if (backend?.capabilities.listWorkflows) {
+    const workflows = await listQuietly(backend);
+    for (const w of workflows) items.push({ label: w.name, description: w.id, id: w.id });
+  }
+  for (const id of configured) if (!items.some((i) => i.id === id)) items.push({ label: id, id });
+  const enter = { label: vscode.l10n.t('$(edit) Enter a workflow id…') };
+  const picked = await vscode.window.showQuickPick([...items, enter], { title: purpose, placeHolder: vscode.l10n.t('Workflow on {0}', connection) });
+  if (!picked) return undefined;
+  if (picked !== enter && 'id' in picked && typeof picked.id === 'string') return picked.id;
+  const typed = await vscode.window.showInputBox({ title: purpose, prompt: vscode.l10n.t('Workflow id on {0}', connection), ignoreFocusOut: true });
+  return typed?.trim() || undefined;
+}
+
+async function listQuietly(backend: Backend): Promise<ReadonlyArray<{ id: string; name: string }>> {
+  try {
+    return await backend.listWorkflows();
+  } catch {
+    // The picker still offers configured ids and free entry; the failure shows elsewhere.
+    return [];
+  }
+}
+
+/** Writes `binding` into the file through an undoable edit, keeping the rest of the text as is. */
+export async function writeBinding(document: vscode.TextDocument, target: GraphTarget): Promise<boolean> {
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+  const edits = modify(document.getText(), ['binding'], { connection: target.connection, workflowId: target.workflowId }, {
+    formattingOptions: { insertSpaces: editor?.options.insertSpaces !== false, tabSize: typeof editor?.options.tabSize === 'number' ? editor.options.tabSize : 2 },
+  });
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
+  return vscode.workspace.applyEdit(edit);
+}
+
+/**
+ * The file's target. An unbound file asks for one and offers to record it in the file, so the
+ * next push, pull or run goes to the same place without asking.
+ */
+export async function resolveTarget(services: Services, document: vscode.TextDocument, purpose: string): Promise<GraphTarget | undefined> {
+  const bound = readBinding(document.getText());
+  if (bound) return bound;
+  const target = await pickTarget(services, purpose);
+  if (!target) return undefined;
+  const save = vscode.l10n.t('Save Binding in File');
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t('Bind this file to {0}/{1}?', target.connection, target.workflowId),
+    save,
+    vscode.l10n.t('Just This Once'),
+  );
+  if (choice === save) await writeBinding(document, target);
+  return target;
+}
+
+/** The backend of a connection, or a plain message about why there is none. */
+export function backendFor(services: Services, connection: string): Backend | undefined {
+  const config = services.connections.get(connection);
+  if (!config) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('The file is bound to the connection "{0}", which does not exist in this window.', connection));
+    return undefined;
+  }
+  const backend = services.connections.backend(connection);
+  if (!backend) void vscode.window.showErrorMessage(vscode.l10n.t('The connection "{0}" has no valid credentials yet; set its API key first.', connection));
+  return backend;
+}

@@ -1,0 +1,12 @@
+import type { Services } from '../services';
+import type { GraphDiagnostics } from './diagnostics';
+import type { GraphDocuments } from './graphDocuments';
+import type { LastSynced } from './lastSynced';
+
+/** What the authoring commands share, built once by `registerGraphAuthoring`. */
+export interface AuthoringContext {
+  readonly services: Services;
+  readonly diagnostics: GraphDiagnostics;
+  readonly documents: GraphDocuments;
+  readonly lastSynced: LastSynced;
+}

@@ -1,0 +1,30 @@
+import type * as vscode from 'vscode';
+import { parse } from 'jsonc-parser';
+import { FILE_SUFFIX } from '../../core/graph/graphFile';
+
+/** The connection and workflow a graph file is bound to. */
+export interface GraphTarget {
+  readonly connection: string;
+  readonly workflowId: string;
+}
+
+export function isGraphDocument(document: vscode.TextDocument): boolean {
+  return document.uri.path.toLowerCase().endsWith(FILE_SUFFIX) && document.uri.scheme !== 'flowscope-graph';
+}
+
+/** Reads the binding tolerantly, so a file with unrelated errors still knows its target. */
+export function readBinding(text: string): GraphTarget | undefined {
+  const value: unknown = parse(text, [], { allowTrailingComma: true, disallowComments: false });
+  if (typeof value !== 'object' || value === null || !('binding' in value)) return undefined;
+  const binding: unknown = value.binding;
+  if (typeof binding !== 'object' || binding === null) return undefined;
+  const connection = 'connection' in binding ? binding.connection : undefined;
+  const workflowId = 'workflowId' in binding ? binding.workflowId : undefined;
+  if (typeof connection !== 'string' || typeof workflowId !== 'string' || !connection || !workflowId) return undefined;
+  return { connection, workflowId };
+}
+
+/** The file name part of a uri, for messages and backup names. */
+export function baseName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}

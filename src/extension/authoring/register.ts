@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import { toFlowscopeError } from '../../core/errors';
+import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import type { Services } from '../services';
+import { GraphCodeLens } from './codeLens';
+import { GraphCommands } from './commandIds';
+import type { AuthoringContext } from './context';
+import { GraphDiagnostics } from './diagnostics';
+import { GraphDocuments } from './graphDocuments';
+import { baseName, isGraphDocument } from './graphFiles';
+import { LastSynced } from './lastSynced';
+import { pullCommand } from './pull';
+import { pushCommand } from './push';
+import { runCommand } from './run';
+import { insertWebhookCommand, WebhookQuickFix } from './webhookBlock';
+
+const GRAPH_FILES: vscode.DocumentSelector = [{ pattern: `**/*${FILE_SUFFIX}` }];
+
+/**
+ * Graph JSON authoring: live diagnostics, CodeLens and editor-title actions, push with a diff
+ * review, pull with a backup, run, and webhook minting. Completion and hover come from the JSON
+ * Schema contributed in package.json, so they work without this code running.
+ */
+export function registerGraphAuthoring(services: Services): vscode.Disposable {
+  const diagnostics = new GraphDiagnostics(services);
+  const documents = new GraphDocuments();
+  const ctx: AuthoringContext = { services, diagnostics, documents, lastSynced: new LastSynced(services.context.workspaceState) };
+  const codeLens = new GraphCodeLens(diagnostics);
+
+  return vscode.Disposable.from(
+    diagnostics,
+    documents,
+    codeLens,
+    vscode.languages.registerCodeLensProvider(GRAPH_FILES, codeLens),
+    vscode.languages.registerCodeActionsProvider(GRAPH_FILES, new WebhookQuickFix(), WebhookQuickFix.metadata),
+    command(services, GraphCommands.validate, async (arg) => {
+      const document = await graphDocument(arg);
+      if (document) await validateCommand(ctx, document);
+    }),
+    command(services, GraphCommands.push, async (arg) => {
+      const document = await graphDocument(arg);
+      if (document) await pushCommand(ctx, document);
+    }),
+    command(services, GraphCommands.pull, async (arg) => {
+      // Without a graph file at hand, pull goes to a new file.
+      const document = await graphDocument(arg, false);
+      await pullCommand(ctx, document);
+    }),
+    command(services, GraphCommands.run, async (arg) => {
+      const document = await graphDocument(arg);
+      if (document) await runCommand(ctx, document);
+    }),
+    command(services, GraphCommands.insertWebhook, async (arg) => {
+      const document = await graphDocument(arg);
+      if (!document) return;
+      const editor = await vscode.window.showTextDocument(document);
+      await insertWebhookCommand(ctx, editor);
+    }),
+  );
+}
+
+async function validateCommand(ctx: AuthoringContext, document: vscode.TextDocument): Promise<void> {
+  const found = ctx.diagnostics.update(document);
+  const errors = found.filter((d) => d.severity === 'error').length;
+  const warnings = found.filter((d) => d.severity === 'warning').length;
+  if (errors + warnings === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} is valid.', baseName(document.uri)));
+    return;
+  }
+  const show = vscode.l10n.t('Show Problems');
+  const message = vscode.l10n.t('{0}: {1} error(s), {2} warning(s).', baseName(document.uri), errors, warnings);
+  const picked = errors > 0 ? await vscode.window.showErrorMessage(message, show) : await vscode.window.showWarningMessage(message, show);
+  if (picked === show) await vscode.commands.executeCommand('workbench.actions.view.problems');
+}
+
+/** The graph file a command acts on: its uri argument (CodeLens, editor title) or the active editor. */
+async function graphDocument(arg: unknown, required = true): Promise<vscode.TextDocument | undefined> {
+  const document = arg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(arg) : vscode.window.activeTextEditor?.document;
+  if (document && isGraphDocument(document)) return document;
+  if (required) void vscode.window.showInformationMessage(vscode.l10n.t('Open a {0} file first.', `*${FILE_SUFFIX}`));
+  return undefined;
+}
+
+/** Registers a command whose failures become one message and one log line; cancellation is silent. */
+function command(services: Services, id: string, run: (arg: unknown) => Promise<void>): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (arg: unknown) => {
+    try {
+      await run(arg);
+    } catch (raw) {
+      const error = toFlowscopeError(raw);
+      if (error.reason === 'aborted') return;
+      services.log.error(`${id} failed (${error.reason}${error.status ? ` ${error.status}` : ''}): ${error.message}`);
+      void vscode.window.showErrorMessage(error.message);
+    }
+  });
+}

@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { toFlowscopeError } from '../../core/errors';
+import { backendFor, resolveTarget } from './binding';
+import type { AuthoringContext } from './context';
+import { GraphCommands } from './commandIds';
+import { baseName } from './graphFiles';
+import { requireTrust } from './trust';
+
+/**
+ * Run: starts the bound workflow as the server has it (the file is not pushed first) and opens
+ * the graph panel on the new run. The run store follows it live from there.
+ */
+export async function runCommand(ctx: AuthoringContext, document: vscode.TextDocument): Promise<void> {
+  if (!(await requireTrust(vscode.l10n.t('Run')))) return;
+  const target = await resolveTarget(ctx.services, document, vscode.l10n.t('Run {0} on', baseName(document.uri)));
+  if (!target) return;
+  if (!backendFor(ctx.services, target.connection)) return;
+
+  if (ctx.services.connections.get(target.connection)?.protected) {
+    const run = vscode.l10n.t('Run');
+    const picked = await vscode.window.showWarningMessage(
+      vscode.l10n.t('"{0}" is a protected connection. Run workflow {1} there?', target.connection, target.workflowId),
+      { modal: true, detail: vscode.l10n.t('The run uses the graph stored on the server, not this file.') },
+      run,
+    );
+    if (picked !== run) return;
+  }
+  if (document.isDirty) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has unsaved changes; the run uses the graph on the server. Push first to run your edits.', baseName(document.uri)));
+  }
+
+  let runId: string;
+  try {
+    // Inputs: none, so the server applies each variable's default (the same the file declares once pushed).
+    runId = (await ctx.services.runs.trigger(target.connection, target.workflowId, {})).id;
+  } catch (error) {
+    const e = toFlowscopeError(error);
+    ctx.services.log.error(`run of ${target.connection}/${target.workflowId} failed to start (${e.reason}): ${e.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not start {0}: {1}', target.workflowId, e.message));
+    return;
+  }
+  const known = await vscode.commands.getCommands(true);
+  if (known.includes(GraphCommands.open)) {
+    await vscode.commands.executeCommand(GraphCommands.open, { connection: target.connection, workflowId: target.workflowId, runId });
+  } else {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Started run {0} of {1}.', runId, target.workflowId));
+  }
+}

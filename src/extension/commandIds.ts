@@ -1,0 +1,45 @@
+/**
+ * Every command this part of Flowscope registers, in one place: registration, menus and the
+ * manifest test all read it, so an id cannot be registered without being contributed.
+ */
+export const Commands = {
+  sandboxStart: 'flowscope.sandbox.start',
+  connectionAdd: 'flowscope.connection.add',
+  connectionEdit: 'flowscope.connection.edit',
+  connectionTest: 'flowscope.connection.test',
+  connectionRemove: 'flowscope.connection.remove',
+  connectionSetApiKey: 'flowscope.connection.setApiKey',
+  connectionEditUrl: 'flowscope.connection.editUrl',
+  connectionRetry: 'flowscope.connection.retry',
+  treeRefresh: 'flowscope.tree.refresh',
+  runsLoadMore: 'flowscope.runs.loadMore',
+  runsShowLive: 'flowscope.runs.showLive',
+  runTrigger: 'flowscope.run.trigger',
+  runRerun: 'flowscope.run.rerun',
+  runCancel: 'flowscope.run.cancel',
+  runStopFollowing: 'flowscope.run.stopFollowing',
+  runOpenGraph: 'flowscope.run.openGraph',
+  runCopyId: 'flowscope.run.copyId',
+  runShowLogs: 'flowscope.run.showLogs',
+  runReveal: 'flowscope.run.reveal',
+  stageShowOutput: 'flowscope.stage.showOutput',
+  workflowCancelRuns: 'flowscope.workflow.cancelRuns',
+  workflowDeploy: 'flowscope.workflow.deploy',
+  workflowUndeploy: 'flowscope.workflow.undeploy',
+  workflowArm: 'flowscope.workflow.arm',
+  componentExecute: 'flowscope.component.execute',
+  logShow: 'flowscope.log.show',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** The graph panel's command (owned by the panel module); opened from tree nodes. */
+export const GRAPH_OPEN_COMMAND = 'flowscope.graph.open';
+
+export const VIEW_ID = 'flowscope.explorer';
+
+/** Context keys set by the extension, read by `when` clauses in package.json. */
+export const ContextKeys = {
+  hasConnections: 'flowscope.hasConnections',
+  sandboxRunning: 'flowscope.sandboxRunning',
+} as const;

@@ -1,0 +1,22 @@
+import type * as vscode from 'vscode';
+import { registerConnectionCommands } from '../connections/commands';
+import { registerCancelCommands } from './cancel';
+import { registerComponentCommands } from './component';
+import type { CommandDeps } from './deps';
+import { registerRunCommands } from './runs';
+import { registerSandboxCommands } from './sandbox';
+import { registerTriggerCommands } from './trigger';
+import { registerWorkflowCommands } from './workflows';
+
+/** Every command of the run explorer; each group registers through the uniform wrapper. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  return [
+    registerSandboxCommands(deps),
+    registerConnectionCommands(deps),
+    registerTriggerCommands(deps),
+    registerCancelCommands(deps),
+    registerRunCommands(deps),
+    registerWorkflowCommands(deps),
+    registerComponentCommands(deps),
+  ];
+}

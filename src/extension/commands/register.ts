@@ -1,0 +1,98 @@
+import * as vscode from 'vscode';
+import type { FlowscopeError } from '../../core/errors';
+import { toFlowscopeError } from '../../core/errors';
+import type { Logger } from '../../core/util/log';
+import type { CommandId } from '../commandIds';
+import { Commands } from '../commandIds';
+
+/** A failure tied to one connection, so the message can offer that connection's fix. */
+export class ConnectionScopedError extends Error {
+  constructor(
+    readonly connection: string,
+    readonly error: FlowscopeError,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Runs `work` for a connection: any failure is re-thrown tagged with the connection. */
+export async function scoped<T>(connection: string, work: Promise<T> | (() => Promise<T>)): Promise<T> {
+  try {
+    return await (typeof work === 'function' ? work() : work);
+  } catch (error) {
+    if (error instanceof ConnectionScopedError) throw error;
+    throw new ConnectionScopedError(connection, toFlowscopeError(error));
+  }
+}
+
+export interface CommandHost {
+  readonly log: Logger;
+  /** Records a connection's failure so its tree node shows the health. */
+  readonly reportFailure: (connection: string, error: FlowscopeError) => void;
+}
+
+/**
+ * The one way commands are registered: failures become one clear message with the action that
+ * fixes them ("Update API key…", "Retry", "Edit URL…") and a line in the log; cancellations are
+ * silent. Commands never show their own error popups.
+ */
+export function registerCommand(id: CommandId, run: (...args: unknown[]) => unknown, host: CommandHost): vscode.Disposable {
+  const invoke = async (...args: unknown[]): Promise<void> => {
+    try {
+      await run(...args);
+    } catch (raw) {
+      await report(id, raw, args, host, invoke);
+    }
+  };
+  return vscode.commands.registerCommand(id, invoke);
+}
+
+async function report(
+  id: CommandId,
+  raw: unknown,
+  args: unknown[],
+  host: CommandHost,
+  retry: (...args: unknown[]) => Promise<void>,
+): Promise<void> {
+  const connection = raw instanceof ConnectionScopedError ? raw.connection : undefined;
+  const error = raw instanceof ConnectionScopedError ? raw.error : toFlowscopeError(raw);
+  if (error.reason === 'aborted') return;
+  host.log.error(`${id} failed${connection ? ` on ${connection}` : ''} (${error.reason}${error.status ? ` ${error.status}` : ''}): ${error.message}`);
+  if (raw instanceof Error && raw.stack && !(raw instanceof ConnectionScopedError)) host.log.debug(raw.stack);
+  if (connection) host.reportFailure(connection, error);
+
+  const prefix = connection ? `${connection}: ` : '';
+  const actions = new Map<string, () => Thenable<unknown>>();
+  let message = prefix + error.message;
+  switch (error.reason) {
+    case 'auth':
+    case 'forbidden':
+      message = prefix + vscode.l10n.t('The service rejected the credentials ({0}).', error.message);
+      if (connection) actions.set(vscode.l10n.t('Update API key…'), () => vscode.commands.executeCommand(Commands.connectionSetApiKey, connection));
+      break;
+    case 'network':
+    case 'timeout':
+      message = prefix + vscode.l10n.t('The service could not be reached ({0}).', error.message);
+      actions.set(vscode.l10n.t('Retry'), () => retry(...args));
+      if (connection) actions.set(vscode.l10n.t('Edit URL…'), () => vscode.commands.executeCommand(Commands.connectionEditUrl, connection));
+      break;
+    case 'rateLimited':
+      message =
+        prefix +
+        (error.retryAfterMs !== undefined
+          ? vscode.l10n.t('Rate limited by the service: try again in {0} s.', Math.ceil(error.retryAfterMs / 1_000))
+          : vscode.l10n.t('Rate limited by the service: try again shortly.'));
+      break;
+    case 'validation':
+      if (error.issues.length) message += ` — ${error.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`;
+      break;
+    case 'usage':
+      if (connection && /API key/i.test(error.message)) actions.set(vscode.l10n.t('Set API key…'), () => vscode.commands.executeCommand(Commands.connectionSetApiKey, connection));
+      break;
+    default:
+      break;
+  }
+  actions.set(vscode.l10n.t('Show Log'), () => vscode.commands.executeCommand(Commands.logShow));
+  const picked = await vscode.window.showErrorMessage(message, ...actions.keys());
+  if (picked) await actions.get(picked)?.();
+}

@@ -1,0 +1,103 @@
+import * as vscode from 'vscode';
+import { durationBetween } from '../../core/model';
+import { shortId, statusLabel } from '../../core/tree/present';
+import { Commands, GRAPH_OPEN_COMMAND } from '../commandIds';
+import type { CommandDeps } from './deps';
+import { activeRuns, isNode, requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';
+import { registerCommand, scoped } from './register';
+
+/** Commands that read runs: refresh, paging, copy id, graph, logs, outputs, the live list. */
+export function registerRunCommands(deps: CommandDeps): vscode.Disposable {
+  const { host } = deps;
+  return vscode.Disposable.from(
+    registerCommand(Commands.treeRefresh, (arg) => deps.explorer.refresh(isNode(arg) ? arg : undefined), host),
+    registerCommand(Commands.runsLoadMore, (arg) => (isNode(arg) && arg.kind === 'loadMore' ? deps.explorer.loadMore(arg.connection, arg.workflowId) : undefined), host),
+    registerCommand(Commands.runCopyId, (arg, selection) => copyIds(deps, arg, selection), host),
+    registerCommand(Commands.runOpenGraph, (arg) => openGraph(deps, arg), host),
+    registerCommand(Commands.runShowLogs, (arg) => showLogs(deps, arg), host),
+    registerCommand(Commands.stageShowOutput, (arg) => showStageOutput(deps, arg), host),
+    registerCommand(Commands.runReveal, (arg) => reveal(deps, arg), host),
+    registerCommand(Commands.runsShowLive, () => showLive(deps), host),
+    registerCommand(Commands.logShow, () => deps.services.log.show(true), host),
+  );
+}
+
+async function copyIds(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
+  const targets = await runTargets(deps, arg, selection, vscode.l10n.t('Run id to copy'));
+  if (!targets.length) return;
+  await vscode.env.clipboard.writeText(targets.map((t) => t.runId).join('\n'));
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0} run id(s).', targets.length), 3_000);
+}
+
+async function openGraph(deps: CommandDeps, arg: unknown): Promise<void> {
+  const target = await workflowTarget(deps, arg, vscode.l10n.t('Workflow to show'));
+  if (!target) return;
+  const runId = isNode(arg) && (arg.kind === 'run' || arg.kind === 'stage') ? arg.runId : undefined;
+  const known = await vscode.commands.getCommands(true);
+  if (!known.includes(GRAPH_OPEN_COMMAND)) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('The graph view is not available in this build of Flowscope.'));
+    return;
+  }
+  await vscode.commands.executeCommand(GRAPH_OPEN_COMMAND, { connection: target.connection, workflowId: target.workflowId, runId });
+}
+
+async function showLogs(deps: CommandDeps, arg: unknown): Promise<void> {
+  const [target] = await runTargets(deps, arg, undefined, vscode.l10n.t('Run whose logs to show'));
+  if (!target) return;
+  const backend = await requireBackend(deps, target.connection);
+  const logs = backend.logs?.bind(backend);
+  if (!logs) {
+    // Without a logs endpoint, the run's own record is the most there is.
+    const run = await scoped(target.connection, deps.services.runs.refresh(target.connection, { id: target.runId, workflowId: target.workflowId }));
+    await deps.documents.show([target.connection, target.runId, 'run'], run);
+    return;
+  }
+  const entries = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the logs of run {0}…', shortId(target.runId)), cancellable: true },
+    (_p, token) => scoped(target.connection, logs({ id: target.runId, workflowId: target.workflowId }, toAbortSignal(token))),
+  );
+  await deps.documents.show([target.connection, target.runId, 'logs'], entries);
+}
+
+async function showStageOutput(deps: CommandDeps, arg: unknown): Promise<void> {
+  if (!isNode(arg) || arg.kind !== 'stage') return;
+  const stage = deps.services.runs.get(arg.connection, arg.runId)?.stages.find((s) => s.id === arg.stageId);
+  if (!stage) return;
+  await deps.documents.show([arg.connection, arg.runId, `stage-${stage.name || stage.id}`], {
+    stage: stage.name,
+    type: stage.type,
+    status: stage.rawStatus || stage.status,
+    attempt: stage.attempt,
+    durationMs: stage.durationMs ?? durationBetween(stage.startedAt, stage.endedAt),
+    creditUsage: stage.creditUsage,
+    error: stage.error,
+    input: stage.input,
+    output: stage.output,
+    text: stage.text,
+  });
+}
+
+async function reveal(deps: CommandDeps, arg: unknown): Promise<void> {
+  const [target] = await runTargets(deps, arg, undefined, vscode.l10n.t('Run to show'));
+  if (!target) return;
+  const node = deps.explorer.runNode(target.connection, target.runId);
+  if (node) await deps.tree.reveal(node, { focus: true, expand: true });
+}
+
+async function showLive(deps: CommandDeps): Promise<void> {
+  const live = activeRuns(deps);
+  if (live.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No run is live in this window.'));
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    live.map(({ connection, run }) => ({
+      label: `$(sync~spin) ${vscode.l10n.t('Run {0}', shortId(run.id))}`,
+      description: `${connection} · ${deps.explorer.workflow(connection, run.workflowId ?? '')?.name ?? run.workflowName ?? run.workflowId ?? ''}`,
+      detail: statusLabel(run.status, vscode.l10n.t),
+      target: { connection, runId: run.id, workflowId: run.workflowId },
+    })),
+    { placeHolder: vscode.l10n.t('Live runs') },
+  );
+  if (picked) await reveal(deps, picked.target);
+}

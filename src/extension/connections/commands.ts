@@ -1,0 +1,183 @@
+import * as vscode from 'vscode';
+import type { Credentials } from '../../core/model';
+import { loadWorkflowsChecked } from '../../core/tree/probe';
+import { KIND_LABELS } from '../../core/tree/present';
+import { Commands } from '../commandIds';
+import type { CommandDeps } from '../commands/deps';
+import { pickConnection, requireBackend, toAbortSignal } from '../commands/pick';
+import { registerCommand, scoped } from '../commands/register';
+import type { ConnectionSetting } from '../settings';
+import { askApiKey, askApiSecret, askKind, askOrg, askProtected, askUrl, askWorkflowIds } from './prompts';
+
+/** Add, edit, test and remove connections; set keys; the fixes offered by error nodes. */
+export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable {
+  const { host } = deps;
+  return vscode.Disposable.from(
+    registerCommand(Commands.connectionAdd, () => add(deps), host),
+    registerCommand(Commands.connectionEdit, (arg) => edit(deps, arg), host),
+    registerCommand(Commands.connectionTest, (arg) => test(deps, arg, true), host),
+    registerCommand(Commands.connectionRemove, (arg) => remove(deps, arg), host),
+    registerCommand(Commands.connectionSetApiKey, (arg) => setKey(deps, arg), host),
+    registerCommand(Commands.connectionEditUrl, (arg) => editUrl(deps, arg), host),
+    registerCommand(Commands.connectionRetry, (arg) => retry(deps, arg), host),
+  );
+}
+
+function settingOf(deps: CommandDeps, name: string): ConnectionSetting | undefined {
+  return deps.settings.current.connections.find((c) => c.name === name);
+}
+
+async function save(deps: CommandDeps, next: readonly ConnectionSetting[]): Promise<void> {
+  await deps.settings.setConnections(next);
+}
+
+async function add(deps: CommandDeps): Promise<void> {
+  const kind = await askKind();
+  if (!kind) return;
+  const taken = new Set(deps.settings.current.connections.map((c) => c.name));
+  const name = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Add Connection (2/5): name'),
+    value: KIND_LABELS[kind],
+    ignoreFocusOut: true,
+    validateInput: (v) => (!v.trim() ? vscode.l10n.t('A name is required.') : taken.has(v.trim()) ? vscode.l10n.t('A connection with this name exists.') : undefined),
+  });
+  if (!name) return;
+  const baseUrl = await askUrl(kind);
+  if (!baseUrl) return;
+  const setting: { -readonly [K in keyof ConnectionSetting]: ConnectionSetting[K] } = { name: name.trim(), kind, baseUrl };
+  if (kind === 'supervity') {
+    const org = await askOrg();
+    if (org === undefined) return;
+    setting.org = org;
+  }
+  if (kind !== 'powabase') {
+    const ids = await askWorkflowIds(kind);
+    if (ids === undefined) return;
+    setting.workflowIds = ids;
+  }
+  const isProtected = await askProtected();
+  if (isProtected === undefined) return;
+  setting.protected = isProtected || undefined;
+  const credentials = await askCredentials(kind, setting.name);
+  if (!credentials) return;
+  await deps.keyring.storeCredentials(setting.name, credentials);
+  await save(deps, [...deps.settings.current.connections, setting]);
+  deps.log.info(`added connection ${setting.name} (${kind} at ${baseUrl})`);
+  await test(deps, setting.name, true);
+}
+
+async function askCredentials(kind: ConnectionSetting['kind'], name: string): Promise<Credentials | undefined> {
+  const apiKey = await askApiKey(kind, name);
+  if (!apiKey) return undefined;
+  if (kind !== 'whiterabbit') return { apiKey };
+  const apiSecret = await askApiSecret(name);
+  return apiSecret ? { apiKey, apiSecret } : undefined;
+}
+
+async function edit(deps: CommandDeps, arg: unknown): Promise<void> {
+  const name = await pickConnection(deps, vscode.l10n.t('Connection to edit'), arg);
+  const current = name ? settingOf(deps, name) : undefined;
+  if (!name || !current) return;
+  type Field = 'url' | 'org' | 'workflowIds' | 'protected' | 'key';
+  const fields: Array<{ label: string; description?: string; field: Field }> = [];
+  if (!current.sandbox) fields.push({ label: vscode.l10n.t('URL'), description: current.baseUrl, field: 'url' });
+  if (current.kind === 'supervity') fields.push({ label: vscode.l10n.t('Organization'), description: current.org, field: 'org' });
+  if (current.kind !== 'powabase') fields.push({ label: vscode.l10n.t('Workflow ids'), description: String(current.workflowIds?.length ?? 0), field: 'workflowIds' });
+  fields.push({ label: vscode.l10n.t('Protection'), description: current.protected ? vscode.l10n.t('protected') : vscode.l10n.t('not protected'), field: 'protected' });
+  fields.push({ label: vscode.l10n.t('API key…'), field: 'key' });
+  const picked = await vscode.window.showQuickPick(fields, { title: vscode.l10n.t('Edit {0}', name) });
+  if (!picked) return;
+  let next: ConnectionSetting | undefined;
+  switch (picked.field) {
+    case 'url': {
+      const baseUrl = await askUrl(current.kind, current.baseUrl);
+      if (baseUrl) next = { ...current, baseUrl };
+      break;
+    }
+    case 'org': {
+      const org = await askOrg(current.org);
+      if (org !== undefined) next = { ...current, org };
+      break;
+    }
+    case 'workflowIds': {
+      const workflowIds = await askWorkflowIds(current.kind, current.workflowIds);
+      if (workflowIds) next = { ...current, workflowIds };
+      break;
+    }
+    case 'protected': {
+      const value = await askProtected(current.protected);
+      if (value !== undefined) next = { ...current, protected: value || undefined };
+      break;
+    }
+    case 'key':
+      return setKey(deps, name);
+  }
+  if (!next) return;
+  const updated = next;
+  await save(deps, deps.settings.current.connections.map((c) => (c.name === name ? updated : c)));
+}
+
+async function editUrl(deps: CommandDeps, arg: unknown): Promise<void> {
+  const name = await pickConnection(deps, vscode.l10n.t('Connection'), arg);
+  const current = name ? settingOf(deps, name) : undefined;
+  if (!name || !current) return;
+  if (current.sandbox) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Sandbox connections follow the embedded sandbox; their URL is set at runtime.'));
+    return;
+  }
+  const baseUrl = await askUrl(current.kind, current.baseUrl);
+  if (!baseUrl) return;
+  await save(deps, deps.settings.current.connections.map((c) => (c.name === name ? { ...c, baseUrl } : c)));
+}
+
+async function setKey(deps: CommandDeps, arg: unknown): Promise<void> {
+  const name = await pickConnection(deps, vscode.l10n.t('Connection whose key to set'), arg);
+  const current = name ? deps.connections.get(name) : undefined;
+  if (!name || !current) return;
+  const credentials = await askCredentials(current.kind, name);
+  if (!credentials) return;
+  // Storing fires SecretStorage's change event: the registry rebuilds the backend and the tree
+  // reloads this connection, so a corrected key recovers without a reload.
+  await deps.keyring.storeCredentials(name, credentials);
+  await test(deps, name, false);
+}
+
+/** Tests a connection: lists its workflows and proves the credentials. */
+async function test(deps: CommandDeps, arg: unknown, announce: boolean): Promise<void> {
+  const name = await pickConnection(deps, vscode.l10n.t('Connection to test'), arg);
+  if (!name) return;
+  const workflows = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing {0}…', name), cancellable: true },
+    async (_p, token) => {
+      const backend = await requireBackend(deps, name);
+      return scoped(name, loadWorkflowsChecked(backend, toAbortSignal(token)));
+    },
+  );
+  deps.explorer.reportOk(name);
+  await deps.explorer.refresh({ kind: 'connection', id: '', connection: name });
+  if (announce) void vscode.window.showInformationMessage(vscode.l10n.t('{0} works: {1} workflow(s).', name, workflows.length));
+  else vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) {0} works.', name), 4_000);
+}
+
+async function remove(deps: CommandDeps, arg: unknown): Promise<void> {
+  const name = await pickConnection(deps, vscode.l10n.t('Connection to remove'), arg);
+  if (!name) return;
+  const yes = vscode.l10n.t('Remove');
+  const sure = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Remove the connection "{0}"?', name),
+    { modal: true, detail: vscode.l10n.t('Its settings and stored keys are deleted. Nothing changes on the service.') },
+    yes,
+  );
+  if (sure !== yes) return;
+  await save(deps, deps.settings.current.connections.filter((c) => c.name !== name));
+  await deps.keyring.delete(name);
+  deps.services.runs.forgetConnection(name);
+  deps.log.info(`removed connection ${name}`);
+}
+
+async function retry(deps: CommandDeps, arg: unknown): Promise<void> {
+  const name = await pickConnection(deps, vscode.l10n.t('Connection to retry'), arg);
+  if (!name) return;
+  const node = typeof arg === 'object' && arg !== null && 'kind' in arg && (arg as { kind: unknown }).kind === 'message' ? (arg as Parameters<typeof deps.explorer.refresh>[0]) : undefined;
+  await deps.explorer.refresh(node ?? { kind: 'connection', id: '', connection: name });
+}

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { RunStore } from '../core/runs/runStore';
+import { Explorer } from '../core/tree/explorer';
+import { registerCommands } from './commands';
+import type { CommandDeps } from './commands/deps';
+import { Connections } from './connections/registry';
+import { registerContextKeys } from './contextKeys';
+import { LastInputs } from './lastInputs';
+import { OutputLogger, redactingChannel } from './log';
+import { registerNotifications } from './notifications';
+import { OutputDocuments } from './outputDocuments';
+import { SandboxHost } from './sandbox';
+import { SecretKeyring } from './secrets';
+import type { Services } from './services';
+import { Settings } from './settings';
+import { LiveRunsStatus } from './statusBar';
+import { ExplorerTree } from './tree/provider';
+// LEAD: the graph panel and authoring modules do not exist yet; when they do, import
+// `registerGraphPanels` (./panels/register) and `registerGraphAuthoring` (./authoring/register)
+// and add them to the subscriptions below, where the marked line is.
+
+/**
+ * The composition root: builds each object once, in dependency order, and hands every
+ * registration's Disposable to the extension's lifetime. No logic lives here.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = new OutputLogger('Flowscope');
+  const settings = new Settings(log);
+  const keyring = new SecretKeyring(context.secrets, log.redactor);
+  const sandbox = new SandboxHost(context.globalStorageUri.fsPath, log);
+  const connections = new Connections(settings, keyring, sandbox, log);
+  const runs = new RunStore({ backendFor: (name) => connections.backend(name), log });
+  const lastInputs = new LastInputs(context.globalState);
+  const explorer = new Explorer({
+    connections,
+    runs,
+    log,
+    t: vscode.l10n.t,
+    pageSize: () => settings.current.pageSize,
+    pollMinMs: settings.current.pollMinMs,
+    pollMaxMs: settings.current.pollMaxMs,
+    hasLastInputs: (connection, workflowId) => lastInputs.has(connection, workflowId),
+  });
+  const tree = new ExplorerTree(explorer);
+  const documents = new OutputDocuments();
+  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs };
+  const host = { log, reportFailure: explorer.report.bind(explorer) };
+  const deps: CommandDeps = { services, connections, settings, keyring, sandbox, explorer, tree, lastInputs, documents, log, host };
+
+  context.subscriptions.push(
+    log,
+    settings,
+    keyring,
+    sandbox,
+    connections,
+    runs,
+    explorer,
+    tree,
+    documents,
+    registerContextKeys(settings),
+    ...registerCommands(deps),
+    new LiveRunsStatus(runs),
+    registerNotifications(runs, explorer, settings, log),
+    // LEAD: registerGraphPanels(services), registerGraphAuthoring(services),
+  );
+  log.info(`Flowscope activated (VS Code ${vscode.version}, ${settings.current.connections.length} connection(s))`);
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}

@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import type { Explorer } from '../../core/tree/explorer';
+import type { ExplorerNode } from '../../core/tree/nodes';
+import type { NodeAction, Presentation } from '../../core/tree/present';
+import { Commands, VIEW_ID } from '../commandIds';
+
+const ACTIONS: Readonly<Record<NodeAction, { command: string; title: string }>> = {
+  setApiKey: { command: Commands.connectionSetApiKey, title: 'Update API key…' },
+  retry: { command: Commands.connectionRetry, title: 'Retry' },
+  editUrl: { command: Commands.connectionEditUrl, title: 'Edit URL…' },
+  editConnection: { command: Commands.connectionEdit, title: 'Edit connection…' },
+  loadMore: { command: Commands.runsLoadMore, title: 'Load more' },
+  showOutput: { command: Commands.stageShowOutput, title: 'Show output' },
+  startSandbox: { command: Commands.sandboxStart, title: 'Start sandbox' },
+};
+
+const COLLAPSIBLE: Readonly<Record<Presentation['collapsible'], vscode.TreeItemCollapsibleState>> = {
+  none: vscode.TreeItemCollapsibleState.None,
+  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+  expanded: vscode.TreeItemCollapsibleState.Expanded,
+};
+
+/**
+ * Adapts the vscode-free Explorer to a TreeView: items are rendered from its presentations, its
+ * change events refresh exactly the nodes it names, and the view's visibility, expansion and the
+ * window's focus are fed back so streams and polling follow what is on screen.
+ */
+export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ExplorerNode | readonly ExplorerNode[] | undefined>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  readonly onDidChangeTreeData = this.emitter.event as vscode.Event<ExplorerNode | ExplorerNode[] | undefined>;
+  readonly view: vscode.TreeView<ExplorerNode>;
+
+  constructor(private readonly explorer: Explorer) {
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, canSelectMany: true, showCollapseAll: true });
+    const change = explorer.onDidChange((nodes) => this.emitter.fire(nodes ? [...nodes] : undefined));
+    this.subscriptions.push(
+      this.view,
+      this.emitter,
+      { dispose: () => change.dispose() },
+      this.view.onDidChangeVisibility((e) => explorer.setVisible(e.visible)),
+      this.view.onDidExpandElement((e) => explorer.expandedNode(e.element)),
+      this.view.onDidCollapseElement((e) => explorer.collapsed(e.element)),
+      vscode.window.onDidChangeWindowState((state) => explorer.setFocused(state.focused)),
+    );
+    explorer.setFocused(vscode.window.state.focused);
+    explorer.setVisible(this.view.visible);
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    const p = this.explorer.item(node);
+    const item = new vscode.TreeItem(p.label, COLLAPSIBLE[p.collapsible]);
+    item.id = node.id;
+    item.description = p.description;
+    if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
+    item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
+    item.contextValue = p.contextValue;
+    if (p.action) {
+      const action = ACTIONS[p.action];
+      item.command = { command: action.command, title: vscode.l10n.t(action.title), arguments: [node] };
+    }
+    return item;
+  }
+
+  getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    return this.explorer.children(node);
+  }
+
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    return this.explorer.parent(node);
+  }
+
+  /** Shows a node (a run after a trigger, from a notification or the status bar). */
+  async reveal(node: ExplorerNode, options: { focus?: boolean; expand?: boolean } = {}): Promise<void> {
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    await this.view.reveal(node, { select: true, focus: options.focus ?? true, expand: options.expand ?? true });
+  }
+
+  /** The selected nodes, for keybindings that arrive without arguments. */
+  get selection(): readonly ExplorerNode[] {
+    return this.view.selection;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions.reverse()) s.dispose();
+  }
+}

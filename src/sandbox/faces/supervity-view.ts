@@ -1,0 +1,78 @@
+import type { BlockRun, RunRecord, RunStatus } from '../types';
+
+/** Engine statuses in Supervity's vocabulary (`queued` is Supervity's `scheduled`). */
+const RUN_STATUS: Record<RunStatus, string> = {
+  queued: 'scheduled',
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+/** Step statuses as clients observe them (note the one-L `canceled` at step level). */
+const STEP_STATUS: Record<BlockRun['status'], string> = {
+  pending: 'scheduled',
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  skipped: 'skipped',
+  cancelled: 'canceled',
+};
+
+export const SUPERVITY_RUN_STATUSES = ['scheduled', 'running', 'completed', 'failed', 'cancelled', 'waiting'] as const;
+
+export const supervityStatus = (run: RunRecord): string => RUN_STATUS[run.status];
+export const stepStatus = (b: BlockRun): string => STEP_STATUS[b.status];
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+}
+
+/** Step outputs: `output` is a JSON string (as observed live), plus a small HTML rendering. */
+export function stepOutputs(b: BlockRun): Record<string, unknown> | null {
+  if (b.status === 'completed') {
+    const text = JSON.stringify(b.output ?? null);
+    return { output: text, displayData: { html: `<pre>${escapeHtml(text)}</pre>` } };
+  }
+  if (b.status === 'failed') return { output: '', error: b.error, displayData: { html: `<p class="error">${escapeHtml(b.error ?? 'failed')}</p>` } };
+  return null;
+}
+
+export function activityRun(run: RunRecord, b: BlockRun): Record<string, unknown> {
+  return {
+    id: b.activityRunId,
+    kind: 'step',
+    stepId: b.blockId,
+    stepName: b.name,
+    status: stepStatus(b),
+    outputs: stepOutputs(b),
+    attempt: Math.max(1, b.attempt),
+    createdAt: b.startedAt ?? run.createdAt,
+    updatedAt: b.updatedAt,
+  };
+}
+
+export function activityRuns(run: RunRecord): Record<string, unknown>[] {
+  return Object.values(run.blocks)
+    .filter((b) => b.status !== 'pending')
+    .sort((a, b) => (a.executionOrder ?? Number.MAX_SAFE_INTEGER) - (b.executionOrder ?? Number.MAX_SAFE_INTEGER))
+    .map((b) => activityRun(run, b));
+}
+
+/** Run fields as the list returns them; `inputs` is an array of `{ name, value }`. */
+export function runSummary(run: RunRecord): Record<string, unknown> {
+  return {
+    id: run.id,
+    workflowId: run.workflowId,
+    workflowName: run.workflowName,
+    status: supervityStatus(run),
+    inputs: Object.entries(run.inputs).map(([name, value]) => ({ name, value })),
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+  };
+}
+
+/** The run with its activity runs nested, as the stream's `result` carries it. */
+export function runWithActivities(run: RunRecord): Record<string, unknown> {
+  return { ...runSummary(run), error: run.error, activityRuns: activityRuns(run) };
+}

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Agent, request } from 'undici';
+import type { Sandbox } from '../../src/sandbox/server';
+import { pbHeaders, SAMPLES, startTestSandbox, svForm, svHeaders, wr, wrHeaders } from './helpers/sandbox-harness';
+
+const SUBSCRIBERS = 200;
+const DURATION_MS = 30_000;
+const WORKFLOWS = [SAMPLES.linear, SAMPLES.retry, SAMPLES.fanout, SAMPLES.condition, SAMPLES.failing];
+
+/**
+ * 200 concurrent stream subscribers on loopback for 30 s, spread over the three faces. Each
+ * subscriber loops: start a run, follow its stream to the end, check the terminal event arrived.
+ * Memory is sampled throughout and must stay bounded (no growth with the number of runs served).
+ */
+describe('sandbox: load', () => {
+  let sb: Sandbox;
+  const agent = new Agent({ connections: SUBSCRIBERS * 2, pipelining: 0 });
+  before(async () => {
+    sb = await startTestSandbox({ timeScale: 0.5, heartbeatMs: 1000, executeLimitPerMinute: 1_000_000, maxRuns: 300 });
+  });
+  after(async () => {
+    await sb.close();
+    await agent.close();
+  });
+
+  /** Reads a stream to its end and returns the last non-ping frame's event name and data. */
+  async function follow(url: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string | ReturnType<typeof svForm> }): Promise<{ event: string | undefined; data: string | undefined }> {
+    const res = await request(url, { ...init, dispatcher: agent, headersTimeout: 20_000, bodyTimeout: 20_000 });
+    assert.equal(res.statusCode, 200);
+    let buf = '';
+    let last: { event: string | undefined; data: string | undefined } = { event: undefined, data: undefined };
+    res.body.setEncoding('utf8');
+    for await (const chunk of res.body) {
+      buf += chunk as string;
+      let idx: number;
+      while ((idx = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, idx);
+        buf = buf.slice(idx + 2);
+        let event: string | undefined;
+        let data: string | undefined;
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event:')) event = line.slice(6).trim();
+          else if (line.startsWith('data:')) data = line.slice(5).trim();
+        }
+        if (data !== undefined && event !== 'ping') last = { event, data };
+      }
+    }
+    return last;
+  }
+
+  async function once(worker: number, i: number): Promise<boolean> {
+    const wfId = WORKFLOWS[(worker + i) % WORKFLOWS.length] as string;
+    switch (worker % 3) {
+      case 0: {
+        const t = await wr(sb, 'POST', `/v1/sdk/workflows/${wfId}`, {});
+        const runId = (t.json as { runId: string }).runId;
+        const path = `/v1/sdk/workflows/executions/${runId}/stream`;
+        const last = await follow(sb.url + path, { method: 'GET', headers: wrHeaders(sb.info.whiterabbit, 'GET', path) });
+        return ['COMPLETED', 'FAILED', 'CANCELED'].includes((JSON.parse(last.data ?? '{}') as { status?: string }).status ?? '');
+      }
+      case 1: {
+        const last = await follow(`${sb.url}/api/workflows/${wfId}/execute/stream`, { method: 'POST', headers: pbHeaders(sb), body: '{}' });
+        return ['done', 'error'].includes((JSON.parse(last.data ?? '{}') as { type?: string }).type ?? '');
+      }
+      default: {
+        const last = await follow(`${sb.url}/api/v1/workflow-runs/execute/stream`, { method: 'POST', headers: svHeaders(sb), body: svForm(wfId) });
+        return last.event === 'result' || last.event === 'error';
+      }
+    }
+  }
+
+  it(`${SUBSCRIBERS} concurrent subscribers for ${DURATION_MS / 1000} s: every terminal event delivered, memory bounded`, { timeout: DURATION_MS + 60_000 }, async () => {
+    const deadline = Date.now() + DURATION_MS;
+    let started = 0;
+    let terminal = 0;
+    const failures: string[] = [];
+    const samples: { t: number; heap: number; rss: number }[] = [];
+    const t0 = Date.now();
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      samples.push({ t: Date.now() - t0, heap: m.heapUsed, rss: m.rss });
+    }, 1000);
+    try {
+      await Promise.all(
+        Array.from({ length: SUBSCRIBERS }, async (_, w) => {
+          for (let i = 0; Date.now() < deadline; i++) {
+            started++;
+            try {
+              if (await once(w, i)) terminal++;
+              else failures.push(`worker ${w}: stream ended without a terminal event`);
+            } catch (e) {
+              failures.push(`worker ${w}: ${e instanceof Error ? e.message : String(e)}`);
+            }
+          }
+        }),
+      );
+    } finally {
+      clearInterval(sampler);
+    }
+    const mb = (n: number) => Math.round(n / 1048576);
+    const early = samples.filter((s) => s.t < 10_000);
+    const late = samples.filter((s) => s.t >= 20_000);
+    const maxHeap = Math.max(...samples.map((s) => s.heap));
+    const maxRss = Math.max(...samples.map((s) => s.rss));
+    const avg = (xs: { heap: number }[]) => xs.reduce((a, s) => a + s.heap, 0) / Math.max(1, xs.length);
+    console.log(`load: ${started} streams, ${terminal} terminal events, heap max ${mb(maxHeap)} MB (early avg ${mb(avg(early))}, late avg ${mb(avg(late))}), rss max ${mb(maxRss)} MB`);
+    assert.deepEqual(failures.slice(0, 5), []);
+    assert.equal(terminal, started);
+    assert.ok(started >= SUBSCRIBERS * 3, `only ${started} streams completed`);
+    assert.ok(maxHeap < 512 * 1048576, `heap peaked at ${mb(maxHeap)} MB`);
+    assert.ok(maxRss < 1024 * 1048576, `rss peaked at ${mb(maxRss)} MB`);
+    assert.ok(avg(late) < avg(early) * 2 + 64 * 1048576, 'heap keeps growing with the number of runs served');
+  });
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { request } from 'undici';
+import { FlowscopeError } from '../../src/core/errors';
+import { readSse } from '../../src/core/sse';
+import type { SseMessage } from '../../src/core/sse';
+import { startTestServer } from './helpers/server';
+
+const STREAM =
+  ': connected\r\n\r\n' +
+  'data: {"n":1,"text":"héllo ✓ 🐇"}\r\n\r\n' +
+  'event: activity-run\ndata: {"content":\ndata: {"stepId":"a"}}\n\n' +
+  ':ping\n\n' +
+  'data: :ping\n\n' +
+  'id: 7\rdata: cr-only line endings\r\r' +
+  'event: result\ndata: {"ok":true}'; // last frame lacks its blank line
+
+const EXPECTED: SseMessage[] = [
+  { event: 'message', data: '{"n":1,"text":"héllo ✓ 🐇"}' },
+  { event: 'activity-run', data: '{"content":\n{"stepId":"a"}}' },
+  { event: 'message', data: 'cr-only line endings', id: '7' },
+  { event: 'result', data: '{"ok":true}' },
+];
+
+async function* chunks(bytes: Uint8Array, cuts: number[]): AsyncGenerator<Uint8Array> {
+  let start = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    yield bytes.subarray(start, cut);
+    start = cut;
+  }
+  yield bytes.subarray(start);
+}
+
+async function collect(source: AsyncIterable<Uint8Array>, heartbeats?: { n: number }): Promise<SseMessage[]> {
+  const out: SseMessage[] = [];
+  for await (const m of readSse(source, { onHeartbeat: () => heartbeats && heartbeats.n++ })) out.push(m);
+  return out;
+}
+
+test('a stream split at every single byte parses the same (inside UTF-8 characters, between CR and LF)', async () => {
+  const bytes = new TextEncoder().encode(STREAM);
+  const whole = await collect(chunks(bytes, []));
+  assert.deepEqual(whole, EXPECTED);
+  for (let cut = 1; cut < bytes.length; cut++) {
+    assert.deepEqual(await collect(chunks(bytes, [cut])), EXPECTED, `split at byte ${cut}`);
+  }
+  const beats = { n: 0 };
+  await collect(chunks(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)), beats);
+  assert.equal(beats.n, 3, 'the connect comment, :ping and data: :ping are heartbeats, never events');
+});
+
+test('any chunking of a stream parses to the same events (property)', async () => {
+  const bytes = new TextEncoder().encode(STREAM);
+  await fc.assert(
+    fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }), async (cuts) => {
+      assert.deepEqual(await collect(chunks(bytes, cuts)), EXPECTED);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('a frame beyond the size limit ends the stream with a clear protocol error', async () => {
+  const big = new TextEncoder().encode(`data: ${'x'.repeat(10_000)}\n\n`);
+  await assert.rejects(
+    async () => {
+      for await (const _ of readSse(chunks(big, [4096, 8192]), { maxFrameBytes: 2048 })) void _;
+    },
+    (e: unknown) => e instanceof FlowscopeError && e.reason === 'protocol' && /larger than 2 KiB/.test(e.message),
+  );
+});
+
+test('the watchdog ends a silent stream over a real socket', async () => {
+  const server = await startTestServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {"first":true}\n\n'); // then silence, socket left open
+  });
+  try {
+    const res = await request(`${server.url}/stream`);
+    const seen: string[] = [];
+    const started = Date.now();
+    await assert.rejects(
+      async () => {
+        for await (const m of readSse(res.body, { idleTimeoutMs: 300 })) seen.push(m.data);
+      },
+      (e: unknown) => e instanceof FlowscopeError && e.reason === 'timeout' && /silent/.test(e.message),
+    );
+    assert.deepEqual(seen, ['{"first":true}']);
+    assert.ok(Date.now() - started >= 250);
+  } finally {
+    await server.close();
+  }
+});
+
+test('pings keep a slow stream alive past the idle timeout', async () => {
+  const server = await startTestServer(async (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (let i = 0; i < 6; i++) {
+      res.write(':ping\n\n');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    res.end('data: done\n\n');
+  });
+  try {
+    const res = await request(`${server.url}/stream`);
+    const out: string[] = [];
+    for await (const m of readSse(res.body, { idleTimeoutMs: 250 })) out.push(m.data);
+    assert.deepEqual(out, ['done']);
+  } finally {
+    await server.close();
+  }
+});
+
+test('aborting the signal ends reading promptly with an aborted error', async () => {
+  const server = await startTestServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(':hi\n\n');
+  });
+  try {
+    const res = await request(`${server.url}/stream`);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(
+      async () => {
+        for await (const _ of readSse(res.body, { signal: controller.signal })) void _;
+      },
+      (e: unknown) => e instanceof FlowscopeError && e.reason === 'aborted',
+    );
+  } finally {
+    await server.close();
+  }
+});

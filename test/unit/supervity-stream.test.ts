@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { SupervityBackend } from '../../src/core/adapters/supervity/adapter';
+import type { AdapterDeps } from '../../src/core/adapters/deps';
+import type { Logger } from '../../src/core/util/log';
+import { formFields, json, startRoutes } from './helpers/http-routes';
+import type { RouteServer } from './helpers/http-routes';
+import { drain, rejection, svRun } from './helpers/scripted-fixtures';
+import { playSse } from './helpers/scripted-sse';
+import type { SseStep } from './helpers/scripted-sse';
+
+const BASE = '/api/v1/workflow-runs';
+const EXECUTE = `${BASE}/execute/stream`;
+
+let server: RouteServer;
+before(async () => (server = await startRoutes()));
+after(() => server.close());
+beforeEach(() => server.received.splice(0));
+
+function backend(deps: AdapterDeps = {}): SupervityBackend {
+  return new SupervityBackend(
+    { name: 'sv', kind: 'supervity', baseUrl: server.url, org: 'acme' },
+    { apiKey: 'sv-key' },
+    { streamIdleMs: 2_000, pollMinMs: 5, pollMaxMs: 20, timeoutMs: 3_000, ...deps },
+  );
+}
+
+function recordingLog(): Logger & { debugs: string[] } {
+  const debugs: string[] = [];
+  return { debugs, trace() {}, debug: (m) => void debugs.push(m), info() {}, warn() {}, error() {} };
+}
+
+const activity = (stepId: string, status: string, extra: Record<string, unknown> = {}) => ({
+  frame: { content: { workflowRunId: 'run-1', activityRunId: `ar-${stepId}`, stepId, status, attempt: 1, ...extra } },
+  event: 'activity-run',
+});
+const ping: SseStep = { frame: { content: 'ping' }, event: 'ping' };
+
+function script(steps: readonly SseStep[], getRun?: () => unknown): void {
+  server.on('POST', EXECUTE, (_req, res) => playSse(res, steps));
+  if (getRun) server.on('GET', `${BASE}/run-1`, (_req, res) => json(res, 200, getRun()));
+}
+
+describe('Supervity trigger stream', () => {
+  test('multipart fields exactly as the service expects them', async () => {
+    script([{ frame: { success: true, workflowRun: svRun('run-1', 'completed', { activityRuns: [] }) }, event: 'result' }]);
+    const inputs = { text: 'héllo', count: 3, flag: false, doc: { a: [1, 2] }, list: ['x'], skip: undefined, blob: new Blob(['%PDF']) };
+    await drain(backend().trigger('wf-1', inputs, { envs: { API_BASE: 'https://example.test' } }));
+    const req = server.last('POST', EXECUTE)!;
+    assert.match(String(req.headers['content-type']), /^multipart\/form-data; boundary=/);
+    assert.deepEqual([req.headers.authorization, req.headers['x-source'], req.headers['x-active-org'], req.headers.accept], ['Bearer sv-key', 'external', 'acme', 'text/event-stream']);
+    assert.deepEqual(await formFields(req), [
+      ['workflowId', 'wf-1'],
+      ['inputs[text]', 'héllo'],
+      ['inputs[count]', '3'],
+      ['inputs[flag]', 'false'],
+      ['inputs[doc]', '{"a":[1,2]}'],
+      ['inputs[list]', '["x"]'],
+      ['inputs[blob]', '<file blob>'],
+      ['envs[API_BASE]', 'https://example.test'],
+    ]);
+  });
+
+  test('events build the run; no snapshot before the id; result resets to the authoritative state', async () => {
+    const log = recordingLog();
+    script([
+      ping,
+      { frame: { content: 'Reading the invoice…', stepId: 'extract', activityRunId: 'ar-extract' }, event: 'thinking' },
+      activity('extract', 'running'),
+      { frame: { content: ' found 3 lines', stepId: 'extract' }, event: 'thinking' },
+      activity('extract', 'completed', { outputs: { output: '{"lines":3}' } }),
+      { frame: { content: { workflowRunId: 'run-1', status: 'running' } }, event: 'workflow-run' },
+      activity('route', 'completed', { conditionMet: false, outputs: { output: 'branch A' } }),
+      activity('route', 'completed', { conditionMet: true, outputs: { output: 'branch B' } }),
+      { frame: { content: { workflowRunId: 'run-1', stepId: 'notify', status: 'running' } }, event: 'step-progress' },
+      { frame: { note: 'nothing useful' }, event: 'telemetry' },
+      { raw: 'event: activity-run\ndata: {"content": {broken\n\n' },
+      { frame: { content: { workflowRunId: 'run-1', status: 'completed' } }, event: 'workflow-run' },
+      {
+        frame: {
+          success: true,
+          workflowRun: svRun('run-1', 'completed', {
+            activityRuns: [
+              { kind: 'step', stepId: 'extract', stepName: 'Extract', status: 'completed', attempt: 1, outputs: { output: '{"lines":3}' } },
+              { kind: 'step', stepId: 'route', stepName: 'Route', status: 'completed', attempt: 1, conditionMet: true, outputs: { output: 'branch B' } },
+              { kind: 'step', stepId: 'notify', stepName: 'Notify', status: 'completed', attempt: 1, outputs: { output: '' } },
+            ],
+          }),
+        },
+        event: 'result',
+      },
+    ]);
+    const runs = await drain(backend({ log }).trigger('wf-1', { text: 'x' }));
+    assert.ok(runs.every((r) => r.id === 'run-1'), 'every snapshot carries the real id');
+    assert.equal(runs[0]?.stages[0]?.text, 'Reading the invoice…', 'events before the id are applied, not lost');
+    const route = runs.find((r) => r.stages.some((s) => s.id === 'route'))!;
+    assert.equal(route.stages.find((s) => s.id === 'route')?.output, 'branch B', 'the branch not taken is ignored');
+    assert.ok(!runs.slice(0, -1).some((r) => r.status === 'completed'), 'workflow-run completed does not end the stream before result');
+    const final = runs.at(-1)!;
+    assert.deepEqual([final.status, final.rawStatus, final.workflowName, final.workflowId], ['completed', 'completed', 'Invoice triage', 'wf-1']);
+    assert.deepEqual(final.stages.map((s) => [s.id, s.name, s.status]), [['extract', 'Extract', 'completed'], ['route', 'Route', 'completed'], ['notify', 'Notify', 'completed']]);
+    assert.equal(final.stages[0]?.text, 'Reading the invoice… found 3 lines', 'thinking text survives the reset');
+    assert.deepEqual(final.stages[0]?.output, { lines: 3 });
+    assert.ok(log.debugs.some((m) => /unknown event "telemetry"/.test(m)));
+    assert.ok(log.debugs.some((m) => /not JSON/.test(m)));
+    assert.equal(server.count('POST', EXECUTE), 1);
+  });
+
+  test('result success:false and the error event fail the run with the message', async () => {
+    script([activity('a', 'running'), { frame: { success: false, workflowRun: svRun('run-1', 'running'), error: 'Step a crashed' }, event: 'result' }]);
+    let final = (await drain(backend().trigger('wf-1', {}))).at(-1)!;
+    assert.deepEqual([final.status, final.error], ['failed', 'Step a crashed']);
+
+    script([activity('a', 'running'), { frame: { error: 'Workflow failed', details: 'LLM quota exhausted', message: 'Workflow failed' }, event: 'error' }]);
+    final = (await drain(backend().trigger('wf-1', {}))).at(-1)!;
+    assert.deepEqual([final.id, final.status, final.error], ['run-1', 'failed', 'Workflow failed: LLM quota exhausted']);
+  });
+
+  test('an error before any run exists is thrown, not followed', async () => {
+    script([ping, { frame: { error: 'expected record, received string' }, event: 'error' }]);
+    const err = await rejection(drain(backend().trigger('wf-1', {})));
+    assert.deepEqual([err.reason, /expected record, received string/.test(err.message)], ['validation', true]);
+    assert.equal(server.received.length, 1, 'nothing polled');
+  });
+
+  test('a dropped stream is reconciled by polling the run by id; the execute is sent once', async () => {
+    let reads = 0;
+    script([activity('a', 'running'), { drop: true, delayMs: 10 }], () =>
+      ++reads < 2
+        ? { workflowRun: svRun('run-1', 'running'), activityRuns: [{ stepId: 'a', status: 'running' }] }
+        : { workflowRun: svRun('run-1', 'completed'), activityRuns: [{ stepId: 'a', stepName: 'A', status: 'completed', outputs: { output: '1' } }] },
+    );
+    const final = (await drain(backend().trigger('wf-1', {}))).at(-1)!;
+    assert.deepEqual([final.status, final.stages[0]?.name, final.stages[0]?.output], ['completed', 'A', 1]);
+    assert.equal(server.count('POST', EXECUTE), 1);
+    assert.equal(server.count('GET', `${BASE}/run-1`), 2);
+  });
+
+  test('pings keep the stream alive; when they stop, the watchdog reconciles', async () => {
+    script([activity('a', 'running'), { ...ping, delayMs: 60 }, { ...ping, delayMs: 60 }, { ...ping, delayMs: 60 }, { silent: true }], () => ({
+      workflowRun: svRun('run-1', 'cancelled'),
+      activityRuns: [],
+    }));
+    const started = Date.now();
+    const final = (await drain(backend({ streamIdleMs: 120 }).trigger('wf-1', {}))).at(-1)!;
+    assert.equal(final.status, 'cancelled');
+    assert.ok(Date.now() - started >= 180, 'pings at 60 ms intervals kept a 120 ms watchdog quiet');
+    assert.equal(server.count('POST', EXECUTE), 1);
+  });
+
+  test('a stream that dies before naming the run finds its newest run', async () => {
+    script([ping]);
+    server.on('GET', BASE, (_req, res) => json(res, 200, { workflowRuns: [svRun('run-1', 'completed', { createdAt: new Date().toISOString() })] }));
+    server.on('GET', `${BASE}/run-1`, (_req, res) => json(res, 200, { workflowRun: svRun('run-1', 'completed'), activityRuns: [] }));
+    const runs = await drain(backend().trigger('wf-1', {}));
+    assert.deepEqual(runs.map((r) => [r.id, r.status]), [['run-1', 'completed']]);
+    assert.equal(server.last('GET', BASE)?.query.get('limit'), '1');
+  });
+});
