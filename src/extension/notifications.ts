@@ -26,7 +26,8 @@ export function registerNotifications(runs: RunStore, explorer: Explorer, settin
 
 async function notifyEnded(change: RunChange, explorer: Explorer, settings: Settings): Promise<void> {
   const { run, previous, connection } = change;
-  if (!change.startedHere || !isTerminalRun(run.status) || !previous || isTerminalRun(previous.status)) return;
+  // A run that ended before its first event still counts; a repeat of a terminal state does not.
+  if (!change.startedHere || !isTerminalRun(run.status) || (previous && isTerminalRun(previous.status))) return;
   const mode = settings.current.notifyRunEnded;
   const bad = run.status === 'failed' || run.status === 'completed_with_errors';
   if (mode === 'none' || (mode === 'failures' && !bad)) return;

@@ -37,7 +37,7 @@ describe('adapters against the sandbox', () => {
     assert.ok((await b.listRuns(id, { limit: 5 })).runs.some((r) => r.id === final.id));
   });
 
-  test('Powabase: a sample with a failing block ends completed_with_errors', { skip: !FAILING }, async () => {
+  test('Powabase: a sample with a failing block ends completed_with_errors', async () => {
     const { url, powabase } = sandbox.info;
     if (!powabase.workflowIds.includes(FAILING)) return;
     const b = new PowabaseBackend({ name: 'sandbox', kind: 'powabase', baseUrl: url }, { apiKey: powabase.apiKey }, DEPS);

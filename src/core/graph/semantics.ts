@@ -1,4 +1,4 @@
-import type { Node } from 'jsonc-parser';
+import type { Node } from './jsonc';
 import type { BackendKind } from '../model';
 import type { GraphDiagnostic, GraphDiagnosticCode, GraphSeverity } from './graphDiagnostic';
 import { BLOCK_TYPE_ALIASES, BLOCK_TYPES, canonicalBlockType } from './schema';

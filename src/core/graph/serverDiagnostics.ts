@@ -1,5 +1,5 @@
-import { findNodeAtLocation, parseTree } from 'jsonc-parser';
-import type { Node } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree } from './jsonc';
+import type { Node } from './jsonc';
 import type { GraphDiagnostic } from './graphDiagnostic';
 import { readGraphView } from './syntaxTree';
 import type { GraphView } from './syntaxTree';

@@ -1,4 +1,4 @@
-import type { Node } from 'jsonc-parser';
+import type { Node } from './jsonc';
 
 /**
  * A tolerant view of a graph file's syntax tree: whatever blocks and edges can be read, with the

@@ -1,5 +1,5 @@
-import type { Node, ParseError } from 'jsonc-parser';
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import type { Node, ParseError } from './jsonc';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from './jsonc';
 import type { z } from 'zod';
 import type { BackendKind } from '../model';
 import type { GraphDiagnostic } from './graphDiagnostic';

@@ -264,6 +264,10 @@ export class Explorer extends DisposableBase {
     return this.nodes.run(connection, run.workflowId, runId);
   }
 
+  connectionNode(connection: string): ExplorerNode {
+    return this.nodes.connection(connection);
+  }
+
   workflowNode(connection: string, workflowId: string): WorkflowNode {
     return this.nodes.workflow(connection, workflowId);
   }

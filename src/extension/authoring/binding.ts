@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { modify } from 'jsonc-parser';
+import { modify } from '../../core/graph/jsonc';
 import type { Backend } from '../../core/backend';
 import type { Services } from '../services';
 import type { GraphTarget } from './graphFiles';

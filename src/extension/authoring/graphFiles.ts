@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { parse } from 'jsonc-parser';
+import { parse } from '../../core/graph/jsonc';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 
 /** The connection and workflow a graph file is bound to. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { findNodeAtLocation, findNodeAtOffset, getNodeValue, modify, parseTree } from 'jsonc-parser';
-import type { FormattingOptions, Node } from 'jsonc-parser';
+import { findNodeAtLocation, findNodeAtOffset, getNodeValue, modify, parseTree } from '../../core/graph/jsonc';
+import type { FormattingOptions, Node } from '../../core/graph/jsonc';
 import { freeBlockId, mintWebhook, webhookBlock } from '../../core/graph/webhook';
 import type { AuthoringContext } from './context';
 

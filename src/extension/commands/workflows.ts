@@ -38,7 +38,7 @@ async function lifecycle(deps: CommandDeps, arg: unknown, action: 'deploy' | 'un
     (_p, token) => scoped(t.connection, call(t.workflowId, toAbortSignal(token))),
   );
   void vscode.window.showInformationMessage(vscode.l10n.t('{0} is now {1}.', name, state));
-  await deps.explorer.refresh({ kind: 'connection', id: '', connection: t.connection });
+  await deps.explorer.refresh(deps.explorer.connectionNode(t.connection));
 }
 
 async function arm(deps: CommandDeps, arg: unknown): Promise<void> {

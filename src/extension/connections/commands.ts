@@ -4,7 +4,7 @@ import { loadWorkflowsChecked } from '../../core/tree/probe';
 import { KIND_LABELS } from '../../core/tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from '../commands/deps';
-import { pickConnection, requireBackend, toAbortSignal } from '../commands/pick';
+import { isNode, pickConnection, requireBackend, toAbortSignal } from '../commands/pick';
 import { registerCommand, scoped } from '../commands/register';
 import type { ConnectionSetting } from '../settings';
 import { askApiKey, askApiSecret, askKind, askOrg, askProtected, askUrl, askWorkflowIds } from './prompts';
@@ -154,7 +154,7 @@ async function test(deps: CommandDeps, arg: unknown, announce: boolean): Promise
     },
   );
   deps.explorer.reportOk(name);
-  await deps.explorer.refresh({ kind: 'connection', id: '', connection: name });
+  await deps.explorer.refresh(deps.explorer.connectionNode(name));
   if (announce) void vscode.window.showInformationMessage(vscode.l10n.t('{0} works: {1} workflow(s).', name, workflows.length));
   else vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) {0} works.', name), 4_000);
 }
