@@ -85,6 +85,7 @@ export const commands: Readonly<Record<string, Command>> = {
       // Powabase streams belong to the request that started the run: leaving early could stop it.
       const follow = ctx.options.wait || backend.kind === 'powabase';
       let last: Run | undefined;
+      const shown = {};
       for await (const run of backend.trigger(workflowId, inputs, { signal: ctx.signal })) {
         last = run;
         if (!follow) {
@@ -92,7 +93,7 @@ export const commands: Readonly<Record<string, Command>> = {
           ctx.out(ctx.options.json ? runJson(run) : run.id);
           return EXIT.ok;
         }
-        show(ctx, printer, run);
+        show(ctx, printer, run, shown);
       }
       return finish(ctx, printer, last);
     },
@@ -103,9 +104,10 @@ export const commands: Readonly<Record<string, Command>> = {
       const ref = { id: arg(ctx, 0, 'RUN_ID'), workflowId: ctx.options.workflow };
       const printer = new ProgressPrinter(ctx.err);
       let last: Run | undefined;
+      const shown = {};
       for await (const run of backend.follow(ref, { signal: ctx.signal })) {
         last = run;
-        show(ctx, printer, run);
+        show(ctx, printer, run, shown);
       }
       return finish(ctx, printer, last);
     },
@@ -127,9 +129,12 @@ export const commands: Readonly<Record<string, Command>> = {
   graph: graphCommand,
 };
 
-function show(ctx: CommandContext, printer: ProgressPrinter, run: Run): void {
-  if (ctx.options.json) ctx.out(runJson(run));
-  else printer.update(run);
+/** Prints a state when what the output shows changed (a streamed token alone changes nothing shown). */
+function show(ctx: CommandContext, printer: ProgressPrinter, run: Run, previous: { line?: string }): void {
+  if (!ctx.options.json) return printer.update(run);
+  const line = runJson(run);
+  if (line !== previous.line) ctx.out(line);
+  previous.line = line;
 }
 
 function finish(ctx: CommandContext, printer: ProgressPrinter, last: Run | undefined): number {

@@ -29,7 +29,7 @@ function sources(dir: string): string[] {
   });
 }
 
-const ours = new Set<string>(Object.values(Commands));
+const ours: ReadonlySet<string> = new Set<string>(Object.values(Commands));
 const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
 const extensionText = sources(join(root, 'src', 'extension'))
   .map((p) => readFileSync(p, 'utf8'))
@@ -47,7 +47,7 @@ describe('package.json ↔ code', () => {
   });
 
   it('registers every id of the Commands object through the wrapper', () => {
-    const registered = new Set([...extensionText.matchAll(/registerCommand\(\s*Commands\.(\w+)/g)].map((m) => Commands[m[1] as keyof typeof Commands]));
+    const registered = new Set<string>([...extensionText.matchAll(/registerCommand\(\s*Commands\.(\w+)/g)].map((m) => Commands[m[1] as keyof typeof Commands]));
     for (const id of ours) assert.ok(registered.has(id), `${id} is registered`);
   });
 

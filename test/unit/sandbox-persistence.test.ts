@@ -142,8 +142,11 @@ describe('sandbox: persistence', () => {
 
     const { child, info } = await spawnSandbox();
     try {
-      assert.ok(assertAllFilesParse(dir) > 7);
+      assert.ok(assertAllFilesParse(dir) >= 7);
+      const onDisk = readdirSync(join(dir, 'workflows'));
+      for (const id of Object.values(SAMPLES)) assert.ok(onDisk.includes(`${id}.json`), `sample ${id} survived`);
       const sb = { url: info.url, info, close: async () => undefined };
+      fire(info);
       // Every run that was interrupted resumes and reaches a terminal state.
       await waitUntil(async () => {
         const state = (await raw(`${info.url}/__sandbox/state`)).json as { runs: { status: string }[] };

@@ -156,4 +156,23 @@ describe('Supervity trigger stream', () => {
     assert.deepEqual(runs.map((r) => [r.id, r.status]), [['run-1', 'completed']]);
     assert.equal(server.last('GET', BASE)?.query.get('limit'), '1');
   });
+
+  test('aborting the signal ends a silent stream promptly, with no reconcile', async () => {
+    script([activity('a', 'running'), { silent: true }]);
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const started = Date.now();
+    const err = await rejection(
+      (async () => {
+        for await (const run of backend({ streamIdleMs: 60_000 }).trigger('wf-1', {}, { signal: controller.signal })) {
+          seen.push(run.status);
+          setTimeout(() => controller.abort(), 20);
+        }
+      })(),
+    );
+    assert.equal(err.reason, 'aborted');
+    assert.deepEqual(seen, ['running']);
+    assert.ok(Date.now() - started < 1_000);
+    assert.equal(server.received.length, 1, 'only the execute');
+  });
 });

@@ -178,6 +178,5 @@ async function remove(deps: CommandDeps, arg: unknown): Promise<void> {
 async function retry(deps: CommandDeps, arg: unknown): Promise<void> {
   const name = await pickConnection(deps, vscode.l10n.t('Connection to retry'), arg);
   if (!name) return;
-  const node = typeof arg === 'object' && arg !== null && 'kind' in arg && (arg as { kind: unknown }).kind === 'message' ? (arg as Parameters<typeof deps.explorer.refresh>[0]) : undefined;
-  await deps.explorer.refresh(node ?? { kind: 'connection', id: '', connection: name });
+  await deps.explorer.refresh(isNode(arg) && arg.kind === 'message' ? arg : deps.explorer.connectionNode(name));
 }

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { SAMPLE_IDS } from '../../src/sandbox/samples';
+import { startSandbox } from '../../src/sandbox/server';
+import type { Sandbox } from '../../src/sandbox/server';
+
+const CLI = join(__dirname, '../../src/cli/main.ts');
+let sandbox: Sandbox;
+let dir: string;
+let config: string;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+interface Line {
+  runId: string;
+  status: string;
+  stages: Array<{ id: string; name: string; status: string }>;
+}
+
+function lines(stdout: string): Line[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Line);
+}
+
+before(async () => {
+  sandbox = await startSandbox({ port: 0, timeScale: 0.05, heartbeatMs: 200 });
+  dir = await mkdtemp(join(tmpdir(), 'flowscope-cli-'));
+  config = join(dir, 'config.json');
+  const { info } = sandbox;
+  await writeFile(
+    config,
+    JSON.stringify({
+      connections: [
+        { name: 'wr', kind: 'whiterabbit', baseUrl: info.url, ...info.whiterabbit },
+        { name: 'pb', kind: 'powabase', baseUrl: info.url, ...info.powabase },
+        { name: 'sv', kind: 'supervity', baseUrl: info.url, ...info.supervity },
+        { name: 'nokey', kind: 'powabase', baseUrl: info.url },
+      ],
+    }),
+  );
+});
+after(async () => {
+  await sandbox.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+for (const connection of ['wr', 'pb', 'sv']) {
+  test(`trigger --wait --json follows a run to completion on ${connection}, one line per change`, async () => {
+    const r = await cli(['--config', config, '--connection', connection, '--json', 'trigger', SAMPLE_IDS.fanout, '--input', 'topic=owls', '--wait']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = lines(r.stdout);
+    assert.ok(out.length >= 3, `several states, got ${out.length}`);
+    const end = out.at(-1)!;
+    assert.equal(end.status, 'completed');
+    assert.ok(end.runId && !end.runId.startsWith('pending:'));
+    assert.ok(out.some((l) => l.stages.some((s) => s.status === 'running')), 'a stage was seen running');
+    for (const l of out) for (const s of l.stages) assert.ok(s.id && s.name && s.status);
+    for (let i = 1; i < out.length; i++) assert.notDeepEqual(out[i], out[i - 1], 'each line is a change');
+
+    const detail = await cli(['--config', config, '--connection', connection, '--json', 'run', end.runId, '--workflow', SAMPLE_IDS.fanout]);
+    assert.equal(detail.code, 0, detail.stderr);
+    assert.equal(lines(detail.stdout)[0]?.status, 'completed');
+  });
+}
+
+test('watch --json follows a run started elsewhere to its end (White Rabbit and Supervity)', async () => {
+  for (const connection of ['wr', 'sv']) {
+    const started = await cli(['--config', config, '--connection', connection, 'trigger', SAMPLE_IDS.linear]);
+    assert.equal(started.code, 0, started.stderr);
+    const runId = started.stdout.trim();
+    const watched = await cli(['--config', config, '--connection', connection, '--json', 'watch', runId]);
+    assert.equal(watched.code, 0, watched.stderr);
+    assert.equal(lines(watched.stdout).at(-1)?.status, 'completed');
+  }
+});
+
+test('a failed run exits 1; the human view names the failed stage', async () => {
+  const r = await cli(['--config', config, '--connection', 'pb', 'trigger', SAMPLE_IDS.failing, '--wait']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /✗/);
+});
+
+test('cancel a long Supervity run: exit 0 and the run ends cancelled', async () => {
+  const started = await cli(['--config', config, '--connection', 'sv', 'trigger', SAMPLE_IDS.long]);
+  const runId = started.stdout.trim();
+  const cancelled = await cli(['--config', config, '--connection', 'sv', 'cancel', runId, '--reason', 'testing']);
+  assert.equal(cancelled.code, 0, cancelled.stderr);
+  assert.match(cancelled.stdout, new RegExp(`${runId}\\s+cancelled`));
+  const watched = await cli(['--config', config, '--connection', 'sv', '--json', 'watch', runId]);
+  assert.equal(watched.code, 1);
+  assert.equal(lines(watched.stdout).at(-1)?.status, 'cancelled');
+});
+
+test('exit codes: 2 usage, 3 authentication, 4 network; errors are one clear line', async () => {
+  const usage = await cli(['--config', config, 'frobnicate']);
+  assert.equal(usage.code, 2);
+  const cancelWr = await cli(['--config', config, '--connection', 'wr', 'cancel', 'x']);
+  assert.equal(cancelWr.code, 2);
+  assert.match(cancelWr.stderr, /no cancel endpoint/);
+  const noKey = await cli(['--config', config, '--connection', 'nokey', 'workflows']);
+  assert.equal(noKey.code, 2);
+  assert.match(noKey.stderr, /FLOWSCOPE_NOKEY_API_KEY/);
+  const badKey = await cli(['--config', config, '--connection', 'nokey', 'workflows'], { FLOWSCOPE_NOKEY_API_KEY: 'wrong' });
+  assert.equal(badKey.code, 3, badKey.stderr);
+  assert.equal(badKey.stderr.trim().split('\n').length, 1);
+  const unreachable = join(dir, 'down.json');
+  await writeFile(unreachable, JSON.stringify({ connections: [{ name: 'x', kind: 'powabase', baseUrl: 'http://127.0.0.1:9', apiKey: 'k' }] }));
+  const down = await cli(['--config', unreachable, 'workflows']);
+  assert.equal(down.code, 4, down.stderr);
+  assert.match(down.stderr, /Cannot reach Powabase/);
+});
+
+test('workflows and runs list through the APIs that have them', async () => {
+  const wf = await cli(['--config', config, '--connection', 'pb', 'workflows']);
+  assert.equal(wf.code, 0, wf.stderr);
+  assert.match(wf.stdout, new RegExp(SAMPLE_IDS.linear));
+  const runs = await cli(['--config', config, '--connection', 'sv', '--json', 'runs', SAMPLE_IDS.fanout]);
+  assert.equal(runs.code, 0, runs.stderr);
+  assert.ok(lines(runs.stdout).length >= 1);
+});
