@@ -31,7 +31,7 @@ export interface CommandContext {
 
 export interface Command {
   /** Runs without a connection (e.g. validating a file). */
-  readonly offline?: boolean;
+  readonly offline?: (args: readonly string[]) => boolean;
   run(ctx: CommandContext): Promise<number>;
 }
 

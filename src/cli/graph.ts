@@ -1,19 +1,25 @@
+import { createInterface } from 'node:readline/promises';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Backend } from '../core/backend';
 import { FlowscopeError } from '../core/errors';
-import type { Graph } from '../core/graph/schema';
-import { Graph as GraphSchema } from '../core/graph/schema';
-import { formatZodIssues } from '../core/wire';
+import { formatDiagnostic, hasErrors } from '../core/graph/graphDiagnostic';
+import { summaryLines } from '../core/graph/diff';
+import type { PushReview } from '../core/graph/pushPlan';
+import { pushGraphFile } from '../core/graph/pushPlan';
+import { pullGraphFile } from '../core/graph/pullPlan';
+import { validateGraphText } from '../core/graph/validate';
 import type { Command, CommandContext } from './commands';
 import { EXIT } from './exitCodes';
 import { safeText } from './render';
 
-/** `graph validate|pull|push`: the same checks and the same push path as the editor. */
+/** `graph validate|pull|push`: the same checks and the same push and pull sequences as the editor. */
 export const graphCommand: Command = {
-  offline: false,
+  offline: (args) => args[0] === 'validate',
   async run(ctx) {
     const [sub, target] = ctx.args;
     switch (sub) {
+      case 'validate':
+        return validate(ctx, required(target, 'FILE'));
       case 'pull':
         return pull(ctx, need(ctx), required(target, 'WORKFLOW'));
       case 'push':
@@ -24,53 +30,97 @@ export const graphCommand: Command = {
   },
 };
 
+async function validate(ctx: CommandContext, file: string): Promise<number> {
+  const diagnostics = validateGraphText(await readText(file));
+  for (const d of diagnostics) ctx.out(ctx.options.json ? JSON.stringify(d) : formatDiagnostic(d, file));
+  if (!ctx.options.json) ctx.err(diagnostics.length === 0 ? `${file}: no problems` : `${file}: ${diagnostics.length} problem(s)`);
+  return hasErrors(diagnostics) ? EXIT.usage : EXIT.ok;
+}
+
 async function pull(ctx: CommandContext, backend: Backend, workflowId: string): Promise<number> {
-  if (!backend.getGraph || !backend.capabilities.getGraph) {
-    throw new FlowscopeError('unsupported', `${backend.connection.name}: this service does not serve workflow graphs.`);
-  }
-  const graph = await backend.getGraph(workflowId, ctx.signal);
-  const text = `${JSON.stringify({ binding: { connection: backend.connection.name, workflowId }, ...graph }, null, 2)}\n`;
-  if (!ctx.options.out) {
-    ctx.out(text.trimEnd());
+  const out = ctx.options.out;
+  const localText = out ? await readFile(out, 'utf8').catch(() => undefined) : undefined;
+  const outcome = await pullGraphFile({ backend, connection: backend.connection.name, workflowId, localText, signal: ctx.signal });
+  if (outcome.status === 'unsupported') throw new FlowscopeError('unsupported', outcome.message);
+  if (outcome.status === 'unchanged') {
+    ctx.err(`${out ?? 'the graph'} already matches the server; nothing written`);
     return EXIT.ok;
   }
+  if (!out) {
+    ctx.out(outcome.text.trimEnd());
+    return EXIT.ok;
+  }
+  if (localText !== undefined) {
+    // What the pull replaces stays recoverable.
+    await writeFile(`${out}.bak`, localText, 'utf8');
+    ctx.err(`previous content saved to ${out}.bak`);
+  }
   // Write beside the target, then rename: an interrupted pull never leaves half a file.
-  const temp = `${ctx.options.out}.${process.pid}.tmp`;
-  await writeFile(temp, text, 'utf8');
-  await rename(temp, ctx.options.out);
-  ctx.err(`wrote ${graph.blocks.length} blocks and ${graph.edges.length} edges to ${ctx.options.out}`);
+  const temp = `${out}.${process.pid}.tmp`;
+  await writeFile(temp, outcome.text, 'utf8');
+  await rename(temp, out);
+  for (const line of summaryLines(outcome.summary)) ctx.err(line);
+  ctx.err(`wrote ${outcome.graph.blocks.length} blocks and ${outcome.graph.edges.length} edges to ${out}`);
   return EXIT.ok;
 }
 
 async function push(ctx: CommandContext, backend: Backend, file: string): Promise<number> {
-  if (!backend.pushGraph || backend.capabilities.pushGraph === 'none') {
-    throw new FlowscopeError('unsupported', `${backend.connection.name}: this service cannot receive workflow graphs.`);
+  const text = await readText(file);
+  const workflowId = ctx.options.workflow ?? boundWorkflow(text);
+  if (!workflowId) throw new FlowscopeError('usage', `${file} has no binding.workflowId; pass --workflow ID.`);
+  const outcome = await pushGraphFile({ text, backend, workflowId, signal: ctx.signal, confirm: (review) => confirm(ctx, review) });
+  switch (outcome.status) {
+    case 'invalid':
+      for (const d of outcome.diagnostics) ctx.err(formatDiagnostic(d, file));
+      throw new FlowscopeError('validation', `${file} has ${outcome.diagnostics.length} error(s); nothing was pushed.`);
+    case 'unsupported':
+      throw new FlowscopeError('unsupported', outcome.message);
+    case 'unchanged':
+      ctx.err('the server already has this graph; nothing pushed');
+      return EXIT.ok;
+    case 'declined':
+      ctx.err('not pushed (confirm with --yes)');
+      return EXIT.usage;
+    case 'rejected':
+      for (const d of outcome.diagnostics) ctx.err(formatDiagnostic(d, file));
+      throw outcome.error;
+    case 'pushed':
+      for (const step of outcome.report.steps) ctx.err(step);
+      for (const skipped of outcome.report.notApplied) ctx.err(`not applied: ${skipped}`);
+      if (ctx.options.json) ctx.out(JSON.stringify(outcome.report));
+      return EXIT.ok;
   }
-  const { graph, workflowId } = await readGraphFile(file, ctx.options.workflow);
-  const previous = backend.getGraph && backend.capabilities.getGraph ? await backend.getGraph(workflowId, ctx.signal) : undefined;
-  if (!ctx.options.yes) {
-    throw new FlowscopeError('usage', `Pushing replaces the graph of ${workflowId}; run again with --yes to confirm.`);
-  }
-  const report = await backend.pushGraph(workflowId, graph, previous, ctx.signal);
-  for (const step of report.steps) ctx.err(step);
-  for (const skipped of report.notApplied) ctx.err(`not applied: ${skipped}`);
-  if (ctx.options.json) ctx.out(JSON.stringify(report));
-  return EXIT.ok;
 }
 
-export async function readGraphFile(file: string, workflowOverride: string | undefined): Promise<{ graph: Graph; workflowId: string }> {
-  let json: unknown;
+/** Shows what will change; pushes on --yes, or on "y" at an interactive prompt. */
+async function confirm(ctx: CommandContext, review: PushReview): Promise<boolean> {
+  for (const line of summaryLines(review.summary)) ctx.err(line);
+  for (const line of review.notApplicable) ctx.err(`cannot apply: ${line}`);
+  if (ctx.options.yes) return true;
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new FlowscopeError('usage', `Cannot read ${file}: ${(error as Error).message}`);
+    return /^y(es)?$/i.test((await rl.question(`Push to ${review.workflowId}? [y/N] `)).trim());
+  } finally {
+    rl.close();
   }
-  const parsed = GraphSchema.safeParse(json);
-  if (!parsed.success) throw new FlowscopeError('validation', `${file} is not a valid graph: ${formatZodIssues(parsed.error)}`);
-  const binding = (json as { binding?: { workflowId?: unknown } }).binding;
-  const workflowId = workflowOverride ?? (typeof binding?.workflowId === 'string' ? binding.workflowId : undefined);
-  if (!workflowId) throw new FlowscopeError('usage', `${file} has no binding.workflowId; pass --workflow ID.`);
-  return { graph: { blocks: parsed.data.blocks, edges: parsed.data.edges }, workflowId };
+}
+
+function boundWorkflow(text: string): string | undefined {
+  try {
+    const binding = (JSON.parse(text) as { binding?: { workflowId?: unknown } }).binding;
+    return typeof binding?.workflowId === 'string' ? binding.workflowId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new FlowscopeError('usage', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
 }
 
 function need(ctx: CommandContext): Backend {

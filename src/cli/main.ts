@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', stop);
   try {
     const log: Logger = values.verbose ? stderrLogger : silentLogger;
-    const connection = command.offline
+    const connection = command.offline?.(args)
       ? undefined
       : await loadConnection(requireConfig(values.config), values.connection, process.env);
     const backend = connection ? createBackend(connection.config, connection.credentials, { log }) : undefined;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RunStore } from '../core/runs/runStore';
 import { Explorer } from '../core/tree/explorer';
+import { registerGraphAuthoring } from './authoring/register';
 import { registerCommands } from './commands';
 import type { CommandDeps } from './commands/deps';
 import { Connections } from './connections/registry';
@@ -15,9 +16,8 @@ import type { Services } from './services';
 import { Settings } from './settings';
 import { LiveRunsStatus } from './statusBar';
 import { ExplorerTree } from './tree/provider';
-// LEAD: the graph panel and authoring modules do not exist yet; when they do, import
-// `registerGraphPanels` (./panels/register) and `registerGraphAuthoring` (./authoring/register)
-// and add them to the subscriptions below, where the marked line is.
+// LEAD: the graph panel module does not exist yet; when it does, import `registerGraphPanels`
+// from './panels/register' and add it where the marked line below is.
 
 /**
  * The composition root: builds each object once, in dependency order, and hands every
@@ -61,7 +61,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(deps),
     new LiveRunsStatus(runs),
     registerNotifications(runs, explorer, settings, log),
-    // LEAD: registerGraphPanels(services), registerGraphAuthoring(services),
+    registerGraphAuthoring(services),
+    // LEAD: registerGraphPanels(services),
   );
   log.info(`Flowscope activated (VS Code ${vscode.version}, ${settings.current.connections.length} connection(s))`);
 }

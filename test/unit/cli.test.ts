@@ -138,3 +138,24 @@ test('workflows and runs list through the APIs that have them', async () => {
   assert.equal(runs.code, 0, runs.stderr);
   assert.ok(lines(runs.stdout).length >= 1);
 });
+
+test('graph validate reports each problem with its position; graph pull then push round-trips on Powabase', async () => {
+  const broken = join(dir, 'broken.workflow.json');
+  await writeFile(
+    broken,
+    JSON.stringify({ blocks: [{ id: 'a', type: 'starter' }, { id: 'a', type: 'response' }], edges: [{ source: 'a', target: 'ghost' }] }, null, 2),
+  );
+  const invalid = await cli(['graph', 'validate', broken]);
+  assert.equal(invalid.code, 2);
+  assert.match(invalid.stdout, /broken\.workflow\.json:\d+:\d+ error duplicate-block-id/);
+  assert.match(invalid.stdout, /missing-block/);
+
+  const file = join(dir, 'pulled.workflow.json');
+  const pulled = await cli(['--config', config, '--connection', 'pb', 'graph', 'pull', SAMPLE_IDS.condition, '--out', file]);
+  assert.equal(pulled.code, 0, pulled.stderr);
+  const valid = await cli(['graph', 'validate', file]);
+  assert.equal(valid.code, 0, valid.stdout);
+  const declined = await cli(['--config', config, '--connection', 'pb', 'graph', 'push', file]);
+  assert.equal(declined.code, 0, declined.stderr);
+  assert.match(declined.stderr, /already has this graph/);
+});

@@ -228,6 +228,30 @@ describe('explorer over the sandbox', () => {
     }
   });
 
+  it('a long Supervity run cancelled by id ends cancelled in the tree, followed live', async () => {
+    const t = setup({ names: ['sv'] });
+    try {
+      const wf = await workflowNode(t.explorer, 'sv', SAMPLES.long);
+      await t.explorer.children(wf);
+      t.explorer.setVisible(true);
+      const run = await t.runs.trigger('sv', SAMPLES.long, {});
+      const backend = t.connections.backend('sv');
+      assert.ok(backend?.cancel);
+      assert.match(t.explorer.item(t.explorer.runNode('sv', run.id) as ExplorerNode).contextValue, /\bcanCancel\b/);
+      const outcomes = await backend.cancel({ runIds: [run.id], reason: 'test' });
+      assert.deepEqual(outcomes.map((o) => o.status), ['cancelled']);
+      // What the cancel command does: once the live follow ended, re-read the run's record.
+      await until(() => !t.runs.isLive('sv', run.id), 'the live follow to end');
+      await t.explorer.refresh(t.explorer.runNode('sv', run.id));
+      assert.equal(t.runs.get('sv', run.id)?.status, 'cancelled');
+      const item = t.explorer.item(t.explorer.runNode('sv', run.id) as ExplorerNode);
+      assert.equal(item.icon.id, 'circle-slash');
+      assert.doesNotMatch(item.contextValue, /\bcanCancel\b/);
+    } finally {
+      t.dispose();
+    }
+  });
+
   it('pages runs with a "load more" node', async () => {
     const t = setup({ names: ['pb'] });
     try {

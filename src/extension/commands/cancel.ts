@@ -87,6 +87,10 @@ async function afterCancel(deps: CommandDeps, connection: string, runs: readonly
     : vscode.l10n.t('{0} run(s) cancelled.', cancelled);
   if (others.length) void vscode.window.showWarningMessage(message);
   else void vscode.window.showInformationMessage(message);
+  // The service's record is the truth after a cancel: a trigger stream may still end with its
+  // own word (Supervity's says "failed"), so read the runs once their live follow has ended.
+  const deadline = Date.now() + 3_000;
+  while (Date.now() < deadline && runs.some((r) => deps.services.runs.isLive(connection, r.runId))) await new Promise((r) => setTimeout(r, 100));
   for (const run of runs) {
     await deps.services.runs.refresh(connection, { id: run.runId, workflowId: run.workflowId }).catch((error: unknown) => {
       deps.log.debug(`re-reading ${run.runId} after cancel failed: ${String(error)}`);

@@ -161,7 +161,9 @@ export class ExecuteSession {
     const run = toRun({ ...e.workflowRun, workflowId: e.workflowRun.workflowId ?? this.options.workflowId });
     this.tracker.reset({ ...run, inputs: run.inputs ?? this.options.inputs });
     if (e.success === false) {
-      this.tracker.setRun({ status: 'failed', error: textOf(e.error) ?? e.message ?? 'The run failed.' });
+      // A cancelled run also ends with `success: false`; its own status says so and wins.
+      const status = run.status === 'cancelled' ? 'cancelled' : 'failed';
+      this.tracker.setRun({ status, error: textOf(e.error) ?? e.message ?? (status === 'cancelled' ? 'The run was cancelled.' : 'The run failed.') });
     }
     return true;
   }

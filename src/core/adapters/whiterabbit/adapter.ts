@@ -341,7 +341,7 @@ function toExecution(record: { id: string; module: string; status: string; compl
 }
 
 /** Folds the catalog's parameter list into one JSON Schema object for input validation. */
-function inputSchemaOf(parameters: readonly { name: string; schema: unknown }[]): unknown {
+function inputSchemaOf(parameters: readonly { name: string; schema?: unknown }[]): unknown {
   return {
     type: 'object',
     properties: Object.fromEntries(parameters.map((p) => [p.name, p.schema ?? {}])),

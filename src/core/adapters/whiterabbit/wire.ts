@@ -8,8 +8,8 @@ export const RunStage = z.looseObject({
   id: z.string(),
   module: z.string(),
   status: stageStatus,
-  output: z.unknown(),
-  error: z.unknown(),
+  output: z.unknown().optional(),
+  error: z.unknown().optional(),
   creditUsage: z.number().nullish(),
   executionEventId: z.string().nullish(),
   executionDispatchedAt: z.string().nullish(),
@@ -63,8 +63,8 @@ export const ComponentExecution = z.looseObject({
   module: z.string(),
   status: z.string(),
   completed: z.boolean().nullish(),
-  output: z.unknown(),
-  error: z.unknown(),
+  output: z.unknown().optional(),
+  error: z.unknown().optional(),
   totalUsage: z.number().nullish(),
   createdAt: z.string().nullish(),
   updatedAt: z.string().nullish(),
@@ -73,8 +73,8 @@ export const ComponentExecution = z.looseObject({
 export const ComponentStreamEvent = z.looseObject({
   id: z.string(),
   status: z.string(),
-  output: z.unknown(),
-  error: z.unknown(),
+  output: z.unknown().optional(),
+  error: z.unknown().optional(),
   timestamp: z.string().nullish(),
 });
 
@@ -84,7 +84,7 @@ export const Catalog = z.array(
     module: z.string(),
     type: z.string().nullish(),
     executionModes: z.array(z.string()).nullish(),
-    inputs: z.looseObject({ parameters: z.array(z.looseObject({ name: z.string(), schema: z.unknown() })).nullish() }).nullish(),
-    configs: z.unknown(),
+    inputs: z.looseObject({ parameters: z.array(z.looseObject({ name: z.string(), schema: z.unknown().optional() })).nullish() }).nullish(),
+    configs: z.unknown().optional(),
   }),
 );
