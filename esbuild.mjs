@@ -32,6 +32,36 @@ const contexts = [
   }),
 ];
 
+/**
+ * The graph webview's layout worker is bundled on its own and inlined into webview.js as a string
+ * (`import source from 'layout-worker-source'`): the webview starts it from a blob: URL, because
+ * browsers refuse worker scripts from the resource origin, which differs from the webview's.
+ */
+const layoutWorkerPlugin = {
+  name: 'layout-worker-source',
+  setup(build) {
+    build.onResolve({ filter: /^layout-worker-source$/ }, () => ({ path: 'layout-worker-source', namespace: 'layout-worker' }));
+    build.onLoad({ filter: /.*/, namespace: 'layout-worker' }, async () => {
+      const result = await esbuild.build({
+        entryPoints: ['src/webview/layout/worker.ts'],
+        bundle: true,
+        write: false,
+        metafile: true,
+        platform: 'browser',
+        format: 'iife',
+        target: 'chrome120',
+        minify: true,
+        logLevel: 'warning',
+      });
+      return {
+        contents: result.outputFiles[0].text,
+        loader: 'text',
+        watchFiles: Object.keys(result.metafile.inputs),
+      };
+    });
+  },
+};
+
 if (existsSync('src/webview/main.ts')) {
   contexts.push(
     await esbuild.context({
@@ -42,6 +72,7 @@ if (existsSync('src/webview/main.ts')) {
       format: 'iife',
       target: 'chrome120',
       loader: { '.css': 'css' },
+      plugins: [layoutWorkerPlugin],
     }),
   );
 }

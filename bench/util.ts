@@ -129,8 +129,12 @@ export function collectGarbage(): void {
  * Starts `node --expose-gc --import tsx <script> ...args` and resolves with the child and the
  * first stdout line (servers print their address or info there). Stderr is passed through.
  */
-export function spawnNode(script: string, args: readonly string[], opts: { tsx?: boolean } = {}): Promise<{ child: ChildProcess; firstLine: string }> {
-  const nodeArgs = ['--expose-gc', ...(opts.tsx === false ? [] : ['--import', 'tsx']), script, ...args];
+export function spawnNode(
+  script: string,
+  args: readonly string[],
+  opts: { tsx?: boolean; noWarnings?: boolean } = {},
+): Promise<{ child: ChildProcess; firstLine: string }> {
+  const nodeArgs = ['--expose-gc', ...(opts.noWarnings ? ['--no-warnings'] : []), ...(opts.tsx === false ? [] : ['--import', 'tsx']), script, ...args];
   const child = spawn(process.execPath, nodeArgs, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolveLine, reject) => {
     let buffered = '';

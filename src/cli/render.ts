@@ -37,7 +37,6 @@ const ICON: Readonly<Record<string, string>> = {
  * replaced, so a hostile stage name cannot move the cursor, recolour or retitle the terminal.
  */
 export function safeText(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '�');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -2,6 +2,12 @@ import workerSource from 'layout-worker-source';
 import { quickLayout } from './quickLayout';
 import type { Layout, LayoutInput, LayoutRequest, LayoutResponse } from './types';
 
+/**
+ * Up to this size the quick layout takes about 10 ms, less than waiting for the worker to boot
+ * (ELK's bundle takes a few hundred ms to start), so it runs here and paints at once.
+ */
+const MAIN_THREAD_QUICK_MAX = 1_500;
+
 export type LayoutListener = (layout: Layout, phase: 'quick' | 'final', ms: number) => void;
 
 /**
@@ -39,13 +45,14 @@ export class LayoutClient {
   layout(input: LayoutInput, listener: LayoutListener): void {
     this.current = ++this.nextId;
     this.listener = listener;
-    if (!this.worker) {
+    const here = !this.worker || input.nodes.length <= MAIN_THREAD_QUICK_MAX;
+    if (here) {
       const t0 = performance.now();
       const layout = quickLayout(input);
-      listener(layout, 'final', performance.now() - t0);
-      return;
+      listener(layout, this.worker ? 'quick' : 'final', performance.now() - t0);
     }
-    const request: LayoutRequest = { ...input, requestId: this.current };
+    if (!this.worker) return;
+    const request: LayoutRequest = { ...input, requestId: this.current, skipQuick: here };
     this.worker.postMessage(request);
   }
 

@@ -11,6 +11,8 @@ export interface LayoutInput {
 
 export interface LayoutRequest extends LayoutInput {
   readonly requestId: number;
+  /** The webview already drew the quick layout itself (small graphs): send only the final one. */
+  readonly skipQuick: boolean;
 }
 
 export interface Layout {

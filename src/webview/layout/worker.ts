@@ -18,10 +18,12 @@ let latest = 0;
 scope.onmessage = (event) => {
   const request = event.data;
   latest = request.requestId;
-  const t0 = performance.now();
-  const quick = quickLayout(request);
   const final = request.nodes.length > ELK_MAX_NODES;
-  scope.postMessage({ requestId: request.requestId, phase: final ? 'final' : 'quick', layout: quick, ms: performance.now() - t0 });
+  if (!request.skipQuick || final) {
+    const t0 = performance.now();
+    const quick = quickLayout(request);
+    scope.postMessage({ requestId: request.requestId, phase: final ? 'final' : 'quick', layout: quick, ms: performance.now() - t0 });
+  }
   if (final) return;
   // Let a burst of requests (preview typing) coalesce: only the newest one runs ELK.
   setTimeout(() => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { FlowscopeError, toFlowscopeError } from '../../errors';
+import { isTransient } from '../../live';
 import type { Run } from '../../model';
 import { RunTracker } from '../../runTracker';
 import { readSse } from '../../sse';
@@ -228,7 +229,8 @@ export class ExecuteSession {
       if (runStatusOf(newest.status) === 'running' || recent) this.learn(newest.id);
     } catch (error) {
       const typed = toFlowscopeError(error);
-      if (typed.reason === 'aborted') throw typed;
+      // A reconcile (force) must not hide a rejected key behind "no new execution was found".
+      if (typed.reason === 'aborted' || (force && !isTransient(typed))) throw typed;
       this.options.log.debug(`Powabase: could not look up the new execution: ${typed.message}`);
     }
   }

@@ -1,0 +1,144 @@
+/**
+ * Rendering benchmark of the graph webview in headless Chromium (Debian's /usr/bin/chromium via
+ * playwright-core). Serves dist/webview on 127.0.0.1 with a harness page that carries the same
+ * CSP as the real panel (so the blob: layout worker is exercised under it) and a fake
+ * `acquireVsCodeApi`, posts a snapshot of N blocks, and measures:
+ *   - first paint: snapshot posted → the frame after the nodes were drawn (quick layout);
+ *   - final layout: snapshot posted → ELK's layout applied (or the quick one when N > ELK_MAX_NODES);
+ *   - patch: one status change applied (synchronous handler time) and to the next painted frame,
+ *     plus how many elements the change mutated.
+ * Run after `node esbuild.mjs`: `node bench/graph-render.mjs [sizes…]` (default 100 1000 5000).
+ * Set SHOT=dir to save a screenshot per size.
+ */
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = join(import.meta.dirname, '..', 'dist', 'webview');
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const SIZES = sizes.length ? sizes : [100, 1000, 5000];
+const NONCE = 'YmVuY2htYXJrbm9uY2UxMjM0NQ==';
+
+const fakeHost = `
+  window.__posted = [];
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(m),
+    getState: () => undefined,
+    setState: () => {},
+  });`;
+
+/** A few of the variables VS Code injects into every webview (Dark Modern values). */
+const theme = `:root {
+  --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-foreground: #cccccc;
+  --vscode-editor-background: #1f1f1f; --vscode-descriptionForeground: #9d9d9d; --vscode-editorWidget-background: #202020;
+  --vscode-editorWidget-border: #454545; --vscode-focusBorder: #0078d4; --vscode-charts-green: #89d185; --vscode-charts-blue: #3794ff;
+  --vscode-testing-iconPassed: #73c991; --vscode-testing-iconFailed: #f14c4c; --vscode-errorForeground: #f85149;
+  --vscode-badge-background: #616161; --vscode-badge-foreground: #f8f8f8; --vscode-button-secondaryBackground: #313131;
+  --vscode-button-secondaryForeground: #cccccc; --vscode-sideBar-background: #181818; --vscode-panel-border: #2b2b2b;
+  --vscode-editor-font-family: monospace; --vscode-editor-font-size: 13px; --vscode-textCodeBlock-background: #2b2b2b;
+}`;
+
+function page(origin) {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${NONCE}'; style-src ${origin}; img-src ${origin} data:; font-src ${origin}; worker-src blob:;">
+<link rel="stylesheet" href="${origin}/theme.css"><link rel="stylesheet" href="${origin}/webview.css"></head>
+<body class="vscode-dark"><div id="app"></div>
+<script nonce="${NONCE}" src="${origin}/fake-host.js"></script>
+<script nonce="${NONCE}" src="${origin}/webview.js"></script></body></html>`;
+}
+
+const server = createServer(async (req, res) => {
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  try {
+    if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(page(origin));
+    if (req.url === '/theme.css') return void res.writeHead(200, { 'content-type': 'text/css' }).end(theme);
+    if (req.url === '/fake-host.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(fakeHost);
+    const name = (req.url ?? '').replace(/^\/+/, '');
+    if (!/^webview\.(js|css)$/.test(name)) return void res.writeHead(404).end();
+    const body = await readFile(join(ROOT, name));
+    res.writeHead(200, { 'content-type': name.endsWith('.css') ? 'text/css' : 'text/javascript' }).end(body);
+  } catch {
+    res.writeHead(500).end();
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  for (const n of SIZES) {
+    const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors = [];
+    tab.on('pageerror', (e) => errors.push(String(e)));
+    tab.on('console', (m) => m.type() === 'error' && !/favicon|404/.test(m.text()) && errors.push(m.text()));
+    await tab.goto(url);
+    await tab.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+    const result = await tab.evaluate(async (n) => {
+      // The same shape as bench/layout.ts: layers of ~√N, one or two parents in the previous layer.
+      let seed = n;
+      const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+      const width = Math.max(2, Math.round(Math.sqrt(n)));
+      const nodes = [];
+      const edges = [];
+      const layers = [];
+      for (let i = 0; i < n; i++) {
+        const layer = Math.floor(i / width);
+        const id = `b${i}`;
+        nodes.push({ id, label: `Step ${layer}.${i % width}`, kind: ['code', 'agent', 'general_api'][i % 3] });
+        (layers[layer] ??= []).push(id);
+        const prev = layers[layer - 1];
+        if (!prev) continue;
+        edges.push({ id: `e${edges.length}`, source: prev[Math.floor(rand() * prev.length)], target: id });
+        if (rand() < 0.5) edges.push({ id: `e${edges.length}`, source: prev[Math.floor(rand() * prev.length)], target: id, label: 'yes' });
+      }
+      const states = {};
+      for (let i = 0; i < n; i++) states[`b${i}`] = { status: i < n / 2 ? 'completed' : 'queued', durationMs: 1200 };
+      const snapshot = {
+        type: 'snapshot', version: 1, graphKey: `g${n}`, graph: { nodes, edges, origin: 'server' }, states,
+        header: { title: `Bench ${n}`, runStatus: 'running' }, persist: { kind: 'run', connection: 'c', workflowId: 'w' },
+      };
+      const marks = (name) => performance.getEntriesByName(name);
+      const waitFor = (pred) => new Promise((resolve) => {
+        const tick = () => (pred() ? resolve() : setTimeout(tick, 5));
+        tick();
+      });
+      const t0 = performance.now();
+      window.postMessage(snapshot, '*');
+      await waitFor(() => marks('flowscope:painted').length > 0);
+      const painted = marks('flowscope:painted')[0].startTime - t0;
+      const footer = document.querySelector('.footer');
+      await waitFor(() => !/refining|Laying/.test(footer.textContent ?? ''));
+      const finalMs = performance.now() - t0;
+
+      // One status change, dispatched synchronously so the handler's own time can be read.
+      let mutated = new Set();
+      const observer = new MutationObserver((records) => records.forEach((r) => mutated.add(r.target.nodeType === 1 ? r.target : r.target.parentNode)));
+      observer.observe(document.querySelector('.world'), { subtree: true, attributes: true, childList: true, characterData: true });
+      const target = `b${Math.floor(n * 0.75)}`;
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      await frame();
+      const p0 = performance.now();
+      window.dispatchEvent(new MessageEvent('message', { data: { type: 'patch', version: 2, changes: [{ id: target, state: { status: 'running', attempt: 2 } }] } }));
+      const handler = performance.now() - p0;
+      await frame();
+      const toFrame = performance.now() - p0;
+      observer.disconnect();
+      const nodesTouched = new Set([...mutated].map((e) => e.closest?.('.node') ?? e)).size;
+      return { painted, finalMs, handler, toFrame, mutatedElements: mutated.size, nodesTouched, dom: document.querySelectorAll('*').length };
+    }, n);
+    if (process.env.SHOT) await tab.screenshot({ path: join(process.env.SHOT, `graph-${n}.png`) });
+    console.log(
+      `${String(n).padStart(5)} blocks | first paint ${result.painted.toFixed(0).padStart(5)} ms | final layout ${result.finalMs.toFixed(0).padStart(6)} ms | ` +
+        `patch: handler ${result.handler.toFixed(2)} ms, to next frame ${result.toFrame.toFixed(1)} ms, ${result.mutatedElements} elements mutated | DOM ${result.dom}` +
+        (errors.length ? ` | errors: ${errors.join('; ')}` : ''),
+    );
+    await tab.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}

@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { PersistedPanel } from '../../shared/protocol';
+import type { Services } from '../services';
+import type { PanelModel } from './dagPanel';
+import { DagPanel, GRAPH_VIEW_TYPE } from './dagPanel';
+import { PreviewModel } from './preview';
+import type { RunTarget } from './runModel';
+import { RunPanelModel } from './runModel';
+import { pickRunTarget } from './pick';
+
+export const GraphPanelCommands = {
+  open: 'flowscope.graph.open',
+  preview: 'flowscope.graph.preview',
+} as const;
+
+/** Arguments of `flowscope.graph.open`, checked: other commands and tree nodes pass them. */
+const OpenArgs = z.object({
+  connection: z.string().min(1),
+  workflowId: z.string().min(1),
+  runId: z.string().min(1).optional(),
+});
+
+/**
+ * The graph panels: `flowscope.graph.open` (a workflow's or a run's live graph),
+ * `flowscope.graph.preview` (a graph file's live preview) and the serializer that brings them
+ * back after a reload. One panel per workflow, per run and per file: opening again reveals it.
+ */
+export function registerGraphPanels(services: Services): vscode.Disposable {
+  const panels = new Map<string, DagPanel>();
+  const extensionUri = services.context.extensionUri;
+
+  const adopt = (key: string, panel: vscode.WebviewPanel, model: PanelModel): DagPanel => {
+    const dag = new DagPanel(panel, model, extensionUri, services.log);
+    panels.set(key, dag);
+    dag.onDidDispose(() => {
+      if (panels.get(key) === dag) panels.delete(key);
+    });
+    return dag;
+  };
+
+  const open = (key: string, title: string, model: () => PanelModel): void => {
+    const existing = panels.get(key);
+    if (existing) {
+      existing.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {});
+    adopt(key, panel, model());
+  };
+
+  const openRun = (target: RunTarget): void =>
+    open(runKey(target), target.runId ? vscode.l10n.t('Run {0}', target.runId) : target.workflowId, () => new RunPanelModel(services, target));
+
+  const openPreview = (uri: vscode.Uri): void => open(`preview\u0000${uri.toString()}`, vscode.l10n.t('Preview'), () => new PreviewModel(uri));
+
+  const serializer: vscode.WebviewPanelSerializer<unknown> = {
+    deserializeWebviewPanel(panel, state) {
+      // The state was written by the webview: validate it like any other message from there.
+      const parsed = PersistedPanel.safeParse(typeof state === 'object' && state !== null ? Reflect.get(state, 'panel') : undefined);
+      if (!parsed.success) {
+        panel.dispose();
+        return Promise.resolve();
+      }
+      const p = parsed.data;
+      if (p.kind === 'preview') {
+        const uri = vscode.Uri.parse(p.file, true);
+        adopt(`preview\u0000${uri.toString()}`, panel, new PreviewModel(uri));
+      } else {
+        const target: RunTarget = { connection: p.connection, workflowId: p.workflowId, ...(p.runId ? { runId: p.runId } : {}) };
+        adopt(runKey(target), panel, new RunPanelModel(services, target));
+      }
+      return Promise.resolve();
+    },
+  };
+
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(GraphPanelCommands.open, async (arg?: unknown) => {
+      const parsed = OpenArgs.safeParse(arg);
+      const target = parsed.success ? parsed.data : await pickRunTarget(services);
+      if (target) openRun(target);
+    }),
+    vscode.commands.registerCommand(GraphPanelCommands.preview, (arg?: unknown) => {
+      const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+      if (!uri || !uri.path.toLowerCase().endsWith(FILE_SUFFIX)) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Open a {0} file to preview its graph.', FILE_SUFFIX));
+        return;
+      }
+      openPreview(uri);
+    }),
+    vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, serializer),
+    { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
+  );
+}
+
+function runKey(t: RunTarget): string {
+  return `run\u0000${t.connection}\u0000${t.workflowId}\u0000${t.runId ?? ''}`;
+}

@@ -1,0 +1,272 @@
+import './webview.css';
+import type { HostToWebview, NodeDetails } from '../shared/protocol';
+import { onMessage, post, uiState, updateUi } from './host';
+import { LayoutClient } from './layout/client';
+import type { Layout } from './layout/types';
+import { DetailsPane } from './render/details';
+import { GraphView, NODE_H, NODE_W, connectedEdges } from './render/graphView';
+import { Viewport } from './render/viewport';
+import type { Effect, ViewState } from './state';
+import { initialState, reduce } from './state';
+
+/**
+ * The graph panel's webview program. The host owns the truth and sends a versioned snapshot and
+ * patches (see src/shared/protocol.ts); this side lays out, draws, and reports what the user did.
+ */
+
+const ORIGIN_TEXT = {
+  server: 'Graph served by the service',
+  file: 'Graph from the bound workspace file',
+  stages: 'Built from the run’s stages, in the order they ran',
+  preview: 'Live preview of the graph file',
+} as const;
+
+// ---- skeleton (static; no data goes in here) ----
+const app = document.getElementById('app') ?? document.body;
+const header = make('header', 'bar');
+const titles = make('div', 'titles');
+const title = make('h1', 'title');
+const runStatus = make('span', 'run-status');
+const subtitle = make('span', 'subtitle');
+titles.append(title, runStatus, subtitle);
+const tools = make('div', 'tools');
+const zoomOut = tool('−', 'Zoom out (-)');
+const zoomIn = tool('+', 'Zoom in (+)');
+const fitButton = tool('Fit', 'Fit the graph (F)');
+tools.append(zoomOut, zoomIn, fitButton);
+header.append(titles, tools);
+const notice = make('div', 'notice');
+notice.hidden = true;
+notice.setAttribute('role', 'status');
+const body = make('div', 'body');
+const graphEl = make('div', 'graph');
+graphEl.tabIndex = 0;
+graphEl.setAttribute('aria-label', 'Workflow graph. Arrow keys move between blocks, Enter shows details, F fits, plus and minus zoom.');
+const aside = make('aside', 'details');
+aside.hidden = true;
+aside.setAttribute('aria-label', 'Block details');
+body.append(graphEl, aside);
+const footer = make('div', 'footer');
+footer.setAttribute('aria-live', 'polite');
+app.replaceChildren(header, notice, body, footer);
+
+// ---- parts ----
+const view = new GraphView(graphEl);
+let viewTouched = false;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+const viewport = new Viewport(graphEl, view.world, (t) => {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => updateUi({ view: t }), 300);
+});
+graphEl.addEventListener('pointerdown', () => (viewTouched = true));
+graphEl.addEventListener('wheel', () => (viewTouched = true), { passive: true });
+const details = new DetailsPane(aside, {
+  reveal: (nodeId) => post({ type: 'revealBlock', nodeId }),
+  copyOutput: (nodeId) => post({ type: 'copyOutput', nodeId }),
+  close: () => select(undefined),
+});
+const layouts = new LayoutClient((message) => showNotice(message));
+
+let state: ViewState = initialState;
+let drawnKey: string | undefined;
+let pendingKey: string | undefined;
+let selected: string | undefined = uiState().selected;
+let focused: string | undefined;
+let restoredView = false;
+
+onMessage((message: HostToWebview) => {
+  switch (message.type) {
+    case 'snapshot':
+    case 'patch': {
+      const r = reduce(state, message);
+      state = r.state;
+      r.effects.forEach(apply);
+      break;
+    }
+    case 'details':
+      if (message.nodeId === selected) showDetails(message.details);
+      break;
+    case 'error':
+      showNotice(message.message);
+      break;
+  }
+});
+
+function apply(effect: Effect): void {
+  switch (effect.kind) {
+    case 'relayout':
+      relayout();
+      break;
+    case 'restyleAll':
+      if (drawnKey === state.graphKey) view.restyleAll(state.states);
+      break;
+    case 'restyle':
+      if (drawnKey === state.graphKey) view.restyle(effect.ids, state.states);
+      break;
+    case 'header':
+      renderHeader();
+      break;
+    case 'resync':
+      post({ type: 'resync', haveVersion: effect.haveVersion });
+      break;
+  }
+}
+
+function relayout(): void {
+  const graph = state.graph;
+  const key = state.graphKey;
+  if (!graph || key === undefined) return;
+  if (state.persist && JSON.stringify(state.persist) !== JSON.stringify(uiState().panel)) updateUi({ panel: state.persist });
+  pendingKey = key;
+  performance.mark('flowscope:layout-start');
+  footer.textContent = graph.nodes.length > 0 ? `Laying out ${graph.nodes.length} blocks…` : '';
+  const edges = connectedEdges(graph).map(({ s, t }) => [s, t] as const);
+  layouts.layout({ nodeWidth: NODE_W, nodeHeight: NODE_H, nodes: graph.nodes.map((n) => n.id), edges }, (layout, phase) => {
+    if (pendingKey !== key || state.graph !== graph) return;
+    draw(key, layout, phase);
+  });
+}
+
+function draw(key: string, layout: Layout, phase: 'quick' | 'final'): void {
+  const graph = state.graph;
+  if (!graph) return;
+  if (drawnKey !== key) {
+    view.setGraph(graph, layout, state.states);
+    drawnKey = key;
+    performance.mark('flowscope:drawn');
+    const saved = uiState().view;
+    if (!restoredView && saved) viewport.set(saved);
+    else if (!viewTouched) viewport.fit(layout.width, layout.height);
+    restoredView = true;
+    if (selected && view.elementOf(selected)) select(selected);
+    else if (selected) select(undefined);
+    // A frame later the browser has painted: the benchmark reads this mark.
+    requestAnimationFrame(() => performance.mark('flowscope:painted'));
+  } else {
+    view.applyLayout(layout);
+    if (!viewTouched) viewport.fit(layout.width, layout.height);
+  }
+  footer.textContent = phase === 'quick' ? `${graph.nodes.length} blocks · refining layout…` : `${graph.nodes.length} blocks, ${graph.edges.length} edges`;
+}
+
+function renderHeader(): void {
+  const h = state.header;
+  title.textContent = h?.title ?? '';
+  subtitle.textContent = [h?.subtitle, state.graph ? ORIGIN_TEXT[state.graph.origin] : undefined].filter(Boolean).join(' · ');
+  runStatus.textContent = h?.runStatus ?? '';
+  runStatus.className = `run-status${h?.runStatus ? ` run-${h.runStatus}` : ''}`;
+  runStatus.hidden = !h?.runStatus;
+  if (h?.notice) showNotice(h.notice);
+  else notice.hidden = true;
+}
+
+function showNotice(text: string): void {
+  notice.textContent = text;
+  notice.hidden = false;
+}
+
+function select(id: string | undefined): void {
+  selected = id;
+  view.select(id);
+  updateUi({ selected: id });
+  post({ type: 'select', nodeId: id ?? null });
+  if (id === undefined) {
+    details.hide();
+    return;
+  }
+  const label = state.graph?.nodes.find((n) => n.id === id)?.label ?? id;
+  details.showLoading(label);
+}
+
+function showDetails(d: NodeDetails | undefined): void {
+  if (d) details.show(d);
+  else details.hide();
+}
+
+function focusNode(id: string): void {
+  const previous = focused === undefined ? undefined : view.elementOf(focused);
+  const next = view.elementOf(id);
+  if (!next) return;
+  // Roving tabindex: only the focused node is in the tab order, not 5,000 of them.
+  if (previous) previous.tabIndex = -1;
+  next.tabIndex = 0;
+  next.focus({ preventScroll: true });
+  focused = id;
+  const box = view.boxOf(id);
+  if (box) viewport.reveal(box);
+}
+
+// ---- input ----
+graphEl.addEventListener('click', (e) => {
+  const id = view.idAt(e.target);
+  if (id !== undefined) {
+    focusNode(id);
+    select(id);
+  }
+});
+graphEl.addEventListener('focusin', (e) => {
+  const id = view.idAt(e.target);
+  if (id !== undefined) focused = id;
+});
+graphEl.addEventListener('keydown', (e) => {
+  const dir = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] }[e.key];
+  if (dir) {
+    e.preventDefault();
+    const from = focused ?? selected;
+    const to = from === undefined ? view.firstNodeId() : (view.neighbour(from, dir[0] ?? 0, dir[1] ?? 0) ?? from);
+    if (to !== undefined) focusNode(to);
+    return;
+  }
+  switch (e.key) {
+    case 'Enter':
+    case ' ':
+      if (focused !== undefined) {
+        e.preventDefault();
+        select(focused);
+      }
+      break;
+    case 'Escape':
+      if (selected !== undefined) select(undefined);
+      break;
+    case 'f':
+    case 'F':
+      fit();
+      break;
+    case '+':
+    case '=':
+      viewport.zoomCentre(1.25);
+      break;
+    case '-':
+    case '_':
+      viewport.zoomCentre(0.8);
+      break;
+    case '0':
+      viewport.set({ ...viewport.transform, k: 1 });
+      break;
+  }
+});
+zoomIn.addEventListener('click', () => viewport.zoomCentre(1.25));
+zoomOut.addEventListener('click', () => viewport.zoomCentre(0.8));
+fitButton.addEventListener('click', fit);
+
+function fit(): void {
+  viewTouched = false;
+  viewport.fit(view.size.width, view.size.height);
+}
+
+function make<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  return e;
+}
+
+function tool(text: string, label: string): HTMLButtonElement {
+  const b = make('button', 'tool');
+  b.type = 'button';
+  b.textContent = text;
+  b.title = label;
+  b.setAttribute('aria-label', label);
+  return b;
+}
+
+post({ type: 'ready' });

@@ -1,0 +1,337 @@
+/**
+ * Flowscope-specific helpers for the e2e scenarios: the explorer tree as data, the sandbox's
+ * URL, credentials and state, and the multi-step prompts of Trigger Run. Built on harness.ts.
+ *
+ * Not a test file itself (no `.e2e.test.ts` suffix), so `node --test test/e2e/*.e2e.test.ts`
+ * does not run it.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { notifications, quickInput, runCommand, waitFor } from './harness';
+import type { VsCode } from './harness';
+
+export const VIEW = 'Workflows & Runs';
+
+export const CONNECTIONS = {
+  whiterabbit: 'Sandbox · White Rabbit',
+  powabase: 'Sandbox · Powabase',
+  supervity: 'Sandbox · Supervity Auto',
+} as const;
+export type Face = keyof typeof CONNECTIONS;
+export const FACES: readonly Face[] = ['whiterabbit', 'powabase', 'supervity'];
+
+/** The sample ids of src/sandbox/samples.ts (kept literal: a test must notice if they move). */
+export const SAMPLES = {
+  linear: { id: '5a4d0b00-0001-4000-8000-000000000001', name: 'Research brief (linear)' },
+  long: { id: '5a4d0b00-0006-4000-8000-000000000006', name: 'Nightly batch (long run, ~60 s)' },
+} as const;
+
+// ---------------------------------------------------------------------------
+// Files the extension writes
+// ---------------------------------------------------------------------------
+
+/** Every file under `dir`, recursively (missing folder: none). */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/** The text of the extension's "Flowscope" log output channel (a file in the server's logs folder). */
+export async function flowscopeLog(vscode: VsCode): Promise<string> {
+  const files = (await listFiles(vscode.logsDir)).filter((f) => f.endsWith(join('flowscope.flowscope', 'Flowscope.log')));
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')));
+  return texts.join('\n');
+}
+
+/**
+ * The embedded sandbox's URL. The extension logs "sandbox listening on <url>" at info level when
+ * it starts the sandbox (src/extension/sandbox.ts); LogOutputChannels are written to the logs
+ * folder, so the test reads it from there without any hook in the product.
+ */
+export async function sandboxUrl(vscode: VsCode, timeoutMs = 60_000): Promise<string> {
+  let url: string | undefined;
+  await waitFor(
+    async () => {
+      const match = /sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await flowscopeLog(vscode));
+      url = match?.[1];
+      return url !== undefined;
+    },
+    timeoutMs,
+    250,
+  );
+  return url as string;
+}
+
+export interface SandboxCredentials {
+  whiterabbit: { apiKey: string; apiSecret: string };
+  powabase: { apiKey: string };
+  supervity: { apiKey: string; org: string };
+}
+
+/** Where the embedded sandbox keeps its state (the extension's global storage). */
+export function sandboxStateDir(vscode: VsCode): string {
+  return join(vscode.userDataDir, 'User', 'globalStorage', 'flowscope.flowscope', 'sandbox');
+}
+
+/** The keys the sandbox accepts, from its credentials.json (written before it listens). */
+export async function sandboxCredentials(vscode: VsCode): Promise<SandboxCredentials> {
+  const raw = JSON.parse(await readFile(join(sandboxStateDir(vscode), 'credentials.json'), 'utf8')) as {
+    whiterabbit: Array<{ apiKey: string; apiSecret: string }>;
+    powabase: { apiKey: string };
+    supervity: { apiKey: string; org: string };
+  };
+  const wr = raw.whiterabbit[0];
+  if (!wr) throw new Error('the sandbox has no White Rabbit key');
+  return { whiterabbit: { apiKey: wr.apiKey, apiSecret: wr.apiSecret }, powabase: raw.powabase, supervity: raw.supervity };
+}
+
+export interface SandboxBlockRun {
+  blockId: string;
+  name: string;
+  status: 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+  error: string | null;
+}
+
+export interface SandboxRun {
+  id: string;
+  workflowId: string;
+  origin: 'whiterabbit' | 'powabase' | 'supervity' | 'webhook';
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  inputs: Record<string, unknown>;
+  blocks: Record<string, SandboxBlockRun>;
+  createdAt: string;
+  cancelRequestedAt: string | null;
+  cancelReason: string | null;
+}
+
+export interface SandboxWorkflow {
+  id: string;
+  name: string;
+  version: number;
+  blocks: Array<{ id: string; type: string; name: string; config: Record<string, unknown> }>;
+  edges: Array<{ source: string; target: string; condition: string | null }>;
+}
+
+export interface SandboxState {
+  workflows: SandboxWorkflow[];
+  runs: SandboxRun[];
+}
+
+/** `GET /__sandbox/state`: the sandbox's own record of workflows and runs (loopback only). */
+export async function sandboxState(url: string): Promise<SandboxState> {
+  const res = await fetch(`${url}/__sandbox/state`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`GET /__sandbox/state: ${res.status}`);
+  return (await res.json()) as SandboxState;
+}
+
+/** Waits for a run in the sandbox that matches `pick`, and returns it. */
+export async function waitForSandboxRun(url: string, pick: (run: SandboxRun) => boolean, timeoutMs = 30_000): Promise<SandboxRun> {
+  let found: SandboxRun | undefined;
+  await waitFor(
+    async () => {
+      found = (await sandboxState(url)).runs.find(pick);
+      return found !== undefined;
+    },
+    timeoutMs,
+    200,
+  );
+  return found as SandboxRun;
+}
+
+// ---------------------------------------------------------------------------
+// The explorer tree as data
+// ---------------------------------------------------------------------------
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  /** 1 = connection, 2 = workflow, 3 = run (or message), 4 = stage. */
+  level: number;
+  /** The codicon id of the row's icon, e.g. "pass", "sync~spin" shows as "sync" + "codicon-modifier-spin". */
+  icon: string;
+  /** True/false for collapsible rows, undefined for leaves. */
+  expanded: boolean | undefined;
+}
+
+/** The rendered rows of the Flowscope tree, top to bottom (only those the list has rendered). */
+export async function treeRows(page: Page): Promise<TreeRow[]> {
+  const rows = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${VIEW}\\s*$`, 'i') }) }).locator('.monaco-list-row');
+  const raw = await rows.evaluateAll((elements) =>
+    elements.map((el) => {
+      const icon = el.querySelector('.custom-view-tree-node-item-icon');
+      const iconClass = [...(icon?.classList ?? [])].find((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier')) ?? '';
+      const expanded = el.getAttribute('aria-expanded');
+      return {
+        label: (el.querySelector('.label-name')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        description: (el.querySelector('.label-description')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        level: Number(el.getAttribute('aria-level') ?? '0'),
+        icon: iconClass.replace(/^codicon-/, ''),
+        expanded: expanded === null ? undefined : expanded === 'true',
+        top: Number.parseFloat((el as HTMLElement).style.top || '0'),
+      };
+    }),
+  );
+  // The list reuses row elements: DOM order is not screen order, `top` is.
+  return raw.sort((a, b) => a.top - b.top).map(({ top: _top, ...row }) => row);
+}
+
+/** The rows below `parent` (the first row labelled so, optionally below an ancestor), one level down. */
+export function childrenOf(rows: readonly TreeRow[], parent: string, under?: string): TreeRow[] {
+  let start = 0;
+  if (under !== undefined) start = rows.findIndex((r) => r.label === under);
+  const index = rows.findIndex((r, i) => i >= start && r.label === parent);
+  if (index < 0) return [];
+  const level = (rows[index] as TreeRow).level;
+  const out: TreeRow[] = [];
+  for (const row of rows.slice(index + 1)) {
+    if (row.level <= level) break;
+    if (row.level === level + 1) out.push(row);
+  }
+  return out;
+}
+
+/** A tree row by its exact label (below `under`'s row when given, e.g. a workflow of one connection). */
+export function treeRow(page: Page, label: string): Locator {
+  return page
+    .locator('.part.sidebar .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
+}
+
+/** Focuses the Flowscope view (activity bar icon), which is what a user clicks first. */
+export async function openFlowscopeView(page: Page): Promise<void> {
+  const icon = page.locator('.part.activitybar .action-item a[aria-label^="Flowscope"]').first();
+  await icon.waitFor({ state: 'visible', timeout: 30_000 });
+  const pane = page.locator('.part.sidebar .pane-header h3.title', { hasText: new RegExp(`^\\s*${VIEW}\\s*$`, 'i') });
+  if (!(await pane.isVisible())) await icon.click();
+  await pane.waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+/** Expands the row labelled `label` (the `nth` such row) if it is collapsed; waits for it first. */
+export async function expandRow(page: Page, label: string, nth = 0): Promise<void> {
+  const row = treeRow(page, label).nth(nth);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+  await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', 10_000);
+}
+
+export async function collapseRow(page: Page, label: string): Promise<void> {
+  const row = treeRow(page, label).first();
+  if ((await row.count()) === 0) return;
+  if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+}
+
+/** Selects a row without toggling it (a click on the label of a collapsible row would). */
+export async function selectRow(page: Page, label: string): Promise<void> {
+  const row = treeRow(page, label).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  const expanded = await row.getAttribute('aria-expanded');
+  await row.locator('.label-name').click();
+  // A click on a collapsible row's label toggles it: put it back as it was.
+  const now = await row.getAttribute('aria-expanded');
+  if (expanded !== null && now !== expanded) await row.locator('.monaco-tl-twistie').click();
+}
+
+// ---------------------------------------------------------------------------
+// Commands with prompts
+// ---------------------------------------------------------------------------
+
+/** Runs "Flowscope: Start Sandbox" from the palette and waits for the three connections. */
+export async function startSandbox(vscode: VsCode): Promise<string> {
+  await vscode.runCommand('Flowscope: Start Sandbox');
+  await waitForConnections(vscode.page);
+  return sandboxUrl(vscode);
+}
+
+export async function waitForConnections(page: Page): Promise<void> {
+  await waitFor(
+    async () => {
+      const labels = (await treeRows(page)).filter((r) => r.level === 1).map((r) => r.label);
+      return Object.values(CONNECTIONS).every((c) => labels.includes(c));
+    },
+    60_000,
+    250,
+  );
+}
+
+/**
+ * Answers the input prompts of Trigger Run: one input box per declared variable (its prompt
+ * starts with the variable's name) or one JSON box when the API declares none. Returns once the
+ * quick input closed.
+ */
+export async function answerInputs(page: Page, inputs: Readonly<Record<string, string>>): Promise<void> {
+  const qi = quickInput(page);
+  for (let step = 0; step < 10; step++) {
+    const open = await qi.waitOpen(5_000).then(
+      () => true,
+      () => false,
+    );
+    if (!open) return;
+    const title = await qi.title();
+    const prompt = await qi.message();
+    if (/JSON object/.test(prompt)) {
+      await qi.fill(JSON.stringify(inputs));
+    } else {
+      const name = /^(\S+)/.exec(prompt)?.[1];
+      const value = name !== undefined ? inputs[name] : undefined;
+      if (value === undefined) throw new Error(`Trigger asks for an input the test does not know: "${prompt}" (${title})`);
+      await qi.fill(value);
+    }
+    await qi.accept();
+    // The next field replaces this one in the same widget: wait until it did, or it closed.
+    await waitFor(async () => !(await qi.widget.isVisible()) || (await qi.title()) !== title, 10_000);
+    if (!(await qi.widget.isVisible())) return;
+  }
+  throw new Error('Trigger Run kept asking for inputs');
+}
+
+/**
+ * Trigger Run from the command palette: pick the connection, then the workflow, then fill in the
+ * inputs. The tree's selection must not hold a workflow (it would be used as the target).
+ */
+export async function triggerFromPalette(
+  vscode: VsCode,
+  connection: string,
+  workflowLabel: string,
+  inputs: Readonly<Record<string, string>>,
+): Promise<void> {
+  const page = vscode.page;
+  await runCommand(page, 'Flowscope: Trigger Run…');
+  const qi = quickInput(page);
+  await qi.waitOpen();
+  await qi.pick(connection);
+  // The workflow pick replaces the connection pick.
+  await waitFor(async () => (await qi.items()).includes(workflowLabel), 20_000);
+  await qi.pick(workflowLabel);
+  await answerInputs(page, inputs);
+}
+
+/** Waits until a toast whose text matches `pattern` is shown, and returns its text. */
+export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  let found: string | undefined;
+  await waitFor(
+    async () => {
+      found = (await notifications(page)).find((n) => pattern.test(n));
+      return found !== undefined;
+    },
+    timeoutMs,
+    200,
+  );
+  return found as string;
+}
+
+/** Closes every toast, so later waits see only new ones. */
+export async function clearNotifications(vscode: VsCode): Promise<void> {
+  if ((await notifications(vscode.page)).length === 0) return;
+  await vscode.runCommand('Notifications: Clear All Notifications');
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
