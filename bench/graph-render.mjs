@@ -8,7 +8,9 @@
  *   - patch: one status change applied (synchronous handler time) and to the next painted frame,
  *     plus how many elements the change mutated.
  * Run after `node esbuild.mjs`: `node bench/graph-render.mjs [sizes…]` (default 100 1000 5000).
- * Set SHOT=dir to save a screenshot per size.
+ * Knobs: SHOT=dir saves a screenshot per size; DEBUG=1 prints the page's console; CSSRULE='…'
+ * inserts one CSS rule before the snapshot (how the will-change/opacity costs noted in
+ * src/webview/webview.css were found).
  */
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -74,9 +76,11 @@ try {
     const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors = [];
     tab.on('pageerror', (e) => errors.push(String(e)));
+    if (process.env.DEBUG) tab.on('console', (m) => console.log(`  page: ${m.text()}`));
     tab.on('console', (m) => m.type() === 'error' && !/favicon|404/.test(m.text()) && errors.push(m.text()));
     await tab.goto(url);
     await tab.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+    if (process.env.CSSRULE) await tab.evaluate((rule) => document.styleSheets[document.styleSheets.length - 1].insertRule(rule, document.styleSheets[document.styleSheets.length - 1].cssRules.length), process.env.CSSRULE);
     const result = await tab.evaluate(async (n) => {
       // The same shape as bench/layout.ts: layers of ~√N, one or two parents in the previous layer.
       let seed = n;
@@ -114,26 +118,46 @@ try {
       await waitFor(() => !/refining|Laying/.test(footer.textContent ?? ''));
       const finalMs = performance.now() - t0;
 
-      // One status change, dispatched synchronously so the handler's own time can be read.
-      let mutated = new Set();
+      // Status changes, each dispatched synchronously so the handler's own time can be read, then
+      // timed to the end of the next frame (rAF, then a task: it runs after that frame's paint).
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      for (let i = 0; i < 10; i++) await frame(); // let the first render settle
+      const mutated = new Set();
       const observer = new MutationObserver((records) => records.forEach((r) => mutated.add(r.target.nodeType === 1 ? r.target : r.target.parentNode)));
       observer.observe(document.querySelector('.world'), { subtree: true, attributes: true, childList: true, characterData: true });
-      const target = `b${Math.floor(n * 0.75)}`;
-      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
-      await frame();
-      const p0 = performance.now();
-      window.dispatchEvent(new MessageEvent('message', { data: { type: 'patch', version: 2, changes: [{ id: target, state: { status: 'running', attempt: 2 } }] } }));
-      const handler = performance.now() - p0;
-      await frame();
-      const toFrame = performance.now() - p0;
-      observer.disconnect();
-      const nodesTouched = new Set([...mutated].map((e) => e.closest?.('.node') ?? e)).size;
-      return { painted, finalMs, handler, toFrame, mutatedElements: mutated.size, nodesTouched, dom: document.querySelectorAll('*').length };
+      const handlerMs = [];
+      const frameMs = [];
+      const statuses = ['running', 'completed', 'failed', 'running', 'completed', 'cancelled', 'running', 'completed', 'failed', 'completed'];
+      let version = 1;
+      for (const [k, status] of statuses.entries()) {
+        const target = `b${Math.floor(n * 0.75) + k}`;
+        const p0 = performance.now();
+        window.dispatchEvent(new MessageEvent('message', { data: { type: 'patch', version: ++version, changes: [{ id: target, state: { status, attempt: 2, durationMs: 1500 } }] } }));
+        handlerMs.push(performance.now() - p0);
+        await frame();
+        frameMs.push(performance.now() - p0);
+        if (k === 0) observer.disconnect();
+      }
+      // A pan: the world moves by a transform; time a few frames of it.
+      const graphEl = document.querySelector('.graph');
+      const panMs = [];
+      for (let i = 0; i < 6; i++) {
+        const t = performance.now();
+        graphEl.dispatchEvent(new WheelEvent('wheel', { deltaY: i % 2 ? 40 : -40, clientX: 400, clientY: 300, bubbles: true, cancelable: true }));
+        await frame();
+        panMs.push(performance.now() - t);
+      }
+      const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      const handler = median(handlerMs);
+      const toFrame = median(frameMs);
+      const maxFrame = Math.max(...frameMs);
+      const zoomFrame = median(panMs.slice(1));
+      return { painted, finalMs, handler, toFrame, maxFrame, zoomFrame, mutatedElements: mutated.size, dom: document.querySelectorAll('*').length };
     }, n);
     if (process.env.SHOT) await tab.screenshot({ path: join(process.env.SHOT, `graph-${n}.png`) });
     console.log(
       `${String(n).padStart(5)} blocks | first paint ${result.painted.toFixed(0).padStart(5)} ms | final layout ${result.finalMs.toFixed(0).padStart(6)} ms | ` +
-        `patch: handler ${result.handler.toFixed(2)} ms, to next frame ${result.toFrame.toFixed(1)} ms, ${result.mutatedElements} elements mutated | DOM ${result.dom}` +
+        `patch (median of 10): handler ${result.handler.toFixed(2)} ms, to painted frame ${result.toFrame.toFixed(1)} ms (max ${result.maxFrame.toFixed(0)}), ${result.mutatedElements} elements mutated by one | zoom frame ${result.zoomFrame.toFixed(0)} ms | DOM ${result.dom}` +
         (errors.length ? ` | errors: ${errors.join('; ')}` : ''),
     );
     await tab.close();

@@ -43,7 +43,7 @@ function readEventSource(url: string, expected: number): Promise<number> {
   return new Promise((resolveCount, reject) => {
     const source = new EventSource(url);
     let events = 0;
-    source.onmessage = (ev: MessageEvent<string>) => {
+    source.onmessage = (ev) => {
       if (ev.data.length > 0) events++;
       // The client would reconnect when the server ends the stream: close at the last event.
       if (events === expected) {

@@ -1,4 +1,5 @@
 import type { FieldIssue } from './errors';
+import { parseJson } from './json';
 
 export interface ParsedErrorBody {
   readonly message?: string;
@@ -20,7 +21,7 @@ export function parseErrorBody(text: string, contentType = ''): ParsedErrorBody 
   if (!trimmed) return { issues: [], details: {} };
   if (contentType.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
-      return fromJson(JSON.parse(trimmed));
+      return fromJson(parseJson(trimmed));
     } catch {
       // Not JSON after all: fall through to the text handling.
     }

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { FlowscopeError, isAbortError, reasonForStatus } from './errors';
 import { parseErrorBody } from './errorBody';
+import { parseJson } from './json';
 import { backoffDelay, sleep } from './util/abort';
 import type { Logger } from './util/log';
 import { silentLogger } from './util/log';
@@ -50,6 +51,8 @@ export interface HttpClientOptions {
   readonly backoffBaseMs?: number;
   /** The longest `Retry-After` honoured automatically; longer waits are reported instead. */
   readonly maxRetryAfterMs?: number;
+  /** The largest REST answer read into memory (default 16 MiB); a bigger one is a protocol error. */
+  readonly maxResponseBytes?: number;
   readonly log?: Logger;
 }
 
@@ -60,6 +63,11 @@ export interface HttpResponse {
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Default cap on a REST answer held in memory: far above any real answer, far below a memory problem. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** An error answer only feeds a one-line message: this much of it is read, the rest is dropped. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
 const shared = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
 
 /**
@@ -86,21 +94,24 @@ export class HttpClient {
   /** Sends a request and parses a JSON answer with `schema`. Non-2xx answers throw typed errors. */
   async json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
     const res = await this.send(spec);
-    const text = await res.body.text();
+    const text = await this.readBody(spec, res);
     return this.parse(spec, res.status, text, schema);
   }
 
   /** Sends a request whose answer body does not matter beyond success (e.g. 204). */
   async empty(spec: RequestSpec): Promise<string> {
     const res = await this.send(spec);
-    return res.body.text();
+    return this.readBody(spec, res);
   }
 
   parse<T>(spec: RequestSpec, status: number, text: string, schema: z.ZodType<T>): T {
     let body: unknown;
     try {
-      body = text.trim() === '' ? undefined : JSON.parse(text);
-    } catch {
+      body = text.trim() === '' ? undefined : parseJson(text);
+    } catch (error) {
+      if (error instanceof FlowscopeError) {
+        throw new FlowscopeError('protocol', `${this.options.service} answered ${spec.method} ${spec.path} (${status}) with ${error.message}`, { status });
+      }
       throw new FlowscopeError('protocol', `${this.options.service} answered ${spec.method} ${spec.path} (${status}) with a body that is not JSON: ${preview(text)}`, { status });
     }
     const parsed = schema.safeParse(body);
@@ -133,7 +144,9 @@ export class HttpClient {
         continue;
       }
       if (res.status >= 200 && res.status < 300) return res;
-      const text = await res.body.text().catch(() => '');
+      const text = await readCapped(res.body, MAX_ERROR_BODY_BYTES, spec.timeoutMs ?? this.options.timeoutMs ?? 30_000)
+        .then((r) => r.text)
+        .catch(() => '');
       if (res.status === 401 && !authRetried && this.options.onUnauthorized?.(res.headers)) {
         // A rejected request did nothing on the server, so sending it again cannot duplicate it.
         authRetried = true;
@@ -175,6 +188,33 @@ export class HttpClient {
     } as Parameters<typeof request>[1]);
     this.log.debug(`${spec.method} ${url.pathname} → ${res.statusCode} in ${Date.now() - started} ms`);
     return { status: res.statusCode, headers: res.headers, body: res.body };
+  }
+
+  /**
+   * Reads a REST answer, bounded in size (a hostile or broken server cannot make the client
+   * buffer without limit) and in time (a body trickled byte by byte still ends).
+   */
+  private async readBody(spec: RequestSpec, res: HttpResponse): Promise<string> {
+    const limit = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const tooBig = (): FlowscopeError =>
+      new FlowscopeError(
+        'protocol',
+        `${this.options.service} answered ${spec.method} ${spec.path} with more than ${formatBytes(limit)}, the most Flowscope reads; reading stopped there.`,
+        { status: res.status },
+      );
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      res.body.destroy();
+      throw tooBig();
+    }
+    let read: { text: string; truncated: boolean };
+    try {
+      read = await readCapped(res.body, limit, spec.timeoutMs ?? this.options.timeoutMs ?? 30_000, spec.signal);
+    } catch (error) {
+      throw this.networkError(spec, error);
+    }
+    if (read.truncated) throw tooBig();
+    return read.text;
   }
 
   private async pause(spec: RequestSpec, attempt: number, retryAfterMs: number | undefined): Promise<void> {
@@ -221,7 +261,53 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
+/**
+ * Reads at most `limit` bytes of a body within `deadlineMs` (the whole body, not per chunk),
+ * decoding as UTF-8 with replacement characters. Stops and releases the socket as soon as the
+ * limit is passed (`truncated`), and fails with a timeout when the deadline passes first.
+ */
+export async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+  deadlineMs: number,
+  signal?: AbortSignal,
+): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  let timedOut = false;
+  const timer = deadlineMs > 0 ? setTimeout(() => {
+    timedOut = true;
+    body.destroy();
+  }, deadlineMs) : undefined;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        truncated = true;
+        chunks.push(chunk.subarray(0, chunk.length - (size - limit)));
+        break;
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (timedOut) throw Object.assign(new Error('The answer did not arrive in time.'), { code: 'UND_ERR_BODY_TIMEOUT' });
+    if (signal?.aborted) throw new FlowscopeError('aborted', 'The request was cancelled.', { cause: error });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    if (truncated) body.destroy();
+  }
+  if (timedOut) throw Object.assign(new Error('The answer did not arrive in time.'), { code: 'UND_ERR_BODY_TIMEOUT' });
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : `${Math.round(n / 1024)} KiB`;
+}
+
 function defaultMessage(status: number): string {
+  if (status >= 300 && status < 400) return 'the server answered with a redirect, which Flowscope never follows; check the connection URL';
   if (status === 401) return 'authentication failed; check the API key';
   if (status === 403) return 'permission denied';
   if (status === 404) return 'not found';

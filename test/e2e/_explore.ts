@@ -1,33 +1,36 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchVsCode, treeItems, waitFor } from './harness';
+import { launchVsCode } from './harness';
+import { CONNECTIONS, collapseRow, selectRow, startSandbox, treeRows, triggerFromPalette, expandRow } from './flowscope';
 
 async function main(): Promise<void> {
   const workspace = await mkdtemp(join(tmpdir(), 'fs-explore-'));
   const vscode = await launchVsCode({ workspace });
+  const errors: string[] = [];
+  vscode.page.on('console', (m) => { if (/already registered/.test(m.text())) errors.push(`${Date.now()} ${m.text()}`); });
   try {
     const page = vscode.page;
-    const acts = await page.locator('.part.activitybar .action-item a').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    console.log('activity', acts);
-    await page.locator('.part.activitybar .action-item a[aria-label^="Flowscope"]').first().click();
-    await page.waitForTimeout(3000);
-    console.log(await page.locator('.part.sidebar').innerHTML().then((h) => h.length));
-    const welcome = await page.locator('.part.sidebar .welcome-view-content').innerText().catch((e) => String(e));
-    console.log('welcome:', welcome);
-    const buttons = await page.locator('.part.sidebar .welcome-view-content .monaco-button').evaluateAll((els) => els.map((e) => e.outerHTML));
-    console.log(buttons);
-    await page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Start Sandbox' }).click();
-    await waitFor(async () => (await treeItems(page, 'Workflows & Runs')).length >= 3, 60000);
-    console.log(await treeItems(page, 'Workflows & Runs'));
-    for (const c of ['Sandbox · White Rabbit', 'Sandbox · Powabase', 'Sandbox · Supervity Auto']) {
-      await page.locator('.part.sidebar .monaco-list-row', { hasText: c }).first().click();
-      await page.waitForTimeout(2500);
+    await startSandbox(vscode);
+    const mode = process.argv[2] ?? 'collapsed';
+    if (process.argv[3] === 'prior') {
+      await selectRow(page, CONNECTIONS.powabase);
+      await triggerFromPalette(vscode, CONNECTIONS.powabase, 'Research brief (linear)', { topic: 'y' });
+      await page.waitForTimeout(6000);
+      await collapseRow(page, CONNECTIONS.powabase);
     }
-    const rows = page.locator('.part.sidebar .monaco-list-row');
-    for (const r of await rows.all()) console.log(await r.getAttribute('aria-label'), '|', await r.getAttribute('aria-level'), '|', await r.locator('.custom-view-tree-node-item-icon').getAttribute('class').catch(() => ''));
+    if (mode !== 'collapsed') { await expandRow(page, CONNECTIONS.supervity); await page.waitForTimeout(1500); }
+    if (mode === 'toggled') { await collapseRow(page, CONNECTIONS.supervity); await page.waitForTimeout(500); }
+    await selectRow(page, CONNECTIONS.supervity);
+    console.log(Date.now(), 'trigger');
+    await triggerFromPalette(vscode, CONNECTIONS.supervity, '5a4d0b00-0001-4000-8000-000000000001', { topic: 'x' });
+    for (let i = 0; i < 8; i++) {
+      const rows = await treeRows(page);
+      console.log(Date.now(), rows.map((r) => `${r.level}:${r.label.slice(0, 12)}:${r.icon}`).join(' | '));
+      await page.waitForTimeout(500);
+    }
+    console.log(errors);
     await vscode.screenshot('explore');
-    console.log(vscode.logsDir);
   } finally {
     await vscode.close();
   }

@@ -95,6 +95,8 @@ export async function sandboxCredentials(vscode: VsCode): Promise<SandboxCredent
 export interface SandboxBlockRun {
   blockId: string;
   name: string;
+  /** White Rabbit's module name: what its stages are called (the API has no block names). */
+  module: string;
   status: 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
   error: string | null;
 }
@@ -160,9 +162,17 @@ export interface TreeRow {
   expanded: boolean | undefined;
 }
 
+/** The sidebar pane of the Flowscope view (its header may be hidden: it is the container's only view). */
+export function flowscopePane(page: Page): Locator {
+  return page
+    .locator('.part.sidebar .pane')
+    .filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${escapeRegExp(VIEW)}\\s*$`, 'i') }) })
+    .first();
+}
+
 /** The rendered rows of the Flowscope tree, top to bottom (only those the list has rendered). */
 export async function treeRows(page: Page): Promise<TreeRow[]> {
-  const rows = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${VIEW}\\s*$`, 'i') }) }).locator('.monaco-list-row');
+  const rows = flowscopePane(page).locator('.monaco-list-row');
   const raw = await rows.evaluateAll((elements) =>
     elements.map((el) => {
       const icon = el.querySelector('.custom-view-tree-node-item-icon');
@@ -208,9 +218,10 @@ export function treeRow(page: Page, label: string): Locator {
 export async function openFlowscopeView(page: Page): Promise<void> {
   const icon = page.locator('.part.activitybar .action-item a[aria-label^="Flowscope"]').first();
   await icon.waitFor({ state: 'visible', timeout: 30_000 });
-  const pane = page.locator('.part.sidebar .pane-header h3.title', { hasText: new RegExp(`^\\s*${VIEW}\\s*$`, 'i') });
-  if (!(await pane.isVisible())) await icon.click();
-  await pane.waitFor({ state: 'visible', timeout: 20_000 });
+  // The container holds one view, so VS Code hides the view's own header: wait for its body.
+  const body = flowscopePane(page).locator('.pane-body');
+  if (!(await body.isVisible())) await icon.click();
+  await body.waitFor({ state: 'visible', timeout: 20_000 });
 }
 
 /** Expands the row labelled `label` (the `nth` such row) if it is collapsed; waits for it first. */

@@ -126,6 +126,7 @@ async function stagesOf(runLabel: string): Promise<TreeRow[]> {
 for (const face of FACES) {
   test(`trigger the linear sample on ${CONNECTIONS[face]} from the palette, with inputs; stages change live`, { timeout: 180_000 }, () =>
     step(`runs-trigger-${face}`, async () => {
+      assert.ok(url, 'the first-run test must have started the sandbox');
       const page = vscode.page;
       const connection = CONNECTIONS[face];
       for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
@@ -166,7 +167,7 @@ for (const face of FACES) {
       // The tree's final picture matches the sandbox's record of the run.
       const done = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'completed', 10_000);
       for (const block of Object.values(done.blocks).filter((b) => b.status === 'completed')) {
-        const row = final.find((s) => s.label === block.name);
+        const row = final.find((s) => s.label === (face === 'whiterabbit' ? block.module : block.name));
         assert.equal(row?.icon, 'pass', `stage ${block.name} in the tree: ${JSON.stringify(row)}; seen ${observed}`);
       }
       await waitForNotification(page, new RegExp(`${run.id.slice(0, 8)}.*completed|completed.*${run.id.slice(0, 8)}`));
@@ -175,6 +176,7 @@ for (const face of FACES) {
 
 test('cancel a long Supervity run: cancelled in the tree and in the sandbox', { timeout: 180_000 }, () =>
   step('runs-cancel-supervity', async () => {
+    assert.ok(url, 'the first-run test must have started the sandbox');
     const page = vscode.page;
     const connection = CONNECTIONS.supervity;
     for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parseJson } from '../json';
 import type { Logger } from '../util/log';
 import type { SseMessage } from '../sse';
 
@@ -20,7 +21,7 @@ export function errorText(error: unknown): string | undefined {
 export function parseFrame<T>(message: SseMessage, schema: z.ZodType<T>, log: Logger, what: string): T | undefined {
   let json: unknown;
   try {
-    json = JSON.parse(message.data);
+    json = parseJson(message.data);
   } catch {
     log.warn(`${what}: skipped a frame whose data is not JSON (${message.data.slice(0, 80)})`);
     return undefined;

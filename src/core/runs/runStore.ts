@@ -92,7 +92,13 @@ export class RunStore implements Disposable {
 
   /** Records runs read through REST (a list or a detail) without opening streams. */
   ingest(connection: string, runs: readonly Run[]): void {
-    for (const run of runs) this.update(connection, run, false);
+    for (const run of runs) {
+      // A list row is a summary: Powabase and Supervity list runs without their stages. It must
+      // not erase the stages a stream or a detail read already gave this run (the tree would drop
+      // them the moment a poll lands after the run ended).
+      const known = this.entries.get(keyOf(connection, run.id))?.run.stages;
+      this.update(connection, run.stages.length === 0 && known && known.length > 0 ? { ...run, stages: known } : run, false);
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ const MAX_K = 3;
 export class Viewport {
   private t: ViewTransform = { x: 0, y: 0, k: 1 };
   private drag: { id: number; x: number; y: number; moved: boolean } | undefined;
+  private restTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -53,6 +54,10 @@ export class Viewport {
   set(t: ViewTransform): void {
     this.t = { x: t.x, y: t.y, k: clamp(t.k) };
     this.world.style.transform = `translate(${this.t.x}px, ${this.t.y}px) scale(${this.t.k})`;
+    // Composite (not repaint) while moving; drop the layer when the view rests (see webview.css).
+    this.container.classList.add('moving');
+    clearTimeout(this.restTimer);
+    this.restTimer = setTimeout(() => this.container.classList.remove('moving'), 250);
     // Small text is unreadable and costly to raster: below this zoom the CSS hides it.
     this.container.classList.toggle('far', this.t.k < 0.35);
     this.onChange(this.t);

@@ -2,7 +2,8 @@
 // the real sandbox: a ConnectionSource with tunable adapter deps, fault queueing, state reads,
 // and a "wait for the run to settle" helper.
 import assert from 'node:assert/strict';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createBackend } from '../../../src/core/adapters/registry';
 import type { AdapterDeps } from '../../../src/core/adapters/deps';
 import type { Backend } from '../../../src/core/backend';
@@ -212,4 +213,36 @@ export function essence(run: Run): { id: string; status: string; stages: string[
 
 export function describeFailures(failures: readonly { error: FlowscopeError }[]): string {
   return failures.map((f) => `${f.error.reason}: ${f.error.message}`).join('; ');
+}
+
+/** One response seen on the wire: method, path and status. */
+export interface Seen {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+}
+
+/**
+ * An undici dispatcher that records the status of every response it carries, for assertions
+ * like "exactly one 401". It observes only; requests and responses pass through untouched.
+ */
+export function recordingDispatcher(seen: Seen[]): Dispatcher {
+  const record: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+    const note = (status: unknown): void => {
+      if (typeof status === 'number') seen.push({ method: String(opts.method), path: String(opts.path).split('?')[0] ?? '', status });
+    };
+    const observed = new Proxy(handler, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        const fn = value as (...args: unknown[]) => unknown;
+        // Legacy handlers get the status first; new-style ones after the controller.
+        if (key === 'onHeaders') return (...args: unknown[]) => (note(args[0]), fn.apply(target, args));
+        if (key === 'onResponseStart') return (...args: unknown[]) => (note(args[1]), fn.apply(target, args));
+        return fn.bind(target);
+      },
+    });
+    return dispatch(opts, observed);
+  };
+  return new Agent({ keepAliveTimeout: 1_000 }).compose(record);
 }

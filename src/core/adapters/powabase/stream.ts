@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { FlowscopeError, toFlowscopeError } from '../../errors';
+import { parseJson } from '../../json';
 import { isTransient } from '../../live';
 import type { Run } from '../../model';
 import { RunTracker } from '../../runTracker';
@@ -96,7 +97,7 @@ export class ExecuteSession {
     const { log } = this.options;
     let json: unknown;
     try {
-      json = JSON.parse(data);
+      json = parseJson(data);
     } catch {
       log.debug(`Powabase stream: frame is not JSON, skipped: ${data.slice(0, 120)}`);
       return undefined;

@@ -1,6 +1,7 @@
 import type { CancelOutcome, CancelOutcomeStatus } from '../../backend';
 import type { Run, RunStatus, Stage, StageStatus, VariableSpec, Workflow } from '../../model';
 import { durationBetween, isTerminalRun, isTerminalStage } from '../../model';
+import { parseJson } from '../../json';
 import type { SvActivityRun, SvWorkflowRun } from './wire';
 
 /** Maps Supervity's wire records onto Flowscope's model. Pure functions, no I/O. */
@@ -119,7 +120,7 @@ export function maybeJson(v: unknown): unknown {
   const t = v.trim();
   if (!/^[[{"]|^-?\d|^(true|false|null)$/.test(t)) return v;
   try {
-    return JSON.parse(t);
+    return parseJson(t);
   } catch {
     return v;
   }

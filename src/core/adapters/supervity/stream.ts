@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { FlowscopeError } from '../../errors';
+import { parseJson } from '../../json';
 import type { Run } from '../../model';
 import { isTerminalRun } from '../../model';
 import { RunTracker } from '../../runTracker';
@@ -80,7 +81,7 @@ export class ExecuteSession {
     if (msg.event === 'ping') return false;
     let json: unknown;
     try {
-      json = JSON.parse(msg.data);
+      json = parseJson(msg.data);
     } catch {
       log.debug(`Supervity stream: ${msg.event} frame is not JSON, skipped: ${msg.data.slice(0, 120)}`);
       return false;

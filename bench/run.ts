@@ -1,0 +1,151 @@
+/**
+ * The benchmark runner: `npm run bench` (after `npm run build`), or
+ *   node --import tsx bench/run.ts [--quick] [--only ingest,latency,scale,graph,startup]
+ *
+ * Each group runs in its own Node process (started with --expose-gc), one after the other, so
+ * groups never share a heap, a JIT warm-up or a core with each other. The runner collects their
+ * rows, prints the table, writes bench/results.md (table + machine + notes) and bench/results.json
+ * (everything, with every repetition's raw value), and refreshes the table in README.md between
+ * `<!-- bench:start -->` and `<!-- bench:end -->` when the README has those markers.
+ *
+ * --quick: fewer repetitions and shorter streams, for a ~1–2 minute smoke run. Its figures are
+ * not the published ones (results go to bench/results.quick.{md,json}).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, type as osType } from 'node:os';
+import { join } from 'node:path';
+import type { GroupResult, Row } from './util';
+import { BENCH_DIR, fmt, log, REPO_ROOT, RESULT_MARKER } from './util';
+
+const GROUPS = ['ingest', 'latency', 'scale', 'graph', 'startup'] as const;
+type Group = (typeof GROUPS)[number];
+
+function runGroup(group: Group, quick: boolean): Promise<GroupResult> {
+  const args = ['--expose-gc', '--import', 'tsx', join(BENCH_DIR, `${group}.ts`), ...(quick ? ['--quick'] : [])];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  return new Promise((resolveResult, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+      if (code === 0 && line) resolveResult(JSON.parse(line.slice(RESULT_MARKER.length)) as GroupResult);
+      else reject(new Error(`group ${group} exited with ${code}`));
+    });
+  });
+}
+
+interface Machine {
+  cpu: string;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  date: string;
+}
+
+function machine(): Machine {
+  const cpu = cpus();
+  return {
+    cpu: `${cpu[0]?.model.trim() ?? 'unknown'} × ${cpu.length}`,
+    memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function rowCells(row: Row): string[] {
+  const f = row.figure;
+  if (!f) return [row.group, row.measure, '—', '—', row.note ?? '', ''];
+  const value = `${fmt(f.median)} ${f.unit}`;
+  // Computed rows (n = 0) and single measurements have no spread to show.
+  const spread = f.n === 0 ? 'computed' : f.n === 1 ? 'single' : `${fmt(f.min)}–${fmt(f.max)} (n=${f.n})`;
+  const target = row.target ? `${row.target.met ? '✅' : '❌'} ${row.target.text}` : '';
+  return [row.group, row.measure, value, spread, [row.compared, row.note].filter(Boolean).join('; '), target];
+}
+
+function table(rows: readonly Row[]): string {
+  const head = ['Group', 'Measure', 'Median', 'Spread (min–max)', 'Compared / notes', 'Target'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) lines.push(`| ${rowCells(r).map(cell).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function targetSummary(rows: readonly Row[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) if (r.target) out.push(`- ${r.target.met ? 'met' : '**missed**'}: ${r.group} — ${r.measure}: ${r.target.text} (median ${r.figure ? `${fmt(r.figure.median)} ${r.figure.unit}` : '—'})`);
+  for (const r of rows) if (!r.figure && r.note) out.push(`- not measured: ${r.group} — ${r.measure}: ${r.note.replace(/^not measured: /, '')}`);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const quick = argv.includes('--quick');
+  const onlyArg = argv.find((a) => a.startsWith('--only'));
+  const onlyList = onlyArg?.includes('=') ? onlyArg.split('=')[1] : onlyArg ? argv[argv.indexOf(onlyArg) + 1] : undefined;
+  const selected = onlyList ? GROUPS.filter((g) => onlyList.split(',').includes(g)) : [...GROUPS];
+  if (!existsSync(join(REPO_ROOT, 'dist', 'sandbox.js'))) throw new Error('dist/ is not built: run `npm run build` first (npm run bench does).');
+
+  const started = performance.now();
+  const results: GroupResult[] = [];
+  const failures: string[] = [];
+  for (const group of selected) {
+    log(`--- ${group}${quick ? ' (quick)' : ''} ---`);
+    try {
+      const result = await runGroup(group, quick);
+      results.push(result);
+      log(`${group} done in ${fmt(result.seconds)} s`);
+    } catch (error) {
+      // One broken group must not hide the others' figures.
+      failures.push(`${group}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`${group} FAILED: ${String(error)}`);
+    }
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  const rows = results.flatMap((r) => r.rows);
+  const m = machine();
+  const md = [
+    `# Flowscope benchmarks${quick ? ' (quick smoke run: not the published figures)' : ''}`,
+    '',
+    `Measured ${m.date} on ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. Everything on loopback on this one machine;`,
+    'absolute times vary between machines, the ratios beside them are what carries over.',
+    `Total run time ${fmt(totalSeconds)} s (\`npm run bench${quick ? ' -- --quick' : ''}\`). Raw figures: \`bench/results${quick ? '.quick' : ''}.json\`.`,
+    '',
+    table(rows),
+    '',
+    '## Targets',
+    '',
+    ...targetSummary(rows),
+    ...failures.map((f) => `- group failed: ${f}`),
+    '',
+    '## How each figure was measured',
+    '',
+    ...results.flatMap((r) => r.notes.map((n) => `- ${n}`)),
+    '- Each figure is the median of its repetitions; the spread column gives their min–max and count.',
+    '',
+  ].join('\n');
+  const base = quick ? 'results.quick' : 'results';
+  writeFileSync(join(BENCH_DIR, `${base}.md`), md);
+  writeFileSync(join(BENCH_DIR, `${base}.json`), `${JSON.stringify({ machine: m, quick, totalSeconds, failures, groups: results }, null, 2)}\n`);
+
+  // The README shows the current table (full runs only) between its markers.
+  const readme = join(REPO_ROOT, 'README.md');
+  if (!quick && existsSync(readme)) {
+    const text = readFileSync(readme, 'utf8');
+    const re = /(<!-- bench:start -->)[\s\S]*?(<!-- bench:end -->)/;
+    if (re.test(text)) {
+      const block = `\n_Measured ${m.date.slice(0, 10)} on ${m.cpu}, Node ${m.node} — details in [bench/results.md](bench/results.md)._\n\n${table(rows)}\n`;
+      writeFileSync(readme, text.replace(re, `$1${block}$2`));
+    }
+  }
+  process.stdout.write(`\n${table(rows)}\n\n${targetSummary(rows).join('\n')}\n${failures.map((f) => `group failed: ${f}`).join('\n')}\nTotal ${fmt(totalSeconds)} s. Written: bench/${base}.md, bench/${base}.json\n`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
