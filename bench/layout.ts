@@ -5,10 +5,15 @@
  *
  * Both run in plain Node here, single-threaded, which is how they run inside the webview's layout
  * worker. Each size is laid out once to warm up the JIT and then timed as the best of `RUNS`.
+ * Columns: dagre and ELK with default settings, ELK with the settings the panel ships
+ * (src/webview/layout/elkLayout.ts), and the panel's provisional quick layout. A library that
+ * took longer than `GIVE_UP_MS` at one size is not run at the next.
  */
 import dagre from '@dagrejs/dagre';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkNode } from 'elkjs/lib/elk-api';
+import { elkLayout } from '../src/webview/layout/elkLayout';
+import { quickLayout } from '../src/webview/layout/quickLayout';
 
 const SIZES = [100, 1_000, 5_000];
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -74,6 +79,8 @@ async function layoutElk(dag: Dag): Promise<void> {
   await elk.layout(graph);
 }
 
+const GIVE_UP_MS = 20_000;
+
 async function best(fn: () => unknown): Promise<number> {
   await fn();
   let min = Infinity;
@@ -85,13 +92,30 @@ async function best(fn: () => unknown): Promise<number> {
   return min;
 }
 
-async function main(): Promise<void> {
-for (const n of SIZES) {
-  const dag = generate(n);
-  const d = await best(() => layoutDagre(dag));
-  const e = await best(() => layoutElk(dag));
-  console.log(`${String(n).padStart(5)} blocks ${String(dag.edges.length).padStart(5)} edges | dagre ${d.toFixed(0).padStart(6)} ms | elk ${e.toFixed(0).padStart(6)} ms`);
+function input(dag: Dag): Parameters<typeof quickLayout>[0] {
+  const index = new Map(dag.nodes.map((id, i) => [id, i]));
+  return { nodeWidth: 200, nodeHeight: 60, nodes: dag.nodes, edges: dag.edges.map(([s, t]) => [index.get(s)!, index.get(t)!] as const) };
 }
+
+async function main(): Promise<void> {
+  const slow = new Set<string>();
+  const cell = async (name: string, fn: () => unknown): Promise<string> => {
+    if (slow.has(name)) return 'skipped'.padStart(9);
+    const ms = await best(fn);
+    if (ms > GIVE_UP_MS) slow.add(name);
+    return `${ms.toFixed(0)} ms`.padStart(9);
+  };
+  console.log('blocks edges |     dagre | elk default | elk shipped | quick');
+  for (const n of SIZES) {
+    const dag = generate(n);
+    const cells = [
+      await cell('dagre', () => layoutDagre(dag)),
+      await cell('elk', () => layoutElk(dag)),
+      await cell('shipped', () => elkLayout(input(dag))),
+      await cell('quick', () => quickLayout(input(dag))),
+    ];
+    console.log(`${String(n).padStart(6)} ${String(dag.edges.length).padStart(5)} | ${cells.join(' | ')}`);
+  }
 }
 
 void main();

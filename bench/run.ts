@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import type { GroupResult, Row } from './util';
 import { BENCH_DIR, fmt, log, REPO_ROOT, RESULT_MARKER } from './util';
@@ -42,6 +42,8 @@ interface Machine {
   os: string;
   node: string;
   date: string;
+  /** 1-minute load average when the run started and ended: other work on the machine skews every figure. */
+  loadAverage?: { start: number; end: number };
 }
 
 function machine(): Machine {
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(REPO_ROOT, 'dist', 'sandbox.js'))) throw new Error('dist/ is not built: run `npm run build` first (npm run bench does).');
 
   const started = performance.now();
+  const loadStart = loadavg()[0] ?? 0;
   const results: GroupResult[] = [];
   const failures: string[] = [];
   for (const group of selected) {
@@ -106,11 +109,11 @@ async function main(): Promise<void> {
   }
   const totalSeconds = (performance.now() - started) / 1000;
   const rows = results.flatMap((r) => r.rows);
-  const m = machine();
+  const m = { ...machine(), loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 } };
   const md = [
     `# Flowscope benchmarks${quick ? ' (quick smoke run: not the published figures)' : ''}`,
     '',
-    `Measured ${m.date} on ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. Everything on loopback on this one machine;`,
+    `Measured ${m.date} on ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; 1-min load average ${fmt(m.loadAverage.start)} at the start, ${fmt(m.loadAverage.end)} at the end (a load above the core count means other work competed with the benchmark). Everything on loopback on this one machine;`,
     'absolute times vary between machines, the ratios beside them are what carries over.',
     `Total run time ${fmt(totalSeconds)} s (\`npm run bench${quick ? ' -- --quick' : ''}\`). Raw figures: \`bench/results${quick ? '.quick' : ''}.json\`.`,
     '',

@@ -8,18 +8,17 @@
  * activates on `workspaceContains` at start-up, as it would for a user.
  *
  * Sizes: the bundles as `npm run build` leaves them in dist/ (development build with source
- * maps), the same bundles built for release (minified, no maps, same esbuild options as
- * esbuild.mjs --production, written to a temporary folder so dist/ is not touched while others
+ * maps), the same bundles built for release (minified, no maps, built by esbuild.mjs
+ * --production in a temporary folder so dist/ is not touched while others
  * use it), and the `.vsix` that `vsce package` makes of that release build.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import * as esbuild from 'esbuild';
 import type { GroupOptions, GroupResult, Row } from './util';
 import { figure, fmt, isMain, log, REPO_ROOT, runAsChild } from './util';
 
@@ -38,29 +37,19 @@ function folderSize(dir: string, keep: (name: string) => boolean): number | unde
     .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
-/** The release build, mirroring esbuild.mjs with --production. */
-async function releaseBuild(outdir: string): Promise<void> {
-  const common = { bundle: true, sourcemap: false, minify: true, logLevel: 'warning' as const };
-  const nodeEntries = [
-    { in: 'src/extension/extension.ts', out: 'extension' },
-    { in: 'src/sandbox/main.ts', out: 'sandbox' },
-    { in: 'src/cli/main.ts', out: 'cli' },
-  ]
-    .filter((e) => existsSync(join(REPO_ROOT, e.in)))
-    .map((e) => ({ in: join(REPO_ROOT, e.in), out: e.out }));
-  await esbuild.build({ ...common, entryPoints: nodeEntries, outdir, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
-  const webview = join(REPO_ROOT, 'src/webview/main.ts');
-  if (existsSync(webview)) {
-    await esbuild.build({
-      ...common,
-      entryPoints: { webview },
-      outdir: join(outdir, 'webview'),
-      platform: 'browser',
-      format: 'iife',
-      target: 'chrome120',
-      loader: { '.css': 'css' },
-    });
+/**
+ * The release build: the project's own esbuild.mjs with --production, run in a scratch folder
+ * whose src/ and node_modules/ link to the repository's, so dist/ here is never touched.
+ */
+async function releaseBuild(scratch: string): Promise<string> {
+  await mkdir(scratch, { recursive: true });
+  for (const name of ['esbuild.mjs', 'package.json', 'tsconfig.json']) {
+    if (existsSync(join(REPO_ROOT, name))) await copyFile(join(REPO_ROOT, name), join(scratch, name));
   }
+  await symlink(join(REPO_ROOT, 'src'), join(scratch, 'src'), 'dir');
+  await symlink(join(REPO_ROOT, 'node_modules'), join(scratch, 'node_modules'), 'dir');
+  await run(process.execPath, ['esbuild.mjs', '--production'], { cwd: scratch, maxBuffer: 16 * 1024 * 1024 });
+  return join(scratch, 'dist');
 }
 
 /**
@@ -82,8 +71,12 @@ async function packageVsix(stage: string, releaseDist: string): Promise<{ bytes:
   const out = join(stage, 'flowscope.vsix');
   const vsce = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   // --allow-missing-repository / --skip-license: package.json has no "repository" field and the
-  // repository has no LICENSE file yet; without them vsce stops to ask (see the report).
-  const { stdout } = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], {
+  // repository has no LICENSE file yet; without them vsce stops to ask. Without a repository,
+  // vsce also refuses relative links in README.md unless given a base URL: the placeholder only
+  // rewrites those links in the packed copy (a few bytes), it publishes nothing.
+  const base = 'https://example.invalid/flowscope/';
+  const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--baseContentUrl', base, '--baseImagesUrl', base, '-o', out];
+  const { stdout } = await run(process.execPath, [vsce, ...args], {
     cwd: stage,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -171,8 +164,7 @@ export async function startup(opts: GroupOptions): Promise<GroupResult> {
   const devWebview = folderSize(join(dist, 'webview'), (n) => !n.endsWith('.map'));
   const scratch = await mkdtemp(join(tmpdir(), 'flowscope-bench-size-'));
   try {
-    const release = join(scratch, 'dist');
-    await releaseBuild(release);
+    const release = await releaseBuild(join(scratch, 'build'));
     const relExt = fileSize(join(release, 'extension.js'));
     const relWebview = folderSize(join(release, 'webview'), () => true);
     const gz = (p: string): number => gzipSync(readFileSync(p)).length;

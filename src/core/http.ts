@@ -204,7 +204,7 @@ export class HttpClient {
       );
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      res.body.destroy();
+      discard(res.body);
       throw tooBig();
     }
     let read: { text: string; truncated: boolean };
@@ -241,7 +241,8 @@ export class HttpClient {
     const body = parseErrorBody(text, contentType);
     const reason = reasonForStatus(res.status);
     const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-    const message = body.message ?? defaultMessage(res.status);
+    // A redirect is never followed, and its page (possibly luring elsewhere) is not repeated.
+    const message = res.status >= 300 && res.status < 400 ? defaultMessage(res.status) : (body.message ?? defaultMessage(res.status));
     return new FlowscopeError(reason, `${this.options.service}: ${message} (HTTP ${res.status} on ${spec.method} ${spec.path})`, {
       status: res.status,
       code: body.code,
@@ -276,10 +277,13 @@ export async function readCapped(
   let size = 0;
   let truncated = false;
   let timedOut = false;
-  const timer = deadlineMs > 0 ? setTimeout(() => {
-    timedOut = true;
-    body.destroy();
-  }, deadlineMs) : undefined;
+  const timer =
+    deadlineMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          discard(body);
+        }, deadlineMs)
+      : undefined;
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       size += chunk.length;
@@ -296,10 +300,19 @@ export async function readCapped(
     throw error;
   } finally {
     clearTimeout(timer);
-    if (truncated) body.destroy();
+    if (truncated) discard(body);
   }
   if (timedOut) throw Object.assign(new Error('The answer did not arrive in time.'), { code: 'UND_ERR_BODY_TIMEOUT' });
   return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+}
+
+/**
+ * Drops a body that will not be read and releases its socket. An unread undici body destroyed
+ * without a listener emits an "aborted" error nobody handles: a process-level crash.
+ */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function formatBytes(n: number): string {

@@ -184,7 +184,7 @@ export async function treeRows(page: Page): Promise<TreeRow[]> {
         level: Number(el.getAttribute('aria-level') ?? '0'),
         icon: iconClass.replace(/^codicon-/, ''),
         expanded: expanded === null ? undefined : expanded === 'true',
-        top: Number.parseFloat((el as HTMLElement).style.top || '0'),
+        top: Number.parseFloat(/top:\s*(-?[\d.]+)px/.exec(el.getAttribute('style') ?? '')?.[1] ?? '0'),
       };
     }),
   );
@@ -321,6 +321,36 @@ export async function triggerFromPalette(
   await waitFor(async () => (await qi.items()).includes(workflowLabel), 20_000);
   await qi.pick(workflowLabel);
   await answerInputs(page, inputs);
+}
+
+/** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const qi = quickInput(page);
+  await qi.waitOpen();
+  await qi.input.fill(name);
+  const row = qi.widget.locator('.monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+/**
+ * Replaces the active editor's text as a paste would: select all, then insert the text in one
+ * input event (typing it key by key would trigger auto-closing brackets and auto-indent).
+ */
+export async function replaceEditorText(page: Page, text: string): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
+/** Clicks the button labelled `button` on the toast whose message matches `message`. */
+export async function clickNotificationButton(page: Page, message: RegExp, button: string, timeoutMs = 30_000): Promise<void> {
+  const toast = page.locator('.notifications-toasts .notification-list-item').filter({ has: page.locator('.notification-list-item-message', { hasText: message }) }).first();
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: new RegExp(`^\\s*${escapeRegExp(button)}\\s*$`) }).click();
 }
 
 /** Waits until a toast whose text matches `pattern` is shown, and returns its text. */

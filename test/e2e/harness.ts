@@ -407,6 +407,8 @@ export async function launchVsCode(options: LaunchOptions): Promise<VsCode> {
       },
       collectFailureArtifacts: async (name) => {
         const dest = join(RESULTS_DIR, name);
+        // A fresh folder: artifacts of an earlier failed run must not mix with this one's.
+        await rm(dest, { recursive: true, force: true });
         await mkdir(dest, { recursive: true });
         await page.screenshot({ path: join(dest, 'screenshot.png') }).catch(() => undefined);
         await cp(logsDir, join(dest, 'logs'), { recursive: true }).catch(() => undefined);

@@ -30,10 +30,13 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
   private readonly subscriptions: vscode.Disposable[] = [];
   readonly onDidChangeTreeData = this.emitter.event as vscode.Event<ExplorerNode | ExplorerNode[] | undefined>;
   readonly view: vscode.TreeView<ExplorerNode>;
+  /** Reveals in progress, and the changes held back meanwhile ('all': a full refresh). */
+  private revealing = 0;
+  private held: Set<ExplorerNode> | 'all' | undefined;
 
   constructor(private readonly explorer: Explorer) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, canSelectMany: true, showCollapseAll: true });
-    const change = explorer.onDidChange((nodes) => this.emitter.fire(nodes ? [...nodes] : undefined));
+    const change = explorer.onDidChange((nodes) => this.changed(nodes));
     this.subscriptions.push(
       this.view,
       this.emitter,
@@ -70,10 +73,48 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
     return this.explorer.parent(node);
   }
 
-  /** Shows a node (a run after a trigger, from a notification or the status bar). */
+  /**
+   * Shows a node (a run after a trigger, from a notification or the status bar).
+   *
+   * Changes are held back while a reveal runs. VS Code's extension host does not deduplicate
+   * concurrent child fetches of one parent: a refresh of the run's workflow that lands while
+   * reveal resolves the parent chain makes the host fetch that workflow's children twice, the
+   * second registration fails with "Element with id … is already registered", and the
+   * connection's subtree stays empty until a full refresh. A live run fires such refreshes
+   * every few hundred milliseconds, so the race is easy to hit right after a trigger.
+   */
   async reveal(node: ExplorerNode, options: { focus?: boolean; expand?: boolean } = {}): Promise<void> {
-    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
-    await this.view.reveal(node, { select: true, focus: options.focus ?? true, expand: options.expand ?? true });
+    this.revealing++;
+    try {
+      await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+      await this.view.reveal(node, { select: true, focus: options.focus ?? true, expand: options.expand ?? true });
+    } finally {
+      this.revealing--;
+      if (this.revealing === 0 && this.held) {
+        const held = this.held;
+        this.held = undefined;
+        this.emitter.fire(held === 'all' ? undefined : [...held]);
+      }
+    }
+  }
+
+  private changed(changed: readonly ExplorerNode[] | undefined): void {
+    // A connection's children load over the network. If VS Code refreshes the connection's item
+    // while that load is in flight, the host replaces the parent's tree node and the load then
+    // registers the workflows under the discarded one; the next load of the connection finds
+    // them still registered ("Element with id wf/… is already registered") and the connection
+    // shows no children until a full refresh. Connection-level changes (health, keys, settings)
+    // are rare, so they refresh everything: a full refresh cancels loads in flight.
+    const nodes = changed?.some((n) => n.kind === 'connection') ? undefined : changed;
+    if (this.revealing === 0) {
+      this.emitter.fire(nodes ? [...nodes] : undefined);
+      return;
+    }
+    if (!nodes) this.held = 'all';
+    else if (this.held !== 'all') {
+      this.held ??= new Set();
+      for (const n of nodes) this.held.add(n);
+    }
   }
 
   /** The selected nodes, for keybindings that arrive without arguments. */
