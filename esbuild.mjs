@@ -1,6 +1,6 @@
 // Bundles every entry point of Flowscope. Type-checking is a separate step (`npm run typecheck`).
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -18,6 +18,8 @@ const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/sandbox/main.ts', out: 'sandbox' },
   { in: 'src/cli/main.ts', out: 'cli' },
+  // Loaded by the extension on first use of the sandbox (src/extension/sandbox.ts).
+  { in: 'src/sandbox/server.ts', out: 'sandboxServer' },
 ].filter((e) => existsSync(e.in));
 
 const contexts = [
@@ -76,6 +78,9 @@ if (existsSync('src/webview/main.ts')) {
     }),
   );
 }
+
+// A release build starts from an empty dist/, so no stale file (a source map) is packaged.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

@@ -11,6 +11,7 @@
  * shared/reference/anchors.md): a change at a uniformly random moment waits T/2 on average and T
  * at worst for the next poll, before any request time.
  */
+import { Throttle } from '../src/core/util/throttle';
 import { WhiteRabbitBackend } from '../src/core/adapters/whiterabbit/adapter';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,30 +39,29 @@ function coalesceMs(): number {
 
 /**
  * The host side of the graph panel between a store change and `webview.postMessage`, minus
- * vscode: RunPanelModel.setRun → DagPanel.schedule (one timer per window) → flush, which builds
+ * vscode: RunPanelModel.setRun → DagPanel's Throttle (leading edge, then one run per window) → flush, which builds
  * the content (graphViewOf(graphFromStages(run)) and nodeStatesOf, as RunPanelModel.content does),
  * diffs it (diffStates) and builds the patch message. Every event folded into a patch gets that
  * patch's build time as its arrival time.
  */
 class PanelPatchPath {
   private run: Run | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly throttle: Throttle;
   private sentStates: Readonly<Record<string, NodeState>> = {};
   private version = 0;
   private pending: number[] = [];
   readonly samples: number[] = [];
   patches = 0;
 
-  constructor(private readonly windowMs: number) {}
+  constructor(private readonly windowMs: number) {
+    // The panel's own throttle (src/core/util/throttle.ts), so the bench follows its behaviour.
+    this.throttle = new Throttle(windowMs, () => this.flush());
+  }
 
   onChange(run: Run, stamp: number): void {
     this.run = run;
     this.pending.push(stamp);
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.windowMs);
+    this.throttle.schedule();
   }
 
   private flush(): void {

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   ].join('\n');
   const base = quick ? 'results.quick' : 'results';
   writeFileSync(join(BENCH_DIR, `${base}.md`), md);
-  writeFileSync(join(BENCH_DIR, `${base}.json`), `${JSON.stringify({ machine: m, quick, totalSeconds, failures, groups: results }, null, 2)}\n`);
+  writeFileSync(join(BENCH_DIR, `${base}.json`), `${JSON.stringify({ machine: m, quick, totalSeconds, failures, groups: results }, compactSamples, 2)}\n`);
 
   // The README shows the current table (full runs only) between its markers.
   const readme = join(REPO_ROOT, 'README.md');
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     const text = readFileSync(readme, 'utf8');
     const re = /(<!-- bench:start -->)[\s\S]*?(<!-- bench:end -->)/;
     if (re.test(text)) {
-      const block = `\n_Measured ${m.date.slice(0, 10)} on ${m.cpu}, Node ${m.node} — details in [bench/results.md](bench/results.md)._\n\n${table(rows)}\n`;
+      const block = `\n_Measured ${m.date.slice(0, 10)} on ${m.cpu}, Node ${m.node} — details in bench/results.md._\n\n${table(rows)}\n`;
       writeFileSync(readme, text.replace(re, `$1${block}$2`));
     }
   }
@@ -152,3 +152,14 @@ main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+/**
+ * Per-event latency samples run to hundreds of thousands of numbers; the JSON keeps every
+ * per-repetition figure but folds such sample arrays into their distribution.
+ */
+function compactSamples(_key: string, value: unknown): unknown {
+  if (!Array.isArray(value) || value.length <= 64 || !value.every((v) => typeof v === 'number')) return value;
+  const sorted = [...(value as number[])].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return { samples: sorted.length, min: sorted[0], p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[sorted.length - 1] };
+}

@@ -68,7 +68,14 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** An error answer only feeds a one-line message: this much of it is read, the rest is dropped. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-const shared = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+/** Pooled connections for REST calls, bounded so a burst cannot open hundreds of sockets. */
+const restAgent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+/**
+ * Live streams each hold a connection for the whole run, so they get their own unbounded pool:
+ * sharing the REST pool would make the 65th live run, and every REST call queued behind it,
+ * wait for another run to end.
+ */
+const streamAgent = new Agent({ keepAliveTimeout: 1_000 });
 
 /**
  * The one HTTP client of the core, on undici. Every call has a timeout and honours an
@@ -180,7 +187,7 @@ export class HttpClient {
       headers,
       body: bodyText ?? spec.form ?? null,
       signal: spec.signal,
-      dispatcher: this.options.dispatcher ?? shared,
+      dispatcher: this.options.dispatcher ?? (stream ? streamAgent : restAgent),
       headersTimeout: timeoutMs,
       // A stream's silence is the watchdog's business, not a fixed body timeout.
       bodyTimeout: stream ? 0 : timeoutMs,

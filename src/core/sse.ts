@@ -68,11 +68,11 @@ export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseRead
       if (next.done) break;
       parser.feed(decoder.decode(next.value, { stream: true }));
       if (failure) throw failure;
-      while (queue.length > 0) yield queue.shift() as SseMessage;
+      yield* drain(queue);
     }
     // End of stream: flush the decoder and a last frame that lacked its terminating blank line.
     parser.feed(`${decoder.decode()}\n\n`);
-    while (queue.length > 0) yield queue.shift() as SseMessage;
+    yield* drain(queue);
   } finally {
     idle.dispose();
     // Stop reading: releases the socket when the consumer leaves early or the watchdog fired.
@@ -120,4 +120,11 @@ class IdleWatch {
     clearTimeout(this.timer);
     this.signal?.removeEventListener('abort', this.onAbort);
   }
+}
+
+/** Yields and empties the queue in order; indexing (not shift) keeps a chunk of many small events linear. */
+function* drain(queue: SseMessage[]): Generator<SseMessage> {
+  // Copy first: the consumer may resume the reader, which refills the same array.
+  const batch = queue.splice(0, queue.length);
+  for (let i = 0; i < batch.length; i++) yield batch[i] as SseMessage;
 }

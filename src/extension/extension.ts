@@ -9,6 +9,7 @@ import { registerContextKeys } from './contextKeys';
 import { LastInputs } from './lastInputs';
 import { OutputLogger, redactingChannel } from './log';
 import { registerNotifications } from './notifications';
+import { registerGraphPanels } from './panels/register';
 import { OutputDocuments } from './outputDocuments';
 import { SandboxHost } from './sandbox';
 import { SecretKeyring } from './secrets';
@@ -16,8 +17,6 @@ import type { Services } from './services';
 import { Settings } from './settings';
 import { LiveRunsStatus } from './statusBar';
 import { ExplorerTree } from './tree/provider';
-// LEAD: the graph panel module does not exist yet; when it does, import `registerGraphPanels`
-// from './panels/register' and add it where the marked line below is.
 
 /**
  * The composition root: builds each object once, in dependency order, and hands every
@@ -62,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new LiveRunsStatus(runs),
     registerNotifications(runs, explorer, settings, log),
     registerGraphAuthoring(services),
-    // LEAD: registerGraphPanels(services),
+    registerGraphPanels(services),
   );
   log.info(`Flowscope activated (VS Code ${vscode.version}, ${settings.current.connections.length} connection(s))`);
 }

@@ -1,8 +1,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/util/log';
-import { startSandbox } from '../sandbox/server';
 import type { Sandbox, SandboxInfo } from '../sandbox/server';
+
+type SandboxModule = typeof import('../sandbox/server');
+
+/**
+ * The sandbox server is its own bundle (dist/sandboxServer.js), loaded on first use: most
+ * windows never start it, and keeping it out of extension.js keeps activation light.
+ */
+async function loadSandboxModule(): Promise<SandboxModule> {
+  // A computed path: the bundler leaves it alone, and Node resolves it beside extension.js.
+  const file = path.join(__dirname, 'sandboxServer.js');
+  return (await import(file)) as SandboxModule;
+}
 
 /**
  * The embedded sandbox, owned for the extension's lifetime. It starts lazily, the first time a
@@ -39,6 +50,7 @@ export class SandboxHost implements vscode.Disposable {
   private async start(): Promise<Sandbox> {
     const stateDir = path.join(this.storageDir, 'sandbox');
     this.log.info(`starting the embedded sandbox (state in ${stateDir})`);
+    const { startSandbox } = await loadSandboxModule();
     const sandbox = await startSandbox({ port: 0, stateDir, log: (line) => this.log.debug(`sandbox: ${line}`) });
     if (this.disposed) {
       await sandbox.close();

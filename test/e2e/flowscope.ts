@@ -343,6 +343,8 @@ export async function openFile(page: Page, name: string): Promise<void> {
 export async function replaceEditorText(page: Page, text: string): Promise<void> {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+A');
+  // Delete first: a "{" typed over a selection would surround it instead of replacing it.
+  await page.keyboard.press('Delete');
   await page.keyboard.insertText(text);
 }
 

@@ -23,7 +23,9 @@ export async function pickTarget(services: Services, purpose: string): Promise<G
 }
 
 async function pickWorkflow(services: Services, connection: string, purpose: string): Promise<string | undefined> {
-  const backend = services.connections.backend(connection);
+  // resolve, not backend: a connection the tree has not loaded yet (a sandbox connection right
+  // after "Start Sandbox") has no backend built until someone resolves it.
+  const backend = await services.connections.resolve(connection).catch(() => undefined);
   const configured = services.connections.get(connection)?.workflowIds ?? [];
   const items: Array<vscode.QuickPickItem & { id?: string }> = [];
   if (backend?.capabilities.listWorkflows) {
@@ -78,14 +80,18 @@ export async function resolveTarget(services: Services, document: vscode.TextDoc
   return target;
 }
 
-/** The backend of a connection, or a plain message about why there is none. */
-export function backendFor(services: Services, connection: string): Backend | undefined {
+/**
+ * The backend of a connection, or a plain message about why there is none. Resolved (built, and
+ * the sandbox started, if needed): `backend()` alone is undefined for any connection the tree
+ * has not loaded yet, which would be misreported as missing credentials.
+ */
+export async function backendFor(services: Services, connection: string): Promise<Backend | undefined> {
   const config = services.connections.get(connection);
   if (!config) {
     void vscode.window.showErrorMessage(vscode.l10n.t('The file is bound to the connection "{0}", which does not exist in this window.', connection));
     return undefined;
   }
-  const backend = services.connections.backend(connection);
+  const backend = await services.connections.resolve(connection);
   if (!backend) void vscode.window.showErrorMessage(vscode.l10n.t('The connection "{0}" has no valid credentials yet; set its API key first.', connection));
   return backend;
 }

@@ -17,7 +17,7 @@ export async function pullCommand(ctx: AuthoringContext, document: vscode.TextDo
   const bound = document ? readBinding(document.getText()) : undefined;
   const target = bound ?? (await pickTarget(ctx.services, vscode.l10n.t('Pull a workflow graph from')));
   if (!target) return;
-  const backend = backendFor(ctx.services, target.connection);
+  const backend = await backendFor(ctx.services, target.connection);
   if (!backend) return;
   const into = bound ? document : undefined;
 

@@ -18,7 +18,7 @@ export async function pushCommand(ctx: AuthoringContext, document: vscode.TextDo
   if (!(await requireTrust(vscode.l10n.t('Push')))) return;
   const target = await resolveTarget(ctx.services, document, vscode.l10n.t('Push {0} to', baseName(document.uri)));
   if (!target) return;
-  const backend = backendFor(ctx.services, target.connection);
+  const backend = await backendFor(ctx.services, target.connection);
   if (!backend) return;
 
   const text = document.getText();

@@ -14,7 +14,7 @@ export async function runCommand(ctx: AuthoringContext, document: vscode.TextDoc
   if (!(await requireTrust(vscode.l10n.t('Run')))) return;
   const target = await resolveTarget(ctx.services, document, vscode.l10n.t('Run {0} on', baseName(document.uri)));
   if (!target) return;
-  if (!backendFor(ctx.services, target.connection)) return;
+  if (!(await backendFor(ctx.services, target.connection))) return;
 
   if (ctx.services.connections.get(target.connection)?.protected) {
     const run = vscode.l10n.t('Run');

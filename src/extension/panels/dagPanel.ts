@@ -1,3 +1,4 @@
+import { Throttle } from '../../core/util/throttle';
 import * as vscode from 'vscode';
 import type { GraphViewModel, HostToWebview, NodeDetails, NodeState, PanelHeader, PersistedPanel, WebviewToHost } from '../../shared/protocol';
 import { assertNever, parseWebviewMessage } from '../../shared/protocol';
@@ -52,7 +53,7 @@ export class DagPanel implements vscode.Disposable {
   private sentStates: Readonly<Record<string, NodeState>> = {};
   private sentHeader: string | undefined;
   private selected: string | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly throttle = new Throttle(COALESCE_MS, () => this.flush());
   private detailsRequest = 0;
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposedEmitter.event;
@@ -74,7 +75,7 @@ export class DagPanel implements vscode.Disposable {
         else if (this.ready) this.sendSnapshot();
       }),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      model.onDidChange(() => this.schedule()),
+      model.onDidChange(() => this.throttle.schedule()),
       model,
     );
   }
@@ -116,14 +117,6 @@ export class DagPanel implements vscode.Disposable {
       default:
         assertNever(message);
     }
-  }
-
-  private schedule(): void {
-    if (this.timer || this.disposed) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, COALESCE_MS);
   }
 
   private flush(): void {
@@ -181,7 +174,7 @@ export class DagPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.timer);
+    this.throttle.dispose();
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.panel.dispose();
     this.disposedEmitter.fire();

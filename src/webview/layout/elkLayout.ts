@@ -3,18 +3,22 @@ import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api'
 import type { Layout, LayoutInput } from './types';
 
 /**
- * ELK's layered algorithm, chosen over dagre by measurement (bench/layout.ts, 2 cores, loaded
- * machine, same generated DAGs):
+ * ELK's layered algorithm, chosen over dagre by measurement: `node --import tsx bench/layout.ts`,
+ * generated DAGs shaped like the 200-block sample (layers of √N, 1–2 parents each, a few skip
+ * edges), 2 cores shared with other work (load 4–5), best of 1 after a warm-up:
  *
- *   blocks  edges |  dagre 3.1.3 | elkjs 0.12.1 default | elk, thoroughness 1 + SIMPLE placement
- *     100    129  |      60 ms   |      126 ms          |
- *    1000   1491  |  39,353 ms   |    1,745 ms          |  2,636 ms (loaded)
- *    5000   7481  |   (> 5 min)  |  (> 5 min)           | 12,290 ms (loaded)
+ *   blocks edges | dagre 3.1.3 | elkjs 0.12.1 default | elk as shipped here | quick layout
+ *      100   129 |      69 ms  |      210 ms          |      156 ms         |      1 ms
+ *     1000  1491 |   6,024 ms  |    1,668 ms          |      665 ms         |     10 ms
+ *     5000  7602 |  > 13 min (stopped) | 18,277 ms     |    4,259 ms         |     43 ms
  *
- * dagre's ordering phase is super-linear on wide layers and is unusable past a few hundred
- * blocks; ELK stays usable, and its cost drops several-fold when its crossing minimisation runs
- * fewer passes. Small graphs get ELK's full quality; larger ones the cheaper settings. Above
- * `ELK_MAX_NODES` even those take longer than a user waits, and the quick layout stays final.
+ * dagre wins only on tiny graphs; its ordering phase grows super-linearly and it is unusable
+ * from ~1,000 blocks (one earlier run: 39 s). ELK scales, and several-fold better with one
+ * crossing-minimisation pass and simple node placement, which it gets above 300 blocks (smaller
+ * graphs get its full quality). Neither fits a 1 s first paint at 1,000 blocks, hence the
+ * provisional quick layout painted first (quickLayout.ts). Above `ELK_MAX_NODES` the quick
+ * layout stays final: ELK's seconds there, plus re-placing every element when it lands, would
+ * jolt a graph the user is already reading.
  */
 export const ELK_MAX_NODES = 2_500;
 
