@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/util/log';
 import type { Sandbox, SandboxInfo } from '../sandbox/server';
+import type * as SandboxServer from '../sandbox/server';
 
-type SandboxModule = typeof import('../sandbox/server');
+type SandboxModule = typeof SandboxServer;
 
 /**
  * The sandbox server is its own bundle (dist/sandboxServer.js), loaded on first use: most
