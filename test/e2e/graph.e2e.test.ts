@@ -1,0 +1,282 @@
+/**
+ * The live graph panel in a real VS Code (code-server) with the embedded sandbox:
+ *   1. a workflow's graph opened from the tree's "Open Graph" context action follows a run of it
+ *      live: nodes turn running, then completed, and end as the sandbox recorded each block;
+ *   2. a run's own graph (the run row's "Open Graph"): a failed block's details pane shows its
+ *      error as text, a completed one its output; the panel's CSP is strict and every script of
+ *      the page carries its nonce;
+ *   3. a long Supervity run shown in its graph, cancelled from the palette: cancelled in the graph
+ *      and in the sandbox.
+ *
+ * The tests share one VS Code window and run in order.
+ *
+ * Run: node esbuild.mjs && node --import tsx --test --test-concurrency=1 test/e2e/graph.e2e.test.ts
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchVsCode, quickInput, waitFor } from './harness';
+import type { VsCode } from './harness';
+import {
+  CONNECTIONS,
+  FACES,
+  SAMPLES,
+  answerInputs,
+  childrenOf,
+  collapseRow,
+  expandRow,
+  sandboxState,
+  selectRow,
+  startSandbox,
+  treeRows,
+  triggerFromPalette,
+  waitForNotification,
+  waitForSandboxRun,
+} from './flowscope';
+import type { SandboxRun, TreeRow } from './flowscope';
+import {
+  TERMINAL_NODE,
+  closeAllEditors,
+  graphFrame,
+  graphHeader,
+  graphNodes,
+  selectNode,
+  treeContextAction,
+  waitForGraph,
+} from './graph';
+
+const FANOUT = { id: '5a4d0b00-0002-4000-8000-000000000002', name: 'Regional quotes (fan-out / fan-in)' };
+const FAILING = { id: '5a4d0b00-0005-4000-8000-000000000005', name: 'Broken upstream (fails for good)' };
+
+/** The sandbox's record of a block run, with the fields these tests compare beyond flowscope.ts's. */
+interface BlockRecord {
+  name: string;
+  status: string;
+  output: unknown;
+  error: string | null;
+}
+
+let workspace: string;
+let vscode: VsCode;
+let url: string;
+
+before(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'flowscope-graph-e2e-'));
+  vscode = await launchVsCode({ workspace });
+  url = await startSandbox(vscode);
+});
+
+after(async () => {
+  await vscode?.close();
+  if (workspace) await rm(workspace, { recursive: true, force: true });
+});
+
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    const dest = await vscode.collectFailureArtifacts(name).catch(() => undefined);
+    if (dest) console.error(`e2e artifacts for ${name}: ${dest}`);
+    throw err;
+  }
+}
+
+/** The sandbox's blocks of a run, by block name (the Powabase graph's node labels). */
+async function sandboxBlocks(runId: string): Promise<Map<string, BlockRecord>> {
+  const res = await fetch(`${url}/__sandbox/state`, { signal: AbortSignal.timeout(10_000) });
+  const state = (await res.json()) as { runs: Array<{ id: string; blocks: Record<string, BlockRecord> }> };
+  const run = state.runs.find((r) => r.id === runId);
+  assert.ok(run, `run ${runId} in the sandbox`);
+  return new Map(Object.values(run.blocks).map((b) => [b.name, b]));
+}
+
+/** Shows only `connection` expanded in the tree, with `workflowLabel` listed under it. */
+async function showConnection(connection: string, workflowLabel: string): Promise<void> {
+  const page = vscode.page;
+  for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
+  await expandRow(page, connection);
+  await waitFor(async () => childrenOf(await treeRows(page), connection).some((r) => r.label === workflowLabel), 30_000, 250);
+}
+
+test('a workflow graph opened from the tree follows a run live: running, then completed, as the sandbox recorded', { timeout: 180_000 }, () =>
+  step('graph-live', async () => {
+    const page = vscode.page;
+    await showConnection(CONNECTIONS.powabase, FANOUT.name);
+
+    // The workflow row's context action opens the service's graph, every block idle.
+    const workflow = (await sandboxState(url)).workflows.find((w) => w.id === FANOUT.id);
+    assert.ok(workflow);
+    await treeContextAction(page, FANOUT.name, 'Open Graph');
+    const frame = graphFrame(page);
+    const idle = await waitForGraph(frame, workflow.blocks.length);
+    assert.deepEqual(idle.map((n) => n.label).sort(), workflow.blocks.map((b) => b.name).sort());
+    assert.ok(idle.every((n) => n.status === 'idle'), JSON.stringify(idle));
+    assert.match((await graphHeader(frame)).subtitle, /Graph served by the service/);
+
+    // Trigger it; the selected workflow row is the target, so only its input is asked.
+    await selectRow(page, FANOUT.name);
+    const since = new Date().toISOString();
+    await vscode.runCommand('Flowscope: Trigger Run…');
+    await answerInputs(page, { product: 'e2e gadgets' });
+    const run = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.workflowId === FANOUT.id && r.createdAt >= since);
+    assert.equal(run.inputs.product, 'e2e gadgets');
+
+    // Watch every node until the run is over, without touching anything.
+    const seen = new Map<string, Set<string>>();
+    let header = await graphHeader(frame);
+    await waitFor(
+      async () => {
+        const nodes = await graphNodes(frame);
+        for (const n of nodes) seen.set(n.label, (seen.get(n.label) ?? new Set()).add(n.status));
+        header = await graphHeader(frame);
+        return header.runStatus === 'completed' && nodes.every((n) => TERMINAL_NODE.has(n.status));
+      },
+      60_000,
+      50,
+    );
+    await vscode.screenshot('graph-live-completed');
+    const observed = JSON.stringify([...seen].map(([k, v]) => [k, [...v]]));
+    assert.ok([...seen.values()].some((s) => s.has('running')), `no node was seen running: ${observed}`);
+    // The panel shows the run just started (the workflow panel follows its newest run).
+    assert.match(header.subtitle, new RegExp(`latest run ${run.id.slice(0, 8)}`), header.subtitle);
+
+    // Its final picture is the sandbox's: each block's status on the node of the same name.
+    const done = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'completed', 10_000);
+    const blocks = await sandboxBlocks(done.id);
+    const final = await graphNodes(frame);
+    for (const node of final) assert.equal(node.status, blocks.get(node.label)?.status, `${node.label}: graph ${node.status}, sandbox ${blocks.get(node.label)?.status}`);
+    assert.ok(final.every((n) => n.status === 'completed'), JSON.stringify(final));
+  }));
+
+test('a run graph from the run row: details show a failed block’s error and a completed block’s output; strict CSP', { timeout: 180_000 }, () =>
+  step('graph-details', async () => {
+    const page = vscode.page;
+    await closeAllEditors(vscode);
+    await showConnection(CONNECTIONS.powabase, FAILING.name);
+    await selectRow(page, FAILING.name);
+    const since = new Date().toISOString();
+    await vscode.runCommand('Flowscope: Trigger Run…');
+    // The failing sample declares no variables: nothing may be asked (answerInputs throws if so).
+    await answerInputs(page, {});
+    const run = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.workflowId === FAILING.id && r.createdAt >= since);
+    const failed: SandboxRun = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'failed', 30_000);
+    const blocks = await sandboxBlocks(failed.id);
+
+    // The trigger revealed the run under its workflow; its row's context action opens its graph.
+    const runLabel = `Run ${run.id.slice(0, 8)}`;
+    let runRow: TreeRow | undefined;
+    await waitFor(async () => !/^(running|queued)|^$/.test((runRow = (await treeRows(page)).find((r) => r.label === runLabel))?.description ?? ''), 30_000, 250).catch(() => undefined);
+    // Powabase itself reports such a run `completed`; Flowscope must not show it as a success.
+    assert.match(runRow?.description ?? '', /^completed with errors/, JSON.stringify(runRow));
+    assert.equal(runRow?.icon, 'warning', JSON.stringify(runRow));
+    await treeContextAction(page, runLabel, 'Open Graph');
+    const frame = graphFrame(page);
+    await waitForGraph(frame, blocks.size);
+    // Powabase reports only the blocks that ran (a skipped block leaves no log there), so a block
+    // the sandbox skipped must show as never reached, and every other one as the sandbox has it.
+    const expectedStatus = (label: string): string | undefined => {
+      const recorded = blocks.get(label)?.status;
+      return recorded === 'skipped' ? 'idle' : recorded;
+    };
+    let nodes = await graphNodes(frame);
+    await waitFor(async () => (nodes = await graphNodes(frame)).every((n) => n.status === expectedStatus(n.label)), 15_000, 100).catch(() => undefined);
+    for (const node of nodes) assert.equal(node.status, expectedStatus(node.label), `${node.label}: graph ${node.status}, sandbox ${blocks.get(node.label)?.status}`);
+    assert.ok([...blocks.values()].some((b) => b.status === 'skipped'), 'the sample skips the blocks after the failure');
+    assert.ok(nodes.some((n) => n.status === 'failed') && nodes.some((n) => n.status === 'completed'), JSON.stringify(nodes));
+    const header = await graphHeader(frame);
+    assert.equal(header.runStatus, 'completed_with_errors');
+    assert.match(header.title, new RegExp(`run ${run.id.slice(0, 8)}`));
+
+    // The failed block: its error, as the sandbox recorded it, in the details pane.
+    const broken = [...blocks.values()].find((b) => b.status === 'failed');
+    assert.ok(broken?.error, JSON.stringify([...blocks.values()]));
+    const brokenPane = await selectNode(frame, broken.name);
+    assert.match(brokenPane.status, /failed/);
+    assert.ok(brokenPane.sections.Error?.includes(broken.error), `Error section: ${JSON.stringify(brokenPane.sections)}`);
+    await vscode.screenshot('graph-details-failed');
+
+    // A completed block: its output, as JSON text.
+    const fetched = [...blocks.values()].find((b) => b.status === 'completed' && b.output !== null && typeof b.output === 'object');
+    assert.ok(fetched, JSON.stringify([...blocks.values()]));
+    const fetchedPane = await selectNode(frame, fetched.name);
+    assert.match(fetchedPane.status, /completed/);
+    assert.deepEqual(JSON.parse(fetchedPane.sections.Output ?? 'null'), fetched.output, `Output section: ${JSON.stringify(fetchedPane.sections)}`);
+    assert.ok((await graphNodes(frame)).find((n) => n.label === fetched.name)?.selected, 'the clicked node is marked selected');
+
+    // CSP of the panel's page: nothing by default, scripts only by a nonce, and every script the
+    // extension's HTML holds carries it. VS Code injects its own `acquireVsCodeApi` script
+    // (#_vscodeApiScript, pre/index.html) at the very top of <head>, before the CSP meta, which is
+    // why it runs without the nonce; it is the platform's, so it is told apart, not counted.
+    const csp = await frame.locator('html').evaluate(() => {
+      const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+      const all = [...document.querySelectorAll('*')];
+      return {
+        content: meta?.getAttribute('content') ?? null,
+        metaIndex: meta ? all.indexOf(meta) : -1,
+        scripts: [...document.querySelectorAll('script')].map((s) => ({ id: s.id, nonce: s.nonce, src: s.getAttribute('src') ?? '', index: all.indexOf(s) })),
+      };
+    });
+    assert.ok(csp.content, 'the panel page has a CSP meta');
+    const directives = new Map(csp.content.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    assert.deepEqual(directives.get('default-src'), ["'none'"], csp.content);
+    const scriptSrc = directives.get('script-src') ?? [];
+    assert.equal(scriptSrc.length, 1, `script-src allows only the nonce: ${csp.content}`);
+    const nonce = /^'nonce-([A-Za-z0-9+/=]+)'$/.exec(scriptSrc[0] ?? '')?.[1];
+    assert.ok(nonce && nonce.length >= 22, `script-src: ${csp.content}`);
+    const ours = csp.scripts.filter((s) => s.index > csp.metaIndex);
+    const platform = csp.scripts.filter((s) => s.index < csp.metaIndex);
+    assert.ok(ours.length >= 1, JSON.stringify(csp.scripts));
+    for (const s of ours) assert.equal(s.nonce, nonce, `script ${s.src || s.id} lacks the nonce`);
+    assert.deepEqual(platform.map((s) => s.id), ['_vscodeApiScript'], JSON.stringify(csp.scripts));
+    assert.ok(ours.some((s) => /\/dist\/webview\/webview\.js$/.test(s.src)), JSON.stringify(ours));
+  }));
+
+test('a long Supervity run in its graph, cancelled from the palette: cancelled in the graph and in the sandbox', { timeout: 180_000 }, () =>
+  step('graph-cancel', async () => {
+    const page = vscode.page;
+    await closeAllEditors(vscode);
+    for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
+    await selectRow(page, CONNECTIONS.supervity);
+    const since = new Date().toISOString();
+    await triggerFromPalette(vscode, CONNECTIONS.supervity, SAMPLES.long.id, { dataset: 'e2e-graph-cancel.csv' });
+    const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.long.id && r.createdAt >= since);
+    const runLabel = `Run ${run.id.slice(0, 8)}`;
+
+    await treeContextAction(page, runLabel, 'Open Graph');
+    const frame = graphFrame(page);
+    // Supervity serves no graph: the panel draws the run's stages; one of them is running.
+    await waitFor(async () => (await graphNodes(frame)).some((n) => n.status === 'running'), 30_000, 100);
+    assert.equal((await graphHeader(frame)).runStatus, 'running');
+    await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'running', 10_000);
+    await vscode.screenshot('graph-cancel-running');
+
+    // Cancel Run acts on the selected run row (the one whose context menu was just used).
+    await selectRow(page, runLabel);
+    await vscode.runCommand('Flowscope: Cancel Run…');
+    const qi = quickInput(page);
+    await qi.waitOpen();
+    await qi.submit('cancelled from the graph e2e test');
+    await waitForNotification(page, /1 run\(s\) cancelled/);
+
+    const cancelled = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'cancelled', 20_000);
+    assert.equal(cancelled.cancelReason, 'cancelled from the graph e2e test');
+    let nodes = await graphNodes(frame);
+    await waitFor(
+      async () => {
+        nodes = await graphNodes(frame);
+        return (await graphHeader(frame)).runStatus === 'cancelled' && nodes.every((n) => n.status !== 'running');
+      },
+      30_000,
+      100,
+    );
+    await vscode.screenshot('graph-cancel-cancelled');
+    // The block that was running when cancelled shows so in the graph, as in the sandbox.
+    const byModule = new Map(Object.values(cancelled.blocks).map((b) => [b.name, b.status]));
+    for (const node of nodes) {
+      const recorded = byModule.get(node.label);
+      if (recorded !== undefined && recorded !== 'pending') assert.equal(node.status, recorded, `${node.label}: graph ${node.status}, sandbox ${recorded}`);
+    }
+    assert.ok(nodes.some((n) => n.status === 'cancelled'), JSON.stringify(nodes));
+  }));

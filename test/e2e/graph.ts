@@ -1,0 +1,149 @@
+/**
+ * Helpers for the graph panel (src/webview) in the e2e scenarios: the panel's nodes, header and
+ * details pane read as data from inside the webview's inner frame, and the explorer's context
+ * actions that open it. Not a test file itself (no `.e2e.test.ts` suffix).
+ *
+ * Class names come from src/webview/render/graphView.ts (`.node.status-<status>`, `.label`,
+ * `.kind`, `.meta`), src/webview/render/details.ts (`aside.details`, `h2`, `.status-text`,
+ * `details > summary + pre`) and src/webview/main.ts (`.title`, `.run-status`, `.subtitle`).
+ */
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { waitFor, webviewFrame } from './harness';
+import type { VsCode } from './harness';
+import { escapeRegExp, treeRow } from './flowscope';
+
+export interface GraphNode {
+  label: string;
+  kind: string;
+  /** From the `status-<status>` class: idle, queued, running, completed, failed, cancelled, skipped, … */
+  status: string;
+  selected: boolean;
+}
+
+export interface GraphHeader {
+  title: string;
+  subtitle: string;
+  /** The run's status as the badge shows it ('' when the panel shows no run). */
+  runStatus: string;
+  notice: string;
+}
+
+/** Statuses after which a node no longer changes. */
+export const TERMINAL_NODE = new Set(['completed', 'failed', 'cancelled', 'skipped']);
+
+/**
+ * The graph panel's content frame. The panel has no retainContextWhenHidden, so only the visible
+ * one exists; tests close other editors first so "the last visible webview" is the graph.
+ */
+export function graphFrame(page: Page): FrameLocator {
+  return webviewFrame(page);
+}
+
+/** The nodes as drawn (DOM order = the graph's node order). */
+export async function graphNodes(frame: FrameLocator): Promise<GraphNode[]> {
+  return frame.locator('.nodes .node').evaluateAll((elements) =>
+    elements.map((el) => ({
+      label: el.querySelector('.label')?.textContent ?? '',
+      kind: el.querySelector('.kind')?.textContent ?? '',
+      status: /(?:^|\s)status-(\S+)/.exec(el.className)?.[1] ?? '',
+      selected: el.classList.contains('selected'),
+    })),
+  );
+}
+
+export async function graphHeader(frame: FrameLocator): Promise<GraphHeader> {
+  // No named helper inside: tsx (esbuild keepNames) would wrap it in `__name`, which does not
+  // exist in the page where Playwright evaluates the function.
+  const [title, subtitle, runStatus, notice] = await frame
+    .locator('#app')
+    .evaluate((app) =>
+      ['.title', '.subtitle', '.run-status', '.notice'].map((sel) => {
+        const e = app.querySelector<HTMLElement>(sel);
+        return e && !e.hidden ? (e.textContent ?? '') : '';
+      }),
+    );
+  return { title: title ?? '', subtitle: subtitle ?? '', runStatus: runStatus ?? '', notice: notice ?? '' };
+}
+
+/** Waits until the panel has drawn `count` nodes (or any, without a count), and returns them. */
+export async function waitForGraph(frame: FrameLocator, count?: number, timeoutMs = 30_000): Promise<GraphNode[]> {
+  let nodes: GraphNode[] = [];
+  await waitFor(
+    async () => {
+      nodes = await graphNodes(frame);
+      return count === undefined ? nodes.length > 0 : nodes.length === count;
+    },
+    timeoutMs,
+    100,
+  );
+  return nodes;
+}
+
+/** The node element labelled exactly `label`. */
+export function graphNode(frame: FrameLocator, label: string): Locator {
+  return frame.locator('.nodes .node').filter({ has: frame.locator('.label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+}
+
+/** The details pane's sections (summary → pre text), heading and status line, once shown. */
+export interface DetailsPaneText {
+  heading: string;
+  status: string;
+  sections: Record<string, string>;
+  /** The pane's whole visible text. */
+  text: string;
+}
+
+export async function detailsPane(frame: FrameLocator): Promise<DetailsPaneText> {
+  return frame.locator('aside.details').evaluate((aside) => {
+    const sections: Record<string, string> = {};
+    for (const d of aside.querySelectorAll('details')) {
+      sections[d.querySelector('summary')?.textContent ?? ''] = d.querySelector('pre')?.textContent ?? '';
+    }
+    return {
+      heading: aside.querySelector('h2')?.textContent ?? '',
+      status: aside.querySelector('.status-text')?.textContent ?? '',
+      sections,
+      text: (aside as HTMLElement).innerText,
+    };
+  });
+}
+
+/** Clicks a node and waits for its details (not the "Loading…" placeholder) in the side pane. */
+export async function selectNode(frame: FrameLocator, label: string, timeoutMs = 15_000): Promise<DetailsPaneText> {
+  await graphNode(frame, label).first().click();
+  let pane: DetailsPaneText | undefined;
+  await waitFor(
+    async () => {
+      pane = await detailsPane(frame);
+      return pane.heading === label && pane.status !== '';
+    },
+    timeoutMs,
+    100,
+  );
+  return pane as DetailsPaneText;
+}
+
+/**
+ * Runs a context-menu action of a tree row, as a user does: right-click the row, click the item.
+ * VS Code's menus live in a shadow root; Playwright's CSS locators pierce it.
+ */
+export async function treeContextAction(page: Page, rowLabel: string, action: string): Promise<void> {
+  const row = treeRow(page, rowLabel).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click({ button: 'right' });
+  const item = page.locator('.monaco-menu .action-item:not(.disabled) .action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(action)}\\s*$`) });
+  await item.first().waitFor({ state: 'visible', timeout: 10_000 });
+  // VS Code's menu ignores a click that comes right after it opened (it guards against the
+  // right-click's own mouseup): hover the item, which focuses it, and accept it with Enter, as a
+  // keyboard user would.
+  await item.first().hover();
+  await waitFor(async () => (await item.first().locator('xpath=ancestor::li[1]').getAttribute('class'))?.includes('focused') ?? false, 5_000).catch(() => undefined);
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Closes every editor (graph panels included), so the next panel opened is the only webview. */
+export async function closeAllEditors(vscode: VsCode): Promise<void> {
+  await vscode.runCommand('View: Close All Editors');
+  await waitFor(async () => (await vscode.page.locator('iframe.webview.ready:visible').count()) === 0, 10_000);
+}
