@@ -42,7 +42,7 @@ export const commands: Readonly<Record<string, Command>> = {
       const workflows = await backend.listWorkflows(ctx.signal);
       for (const wf of workflows) {
         if (ctx.options.json) ctx.out(JSON.stringify(wf));
-        else ctx.out([wf.id, safeText(wf.name), wf.state ?? ''].filter(Boolean).join('  '));
+        else ctx.out([safeText(wf.id), safeText(wf.name), safeText(wf.state ?? '')].filter(Boolean).join('  '));
       }
       return EXIT.ok;
     },
@@ -59,7 +59,7 @@ export const commands: Readonly<Record<string, Command>> = {
       const page = await backend.listRuns(workflowId, { limit }, ctx.signal);
       for (const run of page.runs) {
         if (ctx.options.json) ctx.out(runJson(run));
-        else ctx.out(`${run.id}  ${run.status}  ${run.createdAt ?? ''}`);
+        else ctx.out(`${safeText(run.id)}  ${run.status}  ${safeText(run.createdAt ?? '')}`);
       }
       return EXIT.ok;
     },
@@ -90,7 +90,7 @@ export const commands: Readonly<Record<string, Command>> = {
         last = run;
         if (!follow) {
           if (run.id.startsWith('pending:')) continue;
-          ctx.out(ctx.options.json ? runJson(run) : run.id);
+          ctx.out(ctx.options.json ? runJson(run) : safeText(run.id));
           return EXIT.ok;
         }
         show(ctx, printer, run, shown);
@@ -121,7 +121,7 @@ export const commands: Readonly<Record<string, Command>> = {
       }
       const outcomes = await backend.cancel({ runIds: ctx.args, reason: ctx.options.reason }, ctx.signal);
       for (const o of outcomes) {
-        ctx.out(ctx.options.json ? JSON.stringify(o) : `${o.runId}  ${o.status}${o.message ? `  ${safeText(o.message)}` : ''}`);
+        ctx.out(ctx.options.json ? JSON.stringify(o) : `${safeText(o.runId)}  ${o.status}${o.message ? `  ${safeText(o.message)}` : ''}`);
       }
       return outcomes.every((o) => o.status === 'cancelled' || o.status === 'already_completed') ? EXIT.ok : EXIT.runFailed;
     },
@@ -150,7 +150,7 @@ function finish(ctx: CommandContext, printer: ProgressPrinter, last: Run | undef
 function printRun(ctx: CommandContext, run: Run): void {
   ctx.out(`run ${safeText(run.id)}  ${run.status} (${safeText(run.rawStatus)})`);
   if (run.workflowId) ctx.out(`workflow ${safeText(run.workflowId)}`);
-  if (run.createdAt) ctx.out(`started ${run.createdAt}`);
+  if (run.createdAt) ctx.out(`started ${safeText(run.createdAt)}`);
   if (run.error) ctx.out(`error ${safeText(run.error)}`);
   for (const s of run.stages) {
     const extra = [s.attempt && s.attempt > 1 ? `attempt ${s.attempt}` : '', s.durationMs !== undefined ? formatDuration(s.durationMs) : '', s.error ? safeText(s.error) : '']

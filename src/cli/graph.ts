@@ -50,6 +50,12 @@ async function pull(ctx: CommandContext, backend: Backend, workflowId: string): 
     ctx.out(outcome.text.trimEnd());
     return EXIT.ok;
   }
+  // The file may have been saved again while the server answered: never overwrite an edit we
+  // have not seen (nor backed up).
+  const current = await readFile(out, 'utf8').catch(() => undefined);
+  if (current !== localText) {
+    throw new FlowscopeError('usage', `${out} changed while the graph was being pulled; nothing was written. Run the pull again.`);
+  }
   if (localText !== undefined) {
     // What the pull replaces stays recoverable.
     await writeFile(`${out}.bak`, localText, 'utf8');

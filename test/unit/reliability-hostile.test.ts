@@ -339,7 +339,7 @@ describe('hostile strings never reach the terminal as control sequences', () => 
     assert.match(shown.out[0] ?? '', /\\u001b\[31mRED/);
   });
 
-  it('run ids, workflow ids and dates from the server are neutralised too', { todo: 'src/cli/commands.ts prints server ids/dates raw: lines 45 (wf.id, wf.state), 62 (run.id, run.createdAt), 93 (run.id), 124 (o.runId), 153 (run.createdAt)' }, async () => {
+  it('run ids, workflow ids and dates from the server are neutralised too', async () => {
     routes({ [WR_DETAIL]: json(200, wrDetail({ createdAt: `2025\u001b]0;pwned\u0007` })) });
     const shown = await cli('run', [RUN_ID], {}, wr());
     for (const line of shown.out) assert.doesNotMatch(line, CONTROL, JSON.stringify(line));
