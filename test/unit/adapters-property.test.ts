@@ -29,7 +29,7 @@ function backend(kind: BackendKind): Backend {
   return createBackend(
     { name: kind, kind, baseUrl: server.url, workflowIds: ['w1'], org: 'o' },
     { apiKey: 'k', apiSecret: SECRET },
-    { maxReconnects: 0, pollMinMs: 1, pollMaxMs: 2, streamIdleMs: 500, timeoutMs: 2_000 },
+    { maxReconnects: 0, pollMinMs: 1, pollMaxMs: 2, streamIdleMs: 500, timeoutMs: 2_000, retryBaseMs: 1 },
   );
 }
 

@@ -8,6 +8,8 @@ export interface AdapterDeps {
   readonly dispatcher?: Dispatcher;
   /** Per-request timeout for REST calls. */
   readonly timeoutMs?: number;
+  /** First delay of the backoff between automatic retries of idempotent calls (ms). */
+  readonly retryBaseMs?: number;
   /**
    * How long a live stream may be silent before it is treated as dead and reconnected or
    * reconciled. Defaults per service from its documented heartbeat.

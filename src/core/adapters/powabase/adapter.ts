@@ -69,6 +69,7 @@ export class PowabaseBackend implements Backend {
       authorize: () => auth,
       dispatcher: deps.dispatcher,
       timeoutMs: deps.timeoutMs,
+      backoffBaseMs: deps.retryBaseMs,
       log: this.log,
     });
   }

@@ -64,6 +64,7 @@ export class SupervityBackend implements Backend {
       authorize: () => auth,
       dispatcher: deps.dispatcher,
       timeoutMs: deps.timeoutMs,
+      backoffBaseMs: deps.retryBaseMs,
       log: this.log,
     });
   }

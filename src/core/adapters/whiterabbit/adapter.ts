@@ -90,6 +90,7 @@ export class WhiteRabbitBackend implements Backend {
       service: 'White Rabbit',
       dispatcher: deps.dispatcher,
       timeoutMs: deps.timeoutMs,
+      backoffBaseMs: deps.retryBaseMs,
       log: this.log,
       authorize: async (req) => ({
         'x-api-key': apiKey,
