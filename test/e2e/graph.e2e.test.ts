@@ -231,6 +231,16 @@ test('a run graph from the run row: details show a failed block’s error and a 
     for (const s of ours) assert.equal(s.nonce, nonce, `script ${s.src || s.id} lacks the nonce`);
     assert.deepEqual(platform.map((s) => s.id), ['_vscodeApiScript'], JSON.stringify(csp.scripts));
     assert.ok(ours.some((s) => /\/dist\/webview\/webview\.js$/.test(s.src)), JSON.stringify(ours));
+
+    // Re-listing the runs (what the explorer's poll does every few seconds while the view is
+    // visible) must not turn the run into a success: Powabase's list says `completed`, and the
+    // run's failed block is still known.
+    await selectRow(page, runLabel);
+    await vscode.runCommand('Flowscope: Refresh');
+    await waitFor(async () => (await graphHeader(frame)).runStatus !== 'completed_with_errors', 5_000, 100).catch(() => undefined);
+    const afterRefresh = (await treeRows(page)).find((r) => r.label === runLabel);
+    assert.match(afterRefresh?.description ?? '', /^completed with errors/, `after a refresh: ${JSON.stringify(afterRefresh)}`);
+    assert.equal((await graphHeader(frame)).runStatus, 'completed_with_errors', 'graph header after a refresh');
   }));
 
 test('a long Supervity run in its graph, cancelled from the palette: cancelled in the graph and in the sandbox', { timeout: 180_000 }, () =>

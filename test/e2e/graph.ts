@@ -110,6 +110,9 @@ export async function detailsPane(frame: FrameLocator): Promise<DetailsPaneText>
 
 /** Clicks a node and waits for its details (not the "Loading…" placeholder) in the side pane. */
 export async function selectNode(frame: FrameLocator, label: string, timeoutMs = 15_000): Promise<DetailsPaneText> {
+  // Selecting a node pans it into view, which can push others out of the panel (under the
+  // workbench around it): fit the graph first, as a user would before clicking another block.
+  await frame.locator('.tools button', { hasText: /^Fit$/ }).click();
   await graphNode(frame, label).first().click();
   let pane: DetailsPaneText | undefined;
   await waitFor(
