@@ -30,6 +30,7 @@ import {
   sandboxState,
   selectRow,
   startSandbox,
+  treeRow,
   treeRows,
   triggerFromPalette,
   waitForNotification,
@@ -61,6 +62,8 @@ interface BlockRecord {
 let workspace: string;
 let vscode: VsCode;
 let url: string;
+/** The completed-with-errors Powabase run of the details test, for the refresh test at the end. */
+let failedRunLabel: string | undefined;
 
 before(async () => {
   workspace = await mkdtemp(join(tmpdir(), 'flowscope-graph-e2e-'));
@@ -209,17 +212,23 @@ test('a run graph from the run row: details show a failed block’s error and a 
     // extension's HTML holds carries it. VS Code injects its own `acquireVsCodeApi` script
     // (#_vscodeApiScript, pre/index.html) at the very top of <head>, before the CSP meta, which is
     // why it runs without the nonce; it is the platform's, so it is told apart, not counted.
-    const csp = await frame.locator('html').evaluate(() => {
-      const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
-      const all = [...document.querySelectorAll('*')];
+    const csp = await frame.locator('html').evaluate((html) => {
+      const meta = html.querySelector('meta[http-equiv="Content-Security-Policy"]');
+      const all = [...html.querySelectorAll('*')];
       return {
         content: meta?.getAttribute('content') ?? null,
         metaIndex: meta ? all.indexOf(meta) : -1,
-        scripts: [...document.querySelectorAll('script')].map((s) => ({ id: s.id, nonce: s.nonce, src: s.getAttribute('src') ?? '', index: all.indexOf(s) })),
+        // `nonce` is read as the property: Chromium hides the attribute's value once parsed.
+        scripts: [...html.querySelectorAll('script')].map((s) => ({ id: s.id, nonce: s.nonce ?? '', src: s.getAttribute('src') ?? '', index: all.indexOf(s) })),
       };
     });
     assert.ok(csp.content, 'the panel page has a CSP meta');
-    const directives = new Map(csp.content.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = new Map<string, string[]>(
+      csp.content.split(';').map((d: string): [string, string[]] => {
+        const [name = '', ...values] = d.trim().split(/\s+/);
+        return [name, values];
+      }),
+    );
     assert.deepEqual(directives.get('default-src'), ["'none'"], csp.content);
     const scriptSrc = directives.get('script-src') ?? [];
     assert.equal(scriptSrc.length, 1, `script-src allows only the nonce: ${csp.content}`);
@@ -232,15 +241,7 @@ test('a run graph from the run row: details show a failed block’s error and a 
     assert.deepEqual(platform.map((s) => s.id), ['_vscodeApiScript'], JSON.stringify(csp.scripts));
     assert.ok(ours.some((s) => /\/dist\/webview\/webview\.js$/.test(s.src)), JSON.stringify(ours));
 
-    // Re-listing the runs (what the explorer's poll does every few seconds while the view is
-    // visible) must not turn the run into a success: Powabase's list says `completed`, and the
-    // run's failed block is still known.
-    await selectRow(page, runLabel);
-    await vscode.runCommand('Flowscope: Refresh');
-    await waitFor(async () => (await graphHeader(frame)).runStatus !== 'completed_with_errors', 5_000, 100).catch(() => undefined);
-    const afterRefresh = (await treeRows(page)).find((r) => r.label === runLabel);
-    assert.match(afterRefresh?.description ?? '', /^completed with errors/, `after a refresh: ${JSON.stringify(afterRefresh)}`);
-    assert.equal((await graphHeader(frame)).runStatus, 'completed_with_errors', 'graph header after a refresh');
+    failedRunLabel = runLabel;
   }));
 
 test('a long Supervity run in its graph, cancelled from the palette: cancelled in the graph and in the sandbox', { timeout: 180_000 }, () =>
@@ -253,6 +254,10 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
     await triggerFromPalette(vscode, CONNECTIONS.supervity, SAMPLES.long.id, { dataset: 'e2e-graph-cancel.csv' });
     const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
+    // The trigger reveals and selects the new run row; act on it once that has happened (while the
+    // reveal is still in flight the row's context actions can arrive without their row, see the
+    // report of this suite).
+    await waitFor(async () => (await treeRow(page, runLabel).first().getAttribute('aria-selected')) === 'true', 30_000, 100);
 
     await treeContextAction(page, runLabel, 'Open Graph');
     const frame = graphFrame(page);
@@ -289,4 +294,35 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
       if (recorded !== undefined && recorded !== 'pending') assert.equal(node.status, recorded, `${node.label}: graph ${node.status}, sandbox ${recorded}`);
     }
     assert.ok(nodes.some((n) => n.status === 'cancelled'), JSON.stringify(nodes));
+  }));
+
+// Last: it ends on a known product bug (see the report), and runs after the others so that what it
+// does to the tree (a refresh of a run row) cannot disturb them.
+test('re-listing runs keeps a Powabase run with a failed block as "completed with errors"', { timeout: 120_000 }, () =>
+  step('graph-refresh-keeps-errors', async () => {
+    const page = vscode.page;
+    const runLabel = failedRunLabel;
+    assert.ok(runLabel, 'the details test must have run first');
+    await closeAllEditors(vscode);
+    await showConnection(CONNECTIONS.powabase, FAILING.name);
+    await expandRow(page, FAILING.name);
+    await treeContextAction(page, runLabel, 'Open Graph');
+    const frame = graphFrame(page);
+    await waitForGraph(frame);
+    await waitFor(async () => (await graphHeader(frame)).runStatus !== '', 15_000, 100);
+    // The explorer polls run lists on its own while the view is visible: it may have re-listed
+    // the run already, which is the same bug as the explicit refresh below.
+    const before = (await treeRows(page)).find((r) => r.label === runLabel);
+    assert.match(before?.description ?? '', /^completed with errors/, `already before the refresh: ${JSON.stringify(before)}`);
+
+    // Re-listing the runs (what the explorer's poll does every few seconds while the view is
+    // visible) must not turn the run into a success: Powabase's list says `completed`, and the
+    // run's failed block is still known.
+    await selectRow(page, runLabel);
+    await vscode.runCommand('Flowscope: Refresh');
+    await waitFor(async () => (await graphHeader(frame)).runStatus !== 'completed_with_errors', 5_000, 100).catch(() => undefined);
+    const afterRefresh = (await treeRows(page)).find((r) => r.label === runLabel);
+    assert.match(afterRefresh?.description ?? '', /^completed with errors/, `after a refresh: ${JSON.stringify(afterRefresh)}`);
+    assert.equal((await graphHeader(frame)).runStatus, 'completed_with_errors', 'graph header after a refresh');
+    await vscode.screenshot('graph-refresh-keeps-errors');
   }));

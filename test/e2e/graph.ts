@@ -58,8 +58,8 @@ export async function graphHeader(frame: FrameLocator): Promise<GraphHeader> {
     .locator('#app')
     .evaluate((app) =>
       ['.title', '.subtitle', '.run-status', '.notice'].map((sel) => {
-        const e = app.querySelector<HTMLElement>(sel);
-        return e && !e.hidden ? (e.textContent ?? '') : '';
+        const e = app.querySelector(sel);
+        return e && !e.hasAttribute('hidden') ? (e.textContent ?? '') : '';
       }),
     );
   return { title: title ?? '', subtitle: subtitle ?? '', runStatus: runStatus ?? '', notice: notice ?? '' };
@@ -89,7 +89,7 @@ export interface DetailsPaneText {
   heading: string;
   status: string;
   sections: Record<string, string>;
-  /** The pane's whole visible text. */
+  /** The pane's whole text. */
   text: string;
 }
 
@@ -103,7 +103,7 @@ export async function detailsPane(frame: FrameLocator): Promise<DetailsPaneText>
       heading: aside.querySelector('h2')?.textContent ?? '',
       status: aside.querySelector('.status-text')?.textContent ?? '',
       sections,
-      text: (aside as HTMLElement).innerText,
+      text: aside.textContent ?? '',
     };
   });
 }

@@ -85,6 +85,7 @@ test('hostile block names show literally in the tree and the graph; nothing is i
       const put = await fetch(`${url}/api/workflows/${workflowId}/graph`, { method: 'PUT', headers, body: JSON.stringify(graph) });
       assert.equal(put.status, 200, await put.clone().text());
 
+      consoleLines.push('--- tree: refresh and trigger');
       // The tree lists it after a refresh; trigger it from there.
       await vscode.runCommand('Flowscope: Refresh');
       for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
@@ -101,6 +102,7 @@ test('hostile block names show literally in the tree and the graph; nothing is i
         [['Start', 'completed'], [NAMES.img, 'completed'], [NAMES.script, 'completed'], [NAMES.svg, 'failed']].sort(),
       );
 
+      consoleLines.push('--- tree: run ended, stage rows');
       // Tree: the run's stage rows are labelled with the names, character for character.
       const runLabel = `Run ${run.id.slice(0, 8)}`;
       await expandRow(page, runLabel);
@@ -114,6 +116,7 @@ test('hostile block names show literally in the tree and the graph; nothing is i
       assert.equal(JSON.stringify([...stages].sort()), expected);
       await vscode.screenshot('hostile-tree');
 
+      consoleLines.push('--- graph: open from the run row');
       // Graph: node labels, then each node's details pane.
       await treeContextAction(page, runLabel, 'Open Graph');
       const frame = graphFrame(page);
@@ -125,6 +128,7 @@ test('hostile block names show literally in the tree and the graph; nothing is i
       const titles = await frame.locator('.nodes .node').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
       for (const name of Object.values(NAMES)) assert.ok(titles.some((t) => t.startsWith(`${name}\n`)), `title attribute: ${JSON.stringify(titles)}`);
 
+      consoleLines.push('--- graph: details panes');
       for (const name of Object.values(NAMES)) {
         const pane = await selectNode(frame, name);
         assert.equal(pane.heading, name);
@@ -135,6 +139,7 @@ test('hostile block names show literally in the tree and the graph; nothing is i
       assert.deepEqual(JSON.parse(outputPane.sections.Output ?? 'null'), HOSTILE_OUTPUT);
       await vscode.screenshot('hostile-graph');
 
+      consoleLines.push('--- checks');
       // Nothing was injected, in any frame of the page: the workbench, the webview host frames
       // and the panel's own document.
       const frames = page.frames();
@@ -153,8 +158,20 @@ test('hostile block names show literally in the tree and the graph; nothing is i
       await waitFor(async () => consoleLines.some((l) => l.includes('flowscope-e2e console probe')), 5_000);
 
       assert.deepEqual(dialogs, [], 'dialogs opened');
+      // Console: nothing about scripts from Flowscope's own documents (the panel and its host
+      // frames). The workbench itself is different: hovering a tree row whose label is
+      // `<img src=x onerror=…>` makes VS Code 1.100.3's workbench.js build an element from the
+      // label, and the workbench's CSP blocks its handler ("Executing inline event handler
+      // violates … The action has been blocked"). That is VS Code's, not Flowscope's: a ten-line
+      // extension with `new TreeItem('<img src=x onerror=alert(5)>')` and a plain tooltip does
+      // the same (see this suite's report). So from the workbench only that blocked shape is
+      // tolerated; anything else (a handler or script that ran, another CSP report) fails.
       const trouble = consoleLines.filter((l) => SCRIPT_TROUBLE.test(l));
-      assert.deepEqual(trouble, [], 'console messages about scripts');
+      const fromWorkbench = (l: string): boolean => / @ https?:\/\/[^ ]+\/vs\/code\/browser\/workbench\/workbench\.js$/.test(l);
+      const context = `\n${consoleLines.filter((l) => l.startsWith('--- ') || SCRIPT_TROUBLE.test(l)).join('\n')}`;
+      assert.deepEqual(trouble.filter((l) => !fromWorkbench(l)), [], `console messages about scripts in Flowscope's documents:${context}`);
+      const knownVsCodeBlock = /^\[error\] Executing inline event handler violates the following Content Security Policy directive 'script-src [^]*The action has been blocked\./;
+      assert.deepEqual(trouble.filter((l) => fromWorkbench(l) && !knownVsCodeBlock.test(l)), [], `console messages about scripts in the workbench:${context}`);
     });
   } finally {
     await rm(workspace, { recursive: true, force: true });
@@ -164,12 +181,14 @@ test('hostile block names show literally in the tree and the graph; nothing is i
 /** Descriptions of elements in `frame` that only an injected payload would create. */
 async function injectedIn(frame: Frame): Promise<string[]> {
   return frame
+    .locator('html')
     .evaluate(
-      (selector) =>
-        [...document.querySelectorAll(selector), ...[...document.querySelectorAll('script')].filter((s) => (s.textContent ?? '').includes('alert('))].map((e) =>
+      (html, selector) =>
+        [...html.querySelectorAll(selector), ...[...html.querySelectorAll('script')].filter((s) => (s.textContent ?? '').includes('alert('))].map((e) =>
           e.outerHTML.slice(0, 120),
         ),
       INJECTED_SELECTOR,
+      { timeout: 5_000 },
     )
     .catch(() => []); // a frame navigating away while being read has nothing left to inject into
 }

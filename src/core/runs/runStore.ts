@@ -1,6 +1,6 @@
 import type { Backend, RunRef } from '../backend';
 import { FlowscopeError, toFlowscopeError } from '../errors';
-import type { Run } from '../model';
+import type { Run, Stage } from '../model';
 import { isTerminalRun } from '../model';
 import type { Disposable } from '../util/disposable';
 import { toDisposable } from '../util/disposable';
@@ -97,7 +97,7 @@ export class RunStore implements Disposable {
       // not erase the stages a stream or a detail read already gave this run (the tree would drop
       // them the moment a poll lands after the run ended).
       const known = this.entries.get(keyOf(connection, run.id))?.run.stages;
-      this.update(connection, run.stages.length === 0 && known && known.length > 0 ? { ...run, stages: known } : run, false);
+      this.update(connection, run.stages.length === 0 && known && known.length > 0 ? withStages(run, known) : run, false);
     }
   }
 
@@ -265,4 +265,13 @@ function keyOf(connection: string, runId: string): string {
 
 function newestFirst(a: Run, b: Run): number {
   return (b.createdAt ?? '').localeCompare(a.createdAt ?? '');
+}
+
+/**
+ * A list summary merged with the stages already known. Powabase lists a run whose blocks failed
+ * as plain `completed`; with the stages at hand the run keeps its `completed_with_errors`.
+ */
+function withStages(run: Run, stages: readonly Stage[]): Run {
+  const failed = run.status === 'completed' && stages.some((s) => s.status === 'failed');
+  return { ...run, stages, ...(failed ? { status: 'completed_with_errors' as const } : {}) };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Backend } from '../../core/backend';
 import { toFlowscopeError } from '../../core/errors';
 import type { Services } from '../services';
 import type { RunTarget } from './runModel';
@@ -15,7 +16,14 @@ export async function pickRunTarget(services: Services): Promise<RunTarget | und
       ? connections[0]?.name
       : (await vscode.window.showQuickPick(connections.map((c) => ({ label: c.name, description: c.kind })), { placeHolder: vscode.l10n.t('Connection') }))?.label;
   if (!connection) return undefined;
-  const backend = services.connections.backend(connection);
+  // Resolve (start the sandbox, read the keys) as commands do: the palette may come first.
+  let backend: Backend | undefined;
+  try {
+    backend = await services.connections.resolve(connection);
+  } catch (error) {
+    void vscode.window.showErrorMessage(toFlowscopeError(error).message);
+    return undefined;
+  }
   let items: vscode.QuickPickItem[];
   if (backend?.capabilities.listWorkflows) {
     try {

@@ -63,8 +63,19 @@ export class RunPanelModel implements PanelModel {
 
   private async load(): Promise<void> {
     const { connection, workflowId } = this.target;
-    const backend = this.services.connections.backend(connection);
-    if (!backend) this.problem = vscode.l10n.t('The connection "{0}" is not available.', connection);
+    // Resolve, not just look up: a panel revived after a reload (or opened before anything used
+    // the connection) must start the sandbox and read the keys like any command does, or it stays
+    // empty with "not available" although the connection works.
+    let backend = this.services.connections.backend(connection);
+    if (!backend) {
+      try {
+        backend = await this.services.connections.resolve(connection);
+      } catch (error) {
+        this.problem = toFlowscopeError(error).message;
+      }
+      if (this.disposed) return;
+    }
+    if (!backend) this.problem ??= vscode.l10n.t('The connection "{0}" is not available.', connection);
     try {
       this.source = await resolveGraphSource(backend, connection, workflowId, this.abort.signal);
       this.sourceView = this.source.graph ? graphViewOf(this.source.graph, this.source.origin) : undefined;

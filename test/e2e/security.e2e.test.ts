@@ -1,0 +1,410 @@
+/**
+ * Security scenarios in a real VS Code (code-server) with the embedded sandbox:
+ *   a. no secret is written anywhere it should not be: after the usual flows (sandbox, a run on
+ *      each API, a wrong key then the right one through the password box, a graph panel) with the
+ *      log at trace level, the bytes of every key used are searched for in VS Code's logs, the
+ *      user settings, the workspace, the extension's global storage (except the sandbox server's
+ *      own credentials file), and the browser's storage (extension globalState and webview state
+ *      live there in code-server) except SecretStorage's own entries;
+ *   b. in an untrusted (restricted mode) folder, graph files are still validated, but Trigger Run
+ *      and Push are refused with a message about trust, and the sandbox sees nothing;
+ *   c. a workspace `.vscode/settings.json` that defines `flowscope.connections` (one named like a
+ *      sandbox connection, pointing at a trap server) changes nothing: the sandbox connections
+ *      work, no other connection appears, and the trap gets no request.
+ *
+ * Run: node esbuild.mjs && node --import tsx --test --test-concurrency=1 test/e2e/security.e2e.test.ts
+ */
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { SCHEMA_LEVEL_CODES } from '../../src/core/graph/graphDiagnostic';
+import { validateGraphText } from '../../src/core/graph/validate';
+import { REPO_ROOT, quickInput, readProblems, waitFor, withVsCode } from './harness';
+import type { VsCode } from './harness';
+import {
+  CONNECTIONS,
+  FACES,
+  SAMPLES,
+  childrenOf,
+  clearNotifications,
+  collapseRow,
+  expandRow,
+  flowscopeLog,
+  listFiles,
+  openFile,
+  sandboxCredentials,
+  sandboxState,
+  sandboxStateDir,
+  selectRow,
+  startSandbox,
+  treeRows,
+  triggerFromPalette,
+  waitForNotification,
+  waitForSandboxRun,
+} from './flowscope';
+import type { TreeRow } from './flowscope';
+import { graphFrame, selectNode, treeContextAction, waitForGraph } from './graph';
+
+const WRONG_KEY = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.wrong-key-typed-by-the-security-e2e';
+
+// ---------------------------------------------------------------------------
+// a. secrets
+// ---------------------------------------------------------------------------
+
+/** "Update API Key…" for the Powabase sandbox connection, typed into the password box. */
+async function updatePowabaseKey(vscode: VsCode, key: string): Promise<void> {
+  await vscode.runCommand('Flowscope: Update API Key…');
+  const qi = quickInput(vscode.page);
+  await qi.waitOpen();
+  await qi.pick(CONNECTIONS.powabase);
+  await waitFor(async () => /API key/.test(await qi.title()), 10_000);
+  assert.equal(await qi.input.getAttribute('type'), 'password');
+  await qi.fill(key);
+  await qi.accept();
+  await qi.waitClosed();
+}
+
+/** One stored record of the browser's storage: where it is, its key, and its value as text. */
+interface BrowserRecord {
+  where: string;
+  key: string;
+  value: string;
+}
+
+/**
+ * Every localStorage entry and every IndexedDB record of the frame's origin, as text. A string
+ * (not a function) is evaluated: tsx would wrap inner functions in a `__name` helper that the
+ * page does not have.
+ */
+const DUMP_STORAGE = `(async () => {
+  const out = [];
+  const text = (v) => {
+    if (typeof v === 'string') return v;
+    if (v instanceof Uint8Array || v instanceof ArrayBuffer) return new TextDecoder('latin1').decode(v);
+    try { return JSON.stringify(v); } catch { return String(v); }
+  };
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      out.push({ where: location.origin + ' localStorage', key: k, value: localStorage.getItem(k) ?? '' });
+    }
+  } catch {}
+  const dbs = indexedDB.databases ? await indexedDB.databases() : [];
+  for (const info of dbs) {
+    const db = await new Promise((res, rej) => { const r = indexedDB.open(info.name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    for (const store of db.objectStoreNames) {
+      const [keys, values] = await new Promise((res, rej) => {
+        const tx = db.transaction(store, 'readonly');
+        const s = tx.objectStore(store);
+        const k = s.getAllKeys();
+        const v = s.getAll();
+        tx.oncomplete = () => res([k.result, v.result]);
+        tx.onerror = () => rej(tx.error);
+      });
+      keys.forEach((key, i) => out.push({ where: location.origin + ' indexedDB ' + info.name + '/' + store, key: text(key), value: text(values[i]) }));
+    }
+    db.close();
+  }
+  return out;
+})()`;
+
+/** The browser storage of every origin the page has a frame of (the workbench's and the webviews'). */
+async function browserStorage(page: Page): Promise<BrowserRecord[]> {
+  const seen = new Set<string>();
+  const records: BrowserRecord[] = [];
+  for (const frame of page.frames()) {
+    let origin: string;
+    try {
+      origin = new URL(frame.url()).origin;
+    } catch {
+      continue;
+    }
+    if (seen.has(origin) || origin === 'null') continue;
+    seen.add(origin);
+    const dumped = (await frame.evaluate(DUMP_STORAGE).catch(() => [])) as BrowserRecord[];
+    records.push(...dumped);
+  }
+  return records;
+}
+
+/**
+ * VS Code web's SecretStorage entries. code-server keeps secrets in the browser: the workbench's
+ * secret storage service stores them, encrypted or not, as one entry per key named after the
+ * extension and key (`secret://…flowscope.connection.…`), or as one blob under its own storage key.
+ */
+function isSecretStorageRecord(r: BrowserRecord): boolean {
+  return /secret/i.test(r.key) && !/webview/i.test(r.key);
+}
+
+test('no secret leaks into logs, settings, the workspace, global storage, globalState or webview state', { timeout: 300_000 }, async () => {
+  const workspace = await mkdtemp(join(tmpdir(), 'flowscope-secrets-e2e-'));
+  await mkdir(join(workspace, '.vscode'));
+  await writeFile(join(workspace, '.vscode', 'settings.json'), '{}\n');
+  await writeFile(join(workspace, 'notes.md'), '# scratch\n');
+  try {
+    // LOG_LEVEL is code-server's equivalent of `--log trace`: it passes it on to VS Code, whose
+    // log services (the Flowscope LogOutputChannel included) start at that level.
+    await withVsCode({ workspace, env: { LOG_LEVEL: 'trace' } }, 'security-secrets', async (vscode) => {
+      const page = vscode.page;
+      const url = await startSandbox(vscode);
+      const creds = await sandboxCredentials(vscode);
+
+      // A run on each API, through the UI.
+      for (const face of FACES) {
+        for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
+        await selectRow(page, CONNECTIONS[face]);
+        const since = new Date().toISOString();
+        await triggerFromPalette(vscode, CONNECTIONS[face], face === 'powabase' ? SAMPLES.linear.name : SAMPLES.linear.id, { topic: `secrets scan via ${face}` });
+        const run = await waitForSandboxRun(url, (r) => r.origin === face && r.createdAt >= since);
+        await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'completed', 30_000);
+      }
+
+      // A wrong key, refused; then the right one, which recovers the connection.
+      await clearNotifications(vscode);
+      await updatePowabaseKey(vscode, WRONG_KEY);
+      await waitForNotification(page, /authenticat|unauthori|401/i, 30_000);
+      await clearNotifications(vscode);
+      await updatePowabaseKey(vscode, creds.powabase.apiKey);
+      for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
+      await expandRow(page, CONNECTIONS.powabase);
+      await waitFor(async () => childrenOf(await treeRows(page), CONNECTIONS.powabase).some((r) => r.label === SAMPLES.linear.name), 30_000, 250);
+
+      // A graph panel with a selection, so the webview has persisted state (setState).
+      await expandRow(page, SAMPLES.linear.name);
+      let runRow: TreeRow | undefined;
+      await waitFor(async () => (runRow = childrenOf(await treeRows(page), SAMPLES.linear.name).find((r) => /^Run /.test(r.label))) !== undefined, 30_000, 250).catch(
+        () => undefined,
+      );
+      assert.ok(runRow, 'the Powabase run is listed');
+      await treeContextAction(page, runRow.label, 'Open Graph');
+      const frame = graphFrame(page);
+      await waitForGraph(frame);
+      await selectNode(frame, 'Research');
+      // The workbench writes editor (and so webview) state to its storage when it saves state, at
+      // the latest on shutdown: reload the window, which saves it, and revives the panel through
+      // Flowscope's serializer from that persisted state.
+      await selectRow(page, CONNECTIONS.powabase); // focus back in the workbench: F1 inside the webview is the webview's
+      await vscode.runCommand('Developer: Reload Window');
+      await page.waitForEvent('load', { timeout: 60_000 });
+      await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+      await waitForGraph(graphFrame(page), undefined, 60_000);
+      await vscode.screenshot('security-secrets');
+
+      // The level really is trace: debug lines (HTTP requests) are in the Flowscope log.
+      assert.match(await flowscopeLog(vscode), /\[debug\] /, 'the Flowscope log is not at debug/trace level');
+
+      const secrets: Record<string, string> = {
+        'White Rabbit apiKey': creds.whiterabbit.apiKey,
+        'White Rabbit apiSecret': creds.whiterabbit.apiSecret,
+        'Powabase apiKey': creds.powabase.apiKey,
+        'Supervity apiKey': creds.supervity.apiKey,
+        'the wrong key typed': WRONG_KEY,
+      };
+      for (const [name, value] of Object.entries(secrets)) assert.ok(value.length >= 16, `${name} is too short to search for`);
+
+      // Let buffered log writers flush before reading the files.
+      await sleep(2_000);
+
+      // Files: VS Code's logs (every file, output channels included), the server's own output, the
+      // user settings, the workspace (with .vscode), and global storage except the server's keys.
+      const credentialsFile = join(sandboxStateDir(vscode), 'credentials.json');
+      const files = [
+        ...(await listFiles(vscode.logsDir)),
+        join(dirname(vscode.userDataDir), 'code-server.log'),
+        join(vscode.userDataDir, 'User', 'settings.json'),
+        ...(await listFiles(workspace)),
+        ...(await listFiles(join(vscode.userDataDir, 'User', 'globalStorage'))).filter((f) => f !== credentialsFile),
+        // Desktop VS Code keeps globalState in SQLite files; if this build writes any, they are
+        // covered by the globalStorage listing (state.vscdb) or here.
+        ...(await listFiles(join(vscode.userDataDir, 'User', 'workspaceStorage'))),
+      ];
+      assert.ok(files.some((f) => f.endsWith(join('flowscope.flowscope', 'Flowscope.log'))), 'the Flowscope log is among the files scanned');
+      const leaks: string[] = [];
+      for (const file of files) {
+        const bytes = await readFile(file).catch(() => undefined);
+        if (!bytes) continue;
+        for (const [name, value] of Object.entries(secrets)) {
+          if (bytes.includes(Buffer.from(value, 'utf8'))) leaks.push(`${name} in ${relative(dirname(vscode.userDataDir), file)}`);
+        }
+      }
+
+      // Browser storage: the workbench keeps extension globalState and webview state there.
+      const records = await browserStorage(page);
+      const secretStorage = records.filter(isSecretStorageRecord);
+      const scanned = records.filter((r) => !isSecretStorageRecord(r));
+      // Positive controls: the dump holds the extension's globalState (the inputs of the last
+      // runs, a Flowscope-only string) and the graph panel's persisted state.
+      assert.ok(scanned.some((r) => r.value.includes('secrets scan via powabase')), `no Flowscope globalState in the browser storage dump (${records.length} records)`);
+      assert.ok(
+        // The panel state is JSON inside the editor state's JSON: its quotes are escaped there.
+        scanned.some((r) => r.value.includes('Sandbox · Powabase') && /\\*"kind\\*":\\*"run\\*"/.test(r.value)),
+        `no graph panel state in the browser storage dump: ${JSON.stringify(records.map((r) => `${r.where} ${r.key}`).slice(0, 80))}`,
+      );
+      for (const r of scanned) {
+        for (const [name, value] of Object.entries(secrets)) {
+          if (r.value.includes(value) || r.key.includes(value)) leaks.push(`${name} in ${r.where} key ${r.key.slice(0, 120)}`);
+        }
+      }
+      assert.deepEqual(leaks, [], 'secrets found outside their stores');
+      // And the secrets do live in SecretStorage (so the search above would have found them had they leaked).
+      assert.ok(secretStorage.length > 0, 'no SecretStorage entries in the browser storage');
+    });
+  } finally {
+    await rm(workspace, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------------------
+// b. workspace trust
+// ---------------------------------------------------------------------------
+
+const VALID_GRAPH = {
+  name: 'Trust check',
+  blocks: [
+    { id: 'start', type: 'starter', name: 'Start' },
+    { id: 'respond', type: 'response', name: 'Respond' },
+  ],
+  edges: [{ source: 'start', target: 'respond' }],
+};
+
+test('in an untrusted folder graph files are validated, but Trigger Run and Push are refused and reach nothing', { timeout: 240_000 }, async () => {
+  const workspace = await mkdtemp(join(tmpdir(), 'flowscope-trust-e2e-'));
+  const broken = 'broken.workflow.json';
+  await copyFile(join(REPO_ROOT, 'samples', broken), join(workspace, broken));
+  await writeFile(join(workspace, 'valid.workflow.json'), JSON.stringify(VALID_GRAPH, null, 2));
+  const expected = validateGraphText(await readFile(join(workspace, broken), 'utf8'), { targetKind: 'powabase' })
+    .filter((d) => !SCHEMA_LEVEL_CODES.has(d.code))
+    .map((d) => d.message);
+  assert.ok(expected.length >= 3, JSON.stringify(expected));
+  try {
+    await withVsCode({ workspace, settings: { 'security.workspace.trust.enabled': true } }, 'security-trust', async (vscode) => {
+      const page = vscode.page;
+      // The startup prompt asks whether to trust the folder's authors: the user says no.
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await dialog.innerText(), /trust the authors/i);
+      await dialog.locator('.monaco-button', { hasText: /don.t trust/i }).first().click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+      // Restricted mode is shown in the status bar.
+      await page.locator('.statusbar-item', { hasText: /Restricted Mode/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+
+      const url = await startSandbox(vscode);
+      const before = await sandboxState(url);
+      assert.equal(before.runs.length, 0);
+
+      // Validation works: Flowscope's own errors for the broken file reach Problems.
+      await openFile(page, broken);
+      let problems: string[] = [];
+      await waitFor(
+        async () => {
+          problems = await readProblems(page);
+          return expected.every((m) => problems.includes(m));
+        },
+        30_000,
+        500,
+      ).catch(() => undefined);
+      for (const m of expected) assert.ok(problems.includes(m), `"${m}" not in Problems: ${JSON.stringify(problems)}`);
+
+      // Trigger Run: refused, with a message about trust; nothing reaches the sandbox.
+      await clearNotifications(vscode);
+      for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
+      await selectRow(page, CONNECTIONS.powabase);
+      await vscode.runCommand('Flowscope: Trigger Run…');
+      const triggerToast = await waitForNotification(page, /trust/i, 15_000);
+      assert.match(triggerToast, /Trigger/i, triggerToast);
+      assert.equal(await quickInput(page).widget.isVisible(), false, 'no prompt after the refusal');
+
+      // Push: refused likewise.
+      await clearNotifications(vscode);
+      await openFile(page, 'valid.workflow.json');
+      await vscode.runCommand('Flowscope: Push Graph…');
+      const pushToast = await waitForNotification(page, /trust/i, 15_000);
+      assert.match(pushToast, /Push/, pushToast);
+      assert.equal(await quickInput(page).widget.isVisible(), false, 'no target pick after the refusal');
+      await vscode.screenshot('security-trust-refused');
+
+      // The sandbox saw no run and no graph change.
+      await sleep(1_000);
+      const after = await sandboxState(url);
+      assert.equal(after.runs.length, 0, JSON.stringify(after.runs.map((r) => r.id)));
+      assert.deepEqual(
+        after.workflows.map((w) => [w.id, w.version]),
+        before.workflows.map((w) => [w.id, w.version]),
+      );
+    });
+  } finally {
+    await rm(workspace, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------------------
+// c. workspace settings cannot redirect connections
+// ---------------------------------------------------------------------------
+
+test('flowscope.connections in a workspace .vscode/settings.json does not change the connections used', { timeout: 240_000 }, async () => {
+  // A trap: what a hostile repository would point a user's credentials at. It counts requests.
+  const hits: string[] = [];
+  const trap = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url} apikey=${req.headers.apikey ? 'yes' : 'no'}`);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"workflows":[],"total":0}');
+  });
+  await new Promise<void>((res) => trap.listen(0, '127.0.0.1', res));
+  const trapUrl = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`;
+  const workspace = await mkdtemp(join(tmpdir(), 'flowscope-redirect-e2e-'));
+  await mkdir(join(workspace, '.vscode'));
+  await writeFile(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify(
+      {
+        'flowscope.connections': [
+          { name: CONNECTIONS.powabase, kind: 'powabase', baseUrl: trapUrl },
+          { name: 'Workspace · Evil', kind: 'powabase', baseUrl: trapUrl },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
+  try {
+    await withVsCode({ workspace }, 'security-settings-redirect', async (vscode) => {
+      const page = vscode.page;
+      const url = await startSandbox(vscode);
+
+      // Exactly the sandbox's connections, each healthy and listing the sandbox's workflows.
+      const state = await sandboxState(url);
+      const roots = (await treeRows(page)).filter((r) => r.level === 1).map((r) => r.label);
+      assert.deepEqual([...roots].sort(), Object.values(CONNECTIONS).sort(), JSON.stringify(roots));
+      for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
+      await expandRow(page, CONNECTIONS.powabase);
+      let listed: string[] = [];
+      await waitFor(async () => (listed = childrenOf(await treeRows(page), CONNECTIONS.powabase).map((r) => r.label)).length === state.workflows.length, 30_000, 250).catch(
+        () => undefined,
+      );
+      assert.deepEqual([...listed].sort(), state.workflows.map((w) => w.name).sort());
+      const row = (await treeRows(page)).find((r) => r.label === CONNECTIONS.powabase);
+      assert.match(row?.description ?? '', /· ok$/, JSON.stringify(row));
+
+      // It works for real: a run goes to the sandbox.
+      await selectRow(page, CONNECTIONS.powabase);
+      await triggerFromPalette(vscode, CONNECTIONS.powabase, SAMPLES.linear.name, { topic: 'not redirected' });
+      await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.inputs.topic === 'not redirected');
+      await vscode.screenshot('security-settings-redirect');
+
+      // Nothing went to the trap, and the user's settings do not name it.
+      assert.deepEqual(hits, [], 'requests to the workspace-configured URL');
+      const userSettings = await readFile(join(vscode.userDataDir, 'User', 'settings.json'), 'utf8');
+      assert.ok(!userSettings.includes(trapUrl) && !userSettings.includes('Workspace · Evil'), userSettings);
+      assert.ok(!(await flowscopeLog(vscode)).includes(trapUrl), 'the trap URL appears in the Flowscope log');
+    });
+  } finally {
+    await new Promise<void>((res) => trap.close(() => res()));
+    await rm(workspace, { recursive: true, force: true });
+  }
+});
