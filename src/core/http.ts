@@ -1,5 +1,5 @@
-import { Agent, FormData, request } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, FormData } from 'undici';
+import type * as UndiciModule from 'undici';
 import type { z } from 'zod';
 import { FlowscopeError, isAbortError, reasonForStatus } from './errors';
 import { parseErrorBody } from './errorBody';
@@ -68,14 +68,43 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** An error answer only feeds a one-line message: this much of it is read, the rest is dropped. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-/** Pooled connections for REST calls, bounded so a burst cannot open hundreds of sockets. */
-const restAgent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+interface Transport {
+  readonly undici: typeof UndiciModule;
+  /** Pooled connections for REST calls, bounded so a burst cannot open hundreds of sockets. */
+  readonly rest: Dispatcher;
+  /**
+   * Live streams each hold a connection for the whole run, so they get their own unbounded
+   * pool: sharing the REST pool would make the 65th live run, and every REST call queued
+   * behind it, wait for another run to end.
+   */
+  readonly stream: Dispatcher;
+}
+
+let transport: Promise<Transport> | undefined;
+
 /**
- * Live streams each hold a connection for the whole run, so they get their own unbounded pool:
- * sharing the REST pool would make the 65th live run, and every REST call queued behind it,
- * wait for another run to end.
+ * undici takes about 65 ms to evaluate, most of the extension's activation time; it is loaded
+ * with the first request instead, and the bundler keeps it lazy behind this dynamic import.
  */
-const streamAgent = new Agent({ keepAliveTimeout: 1_000 });
+function loadTransport(): Promise<Transport> {
+  transport ??= import('undici').then((undici) => ({
+    undici,
+    rest: new undici.Agent({ keepAliveTimeout: 10_000, connections: 64 }),
+    stream: new undici.Agent({ keepAliveTimeout: 1_000 }),
+  }));
+  return transport;
+}
+
+/** Builds a multipart body with undici's own FormData (the one its `request` encodes). */
+export async function createFormData(fields: ReadonlyArray<readonly [string, string | Blob, string?]>): Promise<FormData> {
+  const { undici } = await loadTransport();
+  const form = new undici.FormData();
+  for (const [name, value, filename] of fields) {
+    if (typeof value === 'string') form.append(name, value);
+    else form.append(name, value, filename);
+  }
+  return form;
+}
 
 /**
  * The one HTTP client of the core, on undici. Every call has a timeout and honours an
@@ -182,17 +211,18 @@ export class HttpClient {
 
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const started = Date.now();
-    const res = await request(url, {
+    const { undici, rest, stream: streams } = await loadTransport();
+    const res = await undici.request(url, {
       method: spec.method,
       headers,
       body: bodyText ?? spec.form ?? null,
       signal: spec.signal,
-      dispatcher: this.options.dispatcher ?? (stream ? streamAgent : restAgent),
+      dispatcher: this.options.dispatcher ?? (stream ? streams : rest),
       headersTimeout: timeoutMs,
       // A stream's silence is the watchdog's business, not a fixed body timeout.
       bodyTimeout: stream ? 0 : timeoutMs,
       maxRedirections: 0,
-    } as Parameters<typeof request>[1]);
+    } as Parameters<typeof undici.request>[1]);
     this.log.debug(`${spec.method} ${url.pathname} → ${res.statusCode} in ${Date.now() - started} ms`);
     return { status: res.statusCode, headers: res.headers, body: res.body };
   }
@@ -340,4 +370,3 @@ function preview(text: string): string {
   return t.length > 120 ? `${t.slice(0, 120)}…` : t || '(empty)';
 }
 
-export { FormData };

@@ -1,6 +1,6 @@
 import type { Backend, CancelOutcome, CancelRequest, Capabilities, ListRunsOptions, LiveOptions, RunRef } from '../../backend';
 import { FlowscopeError, toFlowscopeError } from '../../errors';
-import { FormData, HttpClient } from '../../http';
+import { createFormData, HttpClient } from '../../http';
 import { followLive, pollRun } from '../../live';
 import type { ConnectionConfig, Credentials, Run, RunPage, VariableSpec, Workflow } from '../../model';
 import type { Logger } from '../../util/log';
@@ -130,7 +130,7 @@ export class SupervityBackend implements Backend {
    */
   async *trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options: SupervityTriggerOptions = {}): AsyncIterable<Run> {
     const { signal } = options;
-    const form = executeForm(workflowId, inputs, options.envs);
+    const form = await createFormData(executeForm(workflowId, inputs, options.envs));
     const res = await this.http.send({ method: 'POST', path: `${BASE}/execute/stream`, form, idempotent: false, signal }, true);
     const session = new ExecuteSession({
       workflowId,
@@ -213,22 +213,26 @@ export class SupervityBackend implements Backend {
 }
 
 /**
- * `workflowId`, one `inputs[name]` field per input and `envs[NAME]` per override. Values arrive
- * as strings server-side, so objects are JSON per field; a Blob is sent as a file part.
+ * The multipart fields: `workflowId`, one `inputs[name]` field per input and `envs[NAME]` per
+ * override. Values arrive as strings server-side, so objects are JSON per field; a Blob is sent
+ * as a file part.
  */
-export function executeForm(workflowId: string, inputs: Readonly<Record<string, unknown>>, envs?: Readonly<Record<string, string>>): FormData {
-  const form = new FormData();
-  form.append('workflowId', workflowId);
+export function executeForm(
+  workflowId: string,
+  inputs: Readonly<Record<string, unknown>>,
+  envs?: Readonly<Record<string, string>>,
+): Array<readonly [string, string | Blob, string?]> {
+  const fields: Array<readonly [string, string | Blob, string?]> = [['workflowId', workflowId]];
   for (const [name, value] of Object.entries(inputs)) {
     if (value === undefined) continue;
     const key = `inputs[${name}]`;
-    if (value instanceof Blob) form.append(key, value, 'name' in value && typeof value.name === 'string' ? value.name : name);
-    else if (typeof value === 'string') form.append(key, value);
-    else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') form.append(key, String(value));
-    else form.append(key, JSON.stringify(value));
+    if (value instanceof Blob) fields.push([key, value, 'name' in value && typeof value.name === 'string' ? value.name : name]);
+    else if (typeof value === 'string') fields.push([key, value]);
+    else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') fields.push([key, String(value)]);
+    else fields.push([key, JSON.stringify(value)]);
   }
-  for (const [name, value] of Object.entries(envs ?? {})) form.append(`envs[${name}]`, value);
-  return form;
+  for (const [name, value] of Object.entries(envs ?? {})) fields.push([`envs[${name}]`, value]);
+  return fields;
 }
 
 function enc(id: string): string {
