@@ -25,7 +25,8 @@ export function powabaseRunError(run: RunRecord): string | null {
   return run.engineError;
 }
 
-export function workflowSummary(wf: WorkflowRecord, stats: { count: number; last: string | null }): Record<string, unknown> {
+/** The fields every workflow answer shares, timestamps in Python's isoformat. */
+function workflowFields(wf: WorkflowRecord): Record<string, unknown> {
   return {
     id: wf.id,
     name: wf.name,
@@ -37,23 +38,16 @@ export function workflowSummary(wf: WorkflowRecord, stats: { count: number; last
     updated_at: pythonIso(wf.updated_at),
     state: wf.state,
     schedule_config: wf.schedule_config,
-    execution_count: stats.count,
-    last_execution_at: pythonIso(stats.last),
   };
+}
+
+export function workflowSummary(wf: WorkflowRecord, stats: { count: number; last: string | null }): Record<string, unknown> {
+  return { ...workflowFields(wf), execution_count: stats.count, last_execution_at: pythonIso(stats.last) };
 }
 
 export function workflowDetail(wf: WorkflowRecord): Record<string, unknown> {
   return {
-    id: wf.id,
-    name: wf.name,
-    description: wf.description,
-    variables: wf.variables,
-    version: wf.version,
-    color: wf.color,
-    created_at: pythonIso(wf.created_at),
-    updated_at: pythonIso(wf.updated_at),
-    state: wf.state,
-    schedule_config: wf.schedule_config,
+    ...workflowFields(wf),
     blocks: wf.blocks.map((b) => ({ id: b.id, type: b.type, name: b.name, position: b.position, config: b.config, enabled: b.enabled })),
     edges: wf.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, sourceHandle: e.sourceHandle, targetHandle: e.targetHandle, condition: e.condition })),
   };

@@ -2,18 +2,12 @@
 // contract rather than any client library's interpretation of it.
 import { createPrivateKey, sign } from 'node:crypto';
 import { fetch, FormData, request } from 'undici';
+import { SAMPLE_IDS } from '../../../src/sandbox/samples';
 import { startSandbox } from '../../../src/sandbox/server';
 import type { Sandbox, SandboxOptions } from '../../../src/sandbox/server';
 
-export const SAMPLES = {
-  linear: '5a4d0b00-0001-4000-8000-000000000001',
-  fanout: '5a4d0b00-0002-4000-8000-000000000002',
-  condition: '5a4d0b00-0003-4000-8000-000000000003',
-  retry: '5a4d0b00-0004-4000-8000-000000000004',
-  failing: '5a4d0b00-0005-4000-8000-000000000005',
-  long: '5a4d0b00-0006-4000-8000-000000000006',
-  large: '5a4d0b00-0007-4000-8000-000000000007',
-} as const;
+/** The sample workflows' fixed ids, under the name these tests use. */
+export const SAMPLES = SAMPLE_IDS;
 
 export async function startTestSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ timeScale: 0.05, heartbeatMs: 200, ...opts });
