@@ -153,7 +153,7 @@ function renderHeader(): void {
   const h = state.header;
   title.textContent = h?.title ?? '';
   subtitle.textContent = [h?.subtitle, state.graph ? ORIGIN_TEXT[state.graph.origin] : undefined].filter(Boolean).join(' · ');
-  runStatus.textContent = h?.runStatus ?? '';
+  runStatus.textContent = h?.runStatus?.replace(/_/g, ' ') ?? '';
   runStatus.className = `run-status${h?.runStatus ? ` run-${h.runStatus}` : ''}`;
   runStatus.hidden = !h?.runStatus;
   if (h?.notice) showNotice(h.notice);

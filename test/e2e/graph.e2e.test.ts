@@ -189,7 +189,7 @@ test('a run graph from the run row: details show a failed block’s error and a 
     assert.ok([...blocks.values()].some((b) => b.status === 'skipped'), 'the sample skips the blocks after the failure');
     assert.ok(nodes.some((n) => n.status === 'failed') && nodes.some((n) => n.status === 'completed'), JSON.stringify(nodes));
     const header = await graphHeader(frame);
-    assert.equal(header.runStatus, 'completed_with_errors');
+    assert.equal(header.runStatus, 'completed with errors');
     assert.match(header.title, new RegExp(`run ${run.id.slice(0, 8)}`));
 
     // The failed block: its error, as the sandbox recorded it, in the details pane.
@@ -320,9 +320,9 @@ test('re-listing runs keeps a Powabase run with a failed block as "completed wit
     // run's failed block is still known.
     await selectRow(page, runLabel);
     await vscode.runCommand('Flowscope: Refresh');
-    await waitFor(async () => (await graphHeader(frame)).runStatus !== 'completed_with_errors', 5_000, 100).catch(() => undefined);
+    await waitFor(async () => (await graphHeader(frame)).runStatus !== 'completed with errors', 5_000, 100).catch(() => undefined);
     const afterRefresh = (await treeRows(page)).find((r) => r.label === runLabel);
     assert.match(afterRefresh?.description ?? '', /^completed with errors/, `after a refresh: ${JSON.stringify(afterRefresh)}`);
-    assert.equal((await graphHeader(frame)).runStatus, 'completed_with_errors', 'graph header after a refresh');
+    assert.equal((await graphHeader(frame)).runStatus, 'completed with errors', 'graph header after a refresh');
     await vscode.screenshot('graph-refresh-keeps-errors');
   }));

@@ -30,6 +30,7 @@ export class RunPanelModel implements PanelModel {
   private sourceView: GraphViewModel | undefined;
   private run: Run | undefined;
   private runId: string | undefined;
+  private workflowName: string | undefined;
   private watching: { id: string; handle: vscode.Disposable } | undefined;
   private problem: string | undefined;
   private logs: { runId: string; status: string; entries: readonly StageLog[] } | undefined;
@@ -76,6 +77,14 @@ export class RunPanelModel implements PanelModel {
       if (this.disposed) return;
     }
     if (!backend) this.problem ??= vscode.l10n.t('The connection "{0}" is not available.', connection);
+    // The title names the workflow; runs carry its name only on some services.
+    void backend
+      ?.getWorkflow(workflowId, this.abort.signal)
+      .then((workflow) => {
+        this.workflowName = workflow.name;
+        this.changed.fire();
+      })
+      .catch(() => undefined);
     try {
       this.source = await resolveGraphSource(backend, connection, workflowId, this.abort.signal);
       this.sourceView = this.source.graph ? graphViewOf(this.source.graph, this.source.origin) : undefined;
@@ -128,7 +137,7 @@ export class RunPanelModel implements PanelModel {
   content(): PanelContent | undefined {
     const graph = this.view();
     if (!graph) return undefined;
-    const name = this.run?.workflowName ?? this.target.workflowId;
+    const name = this.run?.workflowName ?? this.workflowName ?? this.target.workflowId;
     const title = this.target.runId ? vscode.l10n.t('{0} · run {1}', name, shortId(this.runId ?? '')) : name;
     let notice = this.problem ?? this.source?.problem;
     if (!notice && graph.origin === 'stages' && graph.nodes.length === 0) {
