@@ -1,3 +1,5 @@
+import { RunWatches } from './runWatches';
+import type { WatchTarget } from './runWatches';
 import type { Backend } from '../backend';
 import type { FlowscopeError } from '../errors';
 import { toFlowscopeError } from '../errors';
@@ -83,7 +85,7 @@ export class Explorer extends DisposableBase {
   private readonly collapsedConnections = new Set<string>();
   /** Node ids handed to the host: only those are worth refreshing. */
   private readonly rendered = new Set<string>();
-  private readonly watches = new Map<string, Disposable>();
+  private readonly watches: RunWatches;
   private readonly armed = new Map<string, number>();
   private readonly changed = this._register(new Emitter<readonly ExplorerNode[] | undefined>());
   private readonly poller: RunListPoller<{ connection: string; workflowId: string }>;
@@ -117,12 +119,7 @@ export class Explorer extends DisposableBase {
     this._register(options.runs.onDidChange((change) => this.onRunChange(change)));
     this._register(options.connections.onDidChange(() => this.onConnectionsChange()));
     this._register(toDisposable(() => this.stopTicker()));
-    this._register(
-      toDisposable(() => {
-        for (const watch of this.watches.values()) watch.dispose();
-        this.watches.clear();
-      }),
-    );
+    this.watches = this._register(new RunWatches(options.runs, this.log));
     for (const config of options.connections.list()) this.connState.set(config.name, this.freshState(config));
   }
 
@@ -345,7 +342,7 @@ export class Explorer extends DisposableBase {
 
   /** Runs streamed because they are visible (tests and the log read it). */
   watchedRuns(): string[] {
-    return [...this.watches.keys()];
+    return this.watches.keys();
   }
 
   get pollerTicks(): number {
@@ -532,12 +529,7 @@ export class Explorer extends DisposableBase {
     this.connState.delete(connection);
     for (const key of [...this.wfState.keys()]) if (key.startsWith(`${connection}\u0000`)) this.wfState.delete(key);
     for (const key of [...this.expanded]) if (key.startsWith(`${connection}\u0000`)) this.expanded.delete(key);
-    for (const [key, watch] of [...this.watches]) {
-      if (key.startsWith(`${connection}\u0000`)) {
-        watch.dispose();
-        this.watches.delete(key);
-      }
-    }
+    this.watches.releaseConnection(connection);
     this.nodes.forgetConnection(connection);
     this.options.runs.forgetConnection(connection);
   }
@@ -557,29 +549,18 @@ export class Explorer extends DisposableBase {
    * all its watchers (graph panels too) and keeps runs started here live regardless.
    */
   private reconcileWatches(): void {
-    const desired = new Map<string, { connection: string; runId: string; workflowId: string }>();
+    const desired: WatchTarget[] = [];
     if (this.visible && !this.isDisposed) {
       for (const key of this.expanded) {
         const [connection = '', workflowId = ''] = key.split('\u0000');
         if (this.collapsedConnections.has(connection)) continue;
         const state = this.wf(connection, workflowId);
         for (const run of this.runsOf(connection, workflowId).slice(0, state.shown)) {
-          if (!isTerminalRun(run.status)) desired.set(runKey(connection, run.id), { connection, runId: run.id, workflowId });
+          if (!isTerminalRun(run.status)) desired.push({ connection, runId: run.id, workflowId });
         }
       }
     }
-    for (const [key, watch] of [...this.watches]) {
-      if (!desired.has(key)) {
-        watch.dispose();
-        this.watches.delete(key);
-      }
-    }
-    for (const [key, want] of desired) {
-      if (!this.watches.has(key)) {
-        this.log.debug(`streaming run ${want.runId} of ${want.connection} (visible)`);
-        this.watches.set(key, this.options.runs.watch(want.connection, { id: want.runId, workflowId: want.workflowId }));
-      }
-    }
+    this.watches.reconcile(desired);
   }
 
   private queueReconcile(): void {
@@ -713,10 +694,6 @@ function messageFor(health: Health): MessageKind | undefined {
 
 function wfKey(connection: string, workflowId: string): string {
   return `${connection}\u0000${workflowId}`;
-}
-
-function runKey(connection: string, runId: string): string {
-  return `${connection}\u0000${runId}`;
 }
 
 /** Sandbox connections resolve their URL at runtime, so it is not part of their identity. */
