@@ -32,7 +32,9 @@ async function copyIds(deps: CommandDeps, arg: unknown, selection: unknown): Pro
 async function openGraph(deps: CommandDeps, arg: unknown): Promise<void> {
   const target = await workflowTarget(deps, arg, vscode.l10n.t('Workflow to show'));
   if (!target) return;
-  const runId = isNode(arg) && (arg.kind === 'run' || arg.kind === 'stage') ? arg.runId : undefined;
+  // Without an argument the selected row is the target (see ExplorerTree.selection).
+  const node = isNode(arg) ? arg : arg === undefined ? deps.tree.selection.find(isNode) : undefined;
+  const runId = node && (node.kind === 'run' || node.kind === 'stage') && node.connection === target.connection ? node.runId : undefined;
   const known = await vscode.commands.getCommands(true);
   if (!known.includes(GRAPH_OPEN_COMMAND)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('The graph view is not available in this build of Flowscope.'));

@@ -33,6 +33,8 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
   /** Reveals in progress, and the changes held back meanwhile ('all': a full refresh). */
   private revealing = 0;
   private held: Set<ExplorerNode> | 'all' | undefined;
+  /** The last non-empty selection (see `selection`). */
+  private lastSelection: readonly ExplorerNode[] = [];
 
   constructor(private readonly explorer: Explorer) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, canSelectMany: true, showCollapseAll: true });
@@ -41,6 +43,9 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
       this.view,
       this.emitter,
       { dispose: () => change.dispose() },
+      this.view.onDidChangeSelection((e) => {
+        if (e.selection.length > 0) this.lastSelection = e.selection;
+      }),
       this.view.onDidChangeVisibility((e) => explorer.setVisible(e.visible)),
       this.view.onDidExpandElement((e) => explorer.expandedNode(e.element)),
       this.view.onDidCollapseElement((e) => explorer.collapsed(e.element)),
@@ -117,9 +122,13 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
     }
   }
 
-  /** The selected nodes, for keybindings that arrive without arguments. */
+  /**
+   * The selected nodes, for keybindings (and context actions) that arrive without arguments.
+   * While a row's children are being replaced VS Code can deliver a context action with no
+   * element and an empty selection; the row the user last selected is then the one meant.
+   */
   get selection(): readonly ExplorerNode[] {
-    return this.view.selection;
+    return this.view.selection.length > 0 ? this.view.selection : this.lastSelection;
   }
 
   dispose(): void {
