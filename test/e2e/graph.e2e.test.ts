@@ -17,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchVsCode, quickInput, waitFor } from './harness';
+import { launchVsCode, quickInput, waitFor, withArtifacts } from './harness';
 import type { VsCode } from './harness';
 import {
   CONNECTIONS,
@@ -76,14 +76,9 @@ after(async () => {
   if (workspace) await rm(workspace, { recursive: true, force: true });
 });
 
-async function step(name: string, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    const dest = await vscode.collectFailureArtifacts(name).catch(() => undefined);
-    if (dest) console.error(`e2e artifacts for ${name}: ${dest}`);
-    throw err;
-  }
+/** Runs `fn`; on failure keeps the VS Code logs, the extension's output and a screenshot. */
+function step(name: string, fn: () => Promise<void>): Promise<void> {
+  return withArtifacts(vscode, name, fn);
 }
 
 /** The sandbox's blocks of a run, by block name (the Powabase graph's node labels). */

@@ -440,13 +440,20 @@ export async function launchVsCode(options: LaunchOptions): Promise<VsCode> {
 export async function withVsCode<T>(options: LaunchOptions, name: string, fn: (vscode: VsCode) => Promise<T>): Promise<T> {
   const vscode = await launchVsCode(options);
   try {
-    return await fn(vscode);
+    return await withArtifacts(vscode, name, () => fn(vscode));
+  } finally {
+    await vscode.close();
+  }
+}
+
+/** Runs `fn` in an open VS Code; if it throws, keeps the logs, the extension's output and a screenshot. */
+export async function withArtifacts<T>(vscode: VsCode, name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
   } catch (err) {
     const dest = await vscode.collectFailureArtifacts(name).catch(() => undefined);
     if (dest) console.error(`e2e artifacts for ${name}: ${dest}`);
     throw err;
-  } finally {
-    await vscode.close();
   }
 }
 

@@ -17,7 +17,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchVsCode, quickInput, waitFor } from './harness';
+import { launchVsCode, quickInput, waitFor, withArtifacts } from './harness';
 import type { VsCode } from './harness';
 import {
   CONNECTIONS,
@@ -55,14 +55,8 @@ after(async () => {
 });
 
 /** Runs `fn`; on failure keeps the VS Code logs, the extension's output and a screenshot. */
-async function step(name: string, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    const dest = await vscode.collectFailureArtifacts(name).catch(() => undefined);
-    if (dest) console.error(`e2e artifacts for ${name}: ${dest}`);
-    throw err;
-  }
+function step(name: string, fn: () => Promise<void>): Promise<void> {
+  return withArtifacts(vscode, name, fn);
 }
 
 test('first run: the welcome offers the sandbox, one click creates the connections and the tree fills', { timeout: 180_000 }, () =>

@@ -11,16 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  launchVsCode,
-  notifications,
-  quickInput,
-  readProblems,
-  runExtensionTests,
-  treeItems,
-  waitFor,
-  webviewFrame,
-} from './harness';
+import { launchVsCode, notifications, quickInput, readProblems, runExtensionTests, treeItems, waitFor, webviewFrame, withArtifacts } from './harness';
 import type { VsCode } from './harness';
 
 /** Writes a minimal extension (plain CommonJS, no build step) into `dir`. */
@@ -108,15 +99,9 @@ after(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-/** Runs `fn`; on failure copies VS Code's logs to test-results/e2e/<name>/. */
-async function step(name: string, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    const dest = await vscode.collectFailureArtifacts(name).catch(() => undefined);
-    if (dest) console.error(`artifacts: ${dest}`);
-    throw err;
-  }
+/** Runs `fn`; on failure keeps the VS Code logs, the extension's output and a screenshot. */
+function step(name: string, fn: () => Promise<void>): Promise<void> {
+  return withArtifacts(vscode, name, fn);
 }
 
 test('runs a command from the palette and shows its notification', () =>
