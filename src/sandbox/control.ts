@@ -1,12 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { App, Face } from './app';
 import { FaultSpecError, parseFault } from './faults';
+import { controlRefusal } from './guard';
 import { HttpError, isLoopback, parseJson, Router, sendJson } from './http';
 import { mintWhiteRabbitKey } from './keys';
 import { isRecord } from './util';
 
 /**
- * `/__sandbox/*`: test and tooling hooks, answered to loopback peers only. Not part of any real
+ * `/__sandbox/*`: test and tooling hooks, answered to loopback peers only, never to a web page
+ * (no Origin, JSON bodies only: guard.ts). Not part of any real
  * API: fault injection, a read-only state dump, stats, and minting restricted White Rabbit keys.
  */
 export function createControlFace(app: App): Face {
@@ -66,6 +68,8 @@ export function createControlFace(app: App): Face {
       const m = router.match(ctx.method, ctx.path);
       if (m === undefined) throw new HttpError(404, 'Not found');
       if (m === 'method') throw new HttpError(405, 'Method not allowed');
+      const refused = controlRefusal(ctx.req, ctx.method);
+      if (refused) throw new HttpError(refused.status, refused.message);
       ctx.params = m.params;
       await m.handler(ctx);
     },

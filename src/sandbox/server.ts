@@ -1,7 +1,8 @@
 /**
  * The embedded sandbox: one engine, three API faces on one port (their paths don't collide:
  * White Rabbit `/v1/...`, Powabase `/api/workflows...` + `/api/webhooks/...`, Supervity
- * `/api/v1/workflow-runs...`), plus loopback-only `/__sandbox/...` control routes.
+ * `/api/v1/workflow-runs...`), plus loopback-only `/__sandbox/...` control routes. Requests whose
+ * `Host` is not this server are refused on every face (DNS rebinding, see guard.ts).
  *
  * Every face sees the same workflows and the same runs. A run started by one face reads through
  * another with that face's vocabulary:
@@ -27,6 +28,7 @@ import { FaultRegistry, FaultSpecError, parseFault } from './faults';
 import type { Fault } from './faults';
 import { BODY_CAP, header, HttpError, isLoopback, readBody, sendHtml, sendJson } from './http';
 import type { Ctx } from './http';
+import { hostRefusal } from './guard';
 import { freshCredentials, parseCredentials, WhiteRabbitKeyring } from './keys';
 import { SAMPLE_IDS, sampleWorkflows } from './samples';
 import type { SseStream } from './sse';
@@ -111,6 +113,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const components = new ComponentRunner(store, timeScale, log);
   const streams = new Set<SseStream>();
+  const host = options.host ?? '127.0.0.1';
   const app: App = {
     store,
     engine,
@@ -140,7 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const faces: Face[] = [createWhiteRabbitFace(app), createSupervityFace(app), createPowabaseFace(app), createControlFace(app)];
   const server = createServer((req, res) => {
-    handle(app, faces, req, res).catch((e: unknown) => {
+    handle(app, faces, host, req, res).catch((e: unknown) => {
       log(`request ${req.method} ${req.url} crashed: ${errorMessage(e)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL_ERROR', message: 'Internal sandbox error' });
       else res.destroy();
@@ -152,7 +155,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     else socket.destroy();
   });
   server.keepAliveTimeout = 5_000;
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -186,10 +188,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return { url, info, close };
 }
 
-async function handle(app: App, faces: Face[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(app: App, faces: Face[], boundHost: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox.local');
   const path = url.pathname;
   const face = faces.find((f) => f.owns(path));
+  // Before anything else, on every face: a foreign Host is a DNS-rebound web page (guard.ts).
+  const foreignHost = hostRefusal(req, boundHost);
+  if (foreignHost !== undefined) {
+    if (face) face.error(res, 403, foreignHost);
+    else sendJson(res, 403, { error: 'FORBIDDEN', message: foreignHost });
+    return;
+  }
   if (!face) {
     sendJson(res, 404, { error: 'NOT_FOUND', message: `No sandbox API serves ${path}` });
     return;

@@ -45,7 +45,7 @@ describe('sandbox: persistence', () => {
     const created = (await pb(a, 'POST', '/api/workflows', { name: 'Persisted', variables: { v: { type: 'string', default: 'd' } } })).json as { id: string };
     const exec = (await pb(a, 'POST', `/api/workflows/${SAMPLES.retry}/execute`, {})).json as { execution_id: string };
     await pb(a, 'DELETE', `/api/workflows/${SAMPLES.fanout}`);
-    const key = (await raw(`${a.url}/__sandbox/whiterabbit/keys`, { method: 'POST', body: JSON.stringify({ allowedWorkflowIds: [SAMPLES.linear] }) })).json as { apiKey: string; apiSecret: string };
+    const key = (await raw(`${a.url}/__sandbox/whiterabbit/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ allowedWorkflowIds: [SAMPLES.linear] }) })).json as { apiKey: string; apiSecret: string };
     const infoA = a.info;
     await a.close();
 
