@@ -5,12 +5,12 @@ import { FlowscopeError } from '../core/errors';
 import { formatDiagnostic, hasErrors } from '../core/graph/graphDiagnostic';
 import { summaryLines } from '../core/graph/diff';
 import type { PushReview } from '../core/graph/pushPlan';
-import { pushGraphFile } from '../core/graph/pushPlan';
+import { pushGraphFile, pushQuestion } from '../core/graph/pushPlan';
 import { pullGraphFile } from '../core/graph/pullPlan';
 import { validateGraphText } from '../core/graph/validate';
 import type { Command, CommandContext } from './commands';
 import { EXIT } from './exitCodes';
-import { safeText } from './render';
+import { neutraliseLine, safeText } from './render';
 
 /** `graph validate|pull|push`: the same checks and the same push and pull sequences as the editor. */
 export const graphCommand: Command = {
@@ -74,7 +74,7 @@ async function push(ctx: CommandContext, backend: Backend, file: string): Promis
   const text = await readText(file);
   const workflowId = ctx.options.workflow ?? boundWorkflow(text);
   if (!workflowId) throw new FlowscopeError('usage', `${file} has no binding.workflowId; pass --workflow ID.`);
-  const outcome = await pushGraphFile({ text, backend, workflowId, signal: ctx.signal, confirm: (review) => confirm(ctx, review) });
+  const outcome = await pushGraphFile({ text, backend, workflowId, signal: ctx.signal, confirm: (review) => confirm(ctx, review, backend.connection.name) });
   switch (outcome.status) {
     case 'invalid':
       for (const d of outcome.diagnostics) ctx.err(formatDiagnostic(d, file));
@@ -99,14 +99,15 @@ async function push(ctx: CommandContext, backend: Backend, file: string): Promis
 }
 
 /** Shows what will change; pushes on --yes, or on "y" at an interactive prompt. */
-async function confirm(ctx: CommandContext, review: PushReview): Promise<boolean> {
+async function confirm(ctx: CommandContext, review: PushReview, connection: string): Promise<boolean> {
   for (const line of summaryLines(review.summary)) ctx.err(line);
   for (const line of review.notApplicable) ctx.err(`cannot apply: ${line}`);
   if (ctx.options.yes) return true;
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question(`Push to ${review.workflowId}? [y/N] `)).trim());
+    // The prompt bypasses the line writers: neutralise it here (the id comes from the file or --workflow).
+    return /^y(es)?$/i.test((await rl.question(`${neutraliseLine(pushQuestion(review, connection))} [y/N] `)).trim());
   } finally {
     rl.close();
   }

@@ -7,7 +7,18 @@ import { silentLogger } from '../core/util/log';
 import { commands } from './commands';
 import { loadConnection } from './config';
 import { EXIT, exitCodeFor } from './exitCodes';
-import { safeText } from './render';
+import { lineWriter, safeText } from './render';
+import { Redactor } from '../core/redact';
+
+/**
+ * The only ways the CLI writes: each line goes through `neutraliseLine`, so no control byte from
+ * a server (diffs, diagnostics, ids, `--json` values, verbose frame logs) reaches a terminal raw.
+ * stderr also masks the connection's keys and token-shaped strings: errors and `--verbose` logs
+ * carry server text, which may echo a key, and CI keeps stderr in its logs.
+ */
+const redactor = new Redactor();
+const out = lineWriter(process.stdout);
+const err = lineWriter(process.stderr, (line) => redactor.redact(line));
 
 const USAGE = `Usage: flowscope --config FILE [--connection NAME] [--json] COMMAND
 
@@ -51,18 +62,18 @@ async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    process.stderr.write(`flowscope: ${(error as Error).message}\n${USAGE}\n`);
+    err(`flowscope: ${(error as Error).message}\n${USAGE}`);
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
   const [name, ...args] = positionals;
   if (values.help || !name) {
-    (values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    (values.help ? out : err)(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`flowscope: unknown command "${safeText(name)}"\n${USAGE}\n`);
+    err(`flowscope: unknown command "${safeText(name)}"\n${USAGE}`);
     return EXIT.usage;
   }
   const controller = new AbortController();
@@ -74,18 +85,20 @@ async function main(argv: string[]): Promise<number> {
     const connection = command.offline?.(args)
       ? undefined
       : await loadConnection(requireConfig(values.config), values.connection, process.env);
+    redactor.add(connection?.credentials.apiKey);
+    redactor.add(connection?.credentials.apiSecret);
     const backend = connection ? createBackend(connection.config, connection.credentials, { log }) : undefined;
     return await command.run({
       args,
       options: values,
       backend,
       signal: controller.signal,
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (line) => process.stderr.write(`${line}\n`),
+      out,
+      err,
     });
   } catch (error) {
     const typed = toFlowscopeError(error);
-    process.stderr.write(`flowscope: ${safeText(typed.message, 1000)}\n`);
+    err(`flowscope: ${safeText(typed.message, 1000)}`);
     return exitCodeFor(typed);
   } finally {
     process.removeListener('SIGINT', stop);
@@ -100,10 +113,10 @@ function requireConfig(path: string | undefined): string {
 
 const stderrLogger: Logger = {
   trace: () => undefined,
-  debug: (m) => process.stderr.write(`debug: ${m}\n`),
-  info: (m) => process.stderr.write(`info: ${m}\n`),
-  warn: (m) => process.stderr.write(`warn: ${m}\n`),
-  error: (m) => process.stderr.write(`error: ${m}\n`),
+  debug: (m) => err(`debug: ${m}`),
+  info: (m) => err(`info: ${m}`),
+  warn: (m) => err(`warn: ${m}`),
+  error: (m) => err(`error: ${m}`),
 };
 
 main(process.argv.slice(2)).then(
@@ -111,7 +124,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`flowscope: unexpected failure: ${String(error)}\n`);
+    err(`flowscope: unexpected failure: ${String(error)}`);
     process.exitCode = EXIT.unavailable;
   },
 );

@@ -35,10 +35,34 @@ const ICON: Readonly<Record<string, string>> = {
 /**
  * Server strings reach a terminal here. Control characters (ANSI escapes included) are
  * replaced, so a hostile stage name cannot move the cursor, recolour or retitle the terminal.
+ * Field by field, for readable human output; `neutraliseLine` is the net under every line.
  */
 export function safeText(text: string, max = 200): string {
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '�');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** What a terminal acts on: C0 controls except tab and newline, DEL, C1 controls, bidi overrides and isolates. */
+const LINE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The last step before any byte reaches stdout or stderr (`lineWriter`): each control character
+ * left in a line is written as the six characters of its `\uXXXX` escape. Inside a `--json`
+ * line that is the same JSON value (JSON.stringify leaves C1 and bidi characters raw, this does
+ * not); in a human line it is visible, inert text.
+ */
+export function neutraliseLine(line: string): string {
+  return line.replace(LINE_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A line writer for a stream: every line the CLI prints goes through one of these. `redact`
+ * (stderr: errors, diagnostics, `--verbose` logs, where a server may echo a key) runs first.
+ */
+export function lineWriter(stream: { write(text: string): unknown }, redact: (text: string) => string = (text) => text): (line: string) => void {
+  return (line) => {
+    stream.write(`${neutraliseLine(redact(line))}\n`);
+  };
 }
 
 function stageLine(stage: Stage): string {

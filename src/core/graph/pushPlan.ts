@@ -2,6 +2,8 @@ import type { Backend, PushReport } from '../backend';
 import { diffComponents } from '../adapters/whiterabbit/components';
 import type { FlowscopeError } from '../errors';
 import { toFlowscopeError } from '../errors';
+import type { Translate } from '../tree/format';
+import { identityTranslate } from '../tree/format';
 import type { GraphDiagnostic } from './graphDiagnostic';
 import { hasErrors } from './graphDiagnostic';
 import { diffGraphs } from './diff';
@@ -110,3 +112,13 @@ export function serviceName(backend: Backend): string {
   }
 }
 
+
+/**
+ * The confirmation question. It names what the push really writes to, the connection and the
+ * workflow id, never the file's own `name`: a repository controls that field and could make a
+ * push to production read like a push to a sandbox.
+ */
+export function pushQuestion(review: PushReview, connection: string, t: Translate = identityTranslate): string {
+  const count = review.baselineSource === 'none' ? review.local.blocks.length : review.summary.total;
+  return t('Push {0} change(s) to workflow {1} on connection "{2}"?', count, review.workflowId, connection);
+}

@@ -3,7 +3,7 @@ import { toFlowscopeError } from '../../core/errors';
 import { normalizedGraphText, summaryLine, summaryLines } from '../../core/graph/diff';
 import { formatDiagnostic } from '../../core/graph/graphDiagnostic';
 import type { PushReview } from '../../core/graph/pushPlan';
-import { pushGraphFile, serviceName } from '../../core/graph/pushPlan';
+import { pushGraphFile, pushQuestion, serviceName } from '../../core/graph/pushPlan';
 import type { Services } from '../services';
 import { backendFor, resolveTarget } from './binding';
 import type { AuthoringContext } from './context';
@@ -120,23 +120,23 @@ async function confirmPush(ctx: AuthoringContext, target: GraphTarget, review: P
   if (review.notApplicable.length > 0) {
     detail.push('', vscode.l10n.t('These changes cannot be made through the API and will not be applied:'), ...list(review.notApplicable));
   }
-  const count = review.baselineSource === 'none' ? review.local.blocks.length : review.summary.total;
   const push = vscode.l10n.t('Push');
   const picked = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Push {0} change(s) to "{1}" on {2}?', count, review.file.name ?? target.workflowId, target.connection),
+    pushQuestion(review, target.connection, (message, ...args) => vscode.l10n.t(message, ...args)),
     { modal: true, detail: detail.join('\n') },
     push,
   );
   if (picked !== push) return false;
-  return confirmProtected(ctx.services, target, review);
+  return confirmProtected(ctx.services, target);
 }
 
-async function confirmProtected(services: Services, target: GraphTarget, review: PushReview): Promise<boolean> {
+async function confirmProtected(services: Services, target: GraphTarget): Promise<boolean> {
   if (!services.connections.get(target.connection)?.protected) return true;
   const backend = services.connections.backend(target.connection);
-  let name = review.file.name;
+  // The server's name for the workflow, never the file's own `name` (the repository writes that).
+  let name: string | undefined;
   try {
-    name = (await backend?.getWorkflow(target.workflowId))?.name ?? name;
+    name = (await backend?.getWorkflow(target.workflowId))?.name || undefined;
   } catch (error) {
     services.log.debug(`protected push: could not read the workflow's name: ${toFlowscopeError(error).message}`);
   }
