@@ -3,6 +3,7 @@ import type { Backend } from '../core/backend';
 import { FlowscopeError } from '../core/errors';
 import type { Run } from '../core/model';
 import { isTerminalRun } from '../core/model';
+import { truncationNote } from '../core/adapters/paging';
 import { EXIT, exitCodeForRun } from './exitCodes';
 import { graphCommand } from './graph';
 import { formatDuration, ProgressPrinter, runJson, safeText } from './render';
@@ -44,6 +45,8 @@ export const commands: Readonly<Record<string, Command>> = {
         if (ctx.options.json) ctx.out(JSON.stringify(wf));
         else ctx.out([safeText(wf.id), safeText(wf.name), safeText(wf.state ?? '')].filter(Boolean).join('  '));
       }
+      // On stderr, so `--json` output stays one workflow per line.
+      if (workflows.truncated) ctx.err(`note: ${truncationNote(workflows.truncated, 'workflows')}`);
       return EXIT.ok;
     },
   },

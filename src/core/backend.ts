@@ -26,6 +26,17 @@ export interface Capabilities {
   readonly componentExecute: boolean;
 }
 
+/** Why a list stopped before the server said it ended (adapters/paging.ts). */
+export interface ListTruncation {
+  /** Items kept. */
+  readonly shown: number;
+  /** `limit`: the page or item cap; `repeatedPage`: a page held nothing new; `implausibleTotal`: `total` cannot be right. */
+  readonly reason: 'limit' | 'repeatedPage' | 'implausibleTotal';
+}
+
+/** Workflows as listed; `truncated` says the list was cut short and why (the tree and the CLI say so). */
+export type WorkflowList = readonly Workflow[] & { readonly truncated?: ListTruncation };
+
 export interface RunRef {
   readonly id: string;
   /** Needed by Powabase, whose run routes sit under their workflow; found by search if absent. */
@@ -105,7 +116,7 @@ export interface Backend {
   readonly connection: ConnectionConfig;
   readonly capabilities: Capabilities;
 
-  listWorkflows(signal?: AbortSignal): Promise<readonly Workflow[]>;
+  listWorkflows(signal?: AbortSignal): Promise<WorkflowList>;
   getWorkflow(workflowId: string, signal?: AbortSignal): Promise<Workflow>;
   listRuns(workflowId: string, options?: ListRunsOptions, signal?: AbortSignal): Promise<RunPage>;
   getRun(ref: RunRef, signal?: AbortSignal): Promise<Run>;

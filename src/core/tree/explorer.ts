@@ -1,6 +1,6 @@
 import { RunWatches } from './runWatches';
 import type { WatchTarget } from './runWatches';
-import type { Backend } from '../backend';
+import type { Backend, ListTruncation } from '../backend';
 import type { FlowscopeError } from '../errors';
 import { toFlowscopeError } from '../errors';
 import type { ConnectionConfig, Run, Workflow } from '../model';
@@ -52,6 +52,8 @@ export interface ExplorerOptions {
 interface ConnectionState {
   health: Health;
   workflows?: readonly Workflow[];
+  /** Set when the service's list was cut short (paging bounds): the tree says so. */
+  truncated?: ListTruncation;
   loading?: Promise<void>;
   /** A load was tried: a failure is shown until a refresh, a retry or a config change, not retried per read. */
   attempted: boolean;
@@ -222,7 +224,7 @@ export class Explorer extends DisposableBase {
       case 'loadMore':
         return presentLoadMore(ctx);
       case 'message':
-        return presentMessage(node, health, ctx);
+        return presentMessage(node, health, ctx, this.conn(node.connection)?.truncated);
     }
   }
 
@@ -364,6 +366,7 @@ export class Explorer extends DisposableBase {
     const out: ExplorerNode[] = [];
     if (problem) out.push(this.nodes.message(connection, undefined, problem));
     if (state.workflows.length === 0) out.push(this.nodes.message(connection, undefined, 'noWorkflows'));
+    if (state.truncated) out.push(this.nodes.message(connection, undefined, 'truncated'));
     for (const workflow of state.workflows) out.push(this.nodes.workflow(connection, workflow.id));
     return out;
   }
@@ -379,7 +382,9 @@ export class Explorer extends DisposableBase {
         return;
       }
       state.backend = backend;
-      state.workflows = await loadWorkflowsChecked(backend);
+      const listed = await loadWorkflowsChecked(backend);
+      state.workflows = listed;
+      state.truncated = listed.truncated;
       state.health = OK_HEALTH;
     } catch (error) {
       const typed = toFlowscopeError(error);

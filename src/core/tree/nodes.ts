@@ -52,6 +52,8 @@ export type MessageKind =
   | 'noWorkflows'
   | 'noRuns'
   | 'runsNotListed'
+  /** The service's workflow list was cut short by Flowscope's paging bounds. */
+  | 'truncated'
   | 'loading';
 
 export interface MessageNode {

@@ -1,10 +1,11 @@
-import type { Capabilities } from '../backend';
+import type { Capabilities, ListTruncation } from '../backend';
 import type { BackendKind, ConnectionConfig, Run, RunStatus, Stage, StageStatus, Workflow } from '../model';
 import { RUN_STATUSES, durationBetween, isTerminalRun } from '../model';
 import type { Translate } from './format';
 import { formatCountdown, formatDuration, formatRelative, oneLine, tail } from './format';
 import type { Health } from './health';
 import type { MessageNode } from './nodes';
+import { LIST_LIMITS } from '../adapters/paging';
 
 /** A codicon id and an optional theme colour id: the host turns them into a ThemeIcon. */
 export interface IconRef {
@@ -283,7 +284,8 @@ export function presentLoadMore(ctx: PresentContext): Presentation {
   return { label: ctx.t('Load more runs…'), icon: { id: 'ellipsis' }, contextValue: 'loadMore', collapsible: 'none', action: 'loadMore' };
 }
 
-export function presentMessage(node: MessageNode, health: Health, ctx: PresentContext): Presentation {
+/** `truncated`: why the connection's workflow list was cut short, for the `truncated` message. */
+export function presentMessage(node: MessageNode, health: Health, ctx: PresentContext, truncated?: ListTruncation): Presentation {
   const { t } = ctx;
   const detail = health.message ? oneLine(health.message, 200) : undefined;
   const error = (label: string, action: NodeAction, icon = 'error'): Presentation => ({
@@ -318,9 +320,31 @@ export function presentMessage(node: MessageNode, health: Health, ctx: PresentCo
         contextValue: 'message info',
         collapsible: 'none',
       };
+    case 'truncated':
+      return presentTruncation(truncated, ctx);
     case 'loading':
       return { label: t('Loading…'), icon: { id: 'loading~spin' }, contextValue: 'message', collapsible: 'none' };
   }
+}
+
+/** The service's list was cut short: say how many are shown and why, so nobody takes it for the whole list. */
+function presentTruncation(truncated: ListTruncation | undefined, ctx: PresentContext): Presentation {
+  const { t } = ctx;
+  const shown = truncated?.shown ?? 0;
+  const why =
+    truncated?.reason === 'repeatedPage'
+      ? t('The service sent the same page again, so Flowscope stopped reading the list.')
+      : truncated?.reason === 'implausibleTotal'
+        ? t('The service announced a total that cannot be right, so Flowscope stopped reading the list.')
+        : t('Flowscope reads at most {0} workflows ({1} pages) from a service.', LIST_LIMITS.maxItems, LIST_LIMITS.maxPages);
+  return {
+    label: t('Only the first {0} workflows are shown', shown),
+    description: t('list cut short'),
+    tooltip: escapeMarkdown(why),
+    icon: { id: 'warning', color: 'list.warningForeground' },
+    contextValue: 'message info reason-truncated',
+    collapsible: 'none',
+  };
 }
 
 /** The first 8 characters of an id are enough to tell runs apart in a list. */

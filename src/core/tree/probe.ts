@@ -1,6 +1,5 @@
-import type { Backend } from '../backend';
+import type { Backend, WorkflowList } from '../backend';
 import { FlowscopeError } from '../errors';
-import type { Workflow } from '../model';
 
 /** A well-formed id no service will have: asking for it proves the credentials without side effects. */
 export const PROBE_RUN_ID = '00000000-0000-4000-8000-000000000000';
@@ -10,7 +9,7 @@ export const PROBE_RUN_ID = '00000000-0000-4000-8000-000000000000';
  * (White Rabbit reads configured ids; Supervity too when none are configured), a read of a
  * run that cannot exist answers "not found" with good credentials and 401 with bad ones.
  */
-export async function loadWorkflowsChecked(backend: Backend, signal?: AbortSignal): Promise<readonly Workflow[]> {
+export async function loadWorkflowsChecked(backend: Backend, signal?: AbortSignal): Promise<WorkflowList> {
   const workflows = await backend.listWorkflows(signal);
   const listingCalledTheApi = backend.capabilities.listWorkflows || (backend.capabilities.dashboard && workflows.length > 0);
   if (!listingCalledTheApi) await probeCredentials(backend, signal);

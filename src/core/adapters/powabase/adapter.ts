@@ -7,6 +7,7 @@ import type {
   PushReport,
   RunRef,
   StageLog,
+  WorkflowList,
 } from '../../backend';
 import { FlowscopeError } from '../../errors';
 import type { Graph } from '../../graph/schema';
@@ -16,6 +17,7 @@ import type { ConnectionConfig, Credentials, Run, RunPage, VariableSpec, Workflo
 import type { Logger } from '../../util/log';
 import { silentLogger } from '../../util/log';
 import type { AdapterDeps } from '../deps';
+import { collectPages } from '../paging';
 import { toGraph, toRun, toStageLog, toWorkflow } from './map';
 import { ExecuteSession } from './stream';
 import type { PbBlockLog, PbExecution } from './wire';
@@ -74,18 +76,18 @@ export class PowabaseBackend implements Backend {
     });
   }
 
-  async listWorkflows(signal?: AbortSignal): Promise<readonly Workflow[]> {
-    const out: Workflow[] = [];
-    for (let offset = 0; ; ) {
-      const page = await this.http.json(
-        { method: 'GET', path: '/api/workflows', query: { limit: WORKFLOW_PAGE, offset }, signal },
-        PbWorkflowList,
-      );
-      out.push(...page.workflows.map(toWorkflow));
-      offset += page.workflows.length;
-      const more = typeof page.total === 'number' ? offset < page.total : page.workflows.length >= WORKFLOW_PAGE;
-      if (!more || page.workflows.length === 0) return out;
-    }
+  /** Pages through `/api/workflows`, within the bounds of `collectPages` (a server decides `total`). */
+  async listWorkflows(signal?: AbortSignal): Promise<WorkflowList> {
+    const { items, truncated } = await collectPages(
+      async (offset) => {
+        const page = await this.http.json({ method: 'GET', path: '/api/workflows', query: { limit: WORKFLOW_PAGE, offset }, signal }, PbWorkflowList);
+        return { items: page.workflows, total: page.total };
+      },
+      (w) => w.id,
+      WORKFLOW_PAGE,
+    );
+    const workflows = items.map(toWorkflow);
+    return truncated ? Object.assign(workflows, { truncated }) : workflows;
   }
 
   async getWorkflow(workflowId: string, signal?: AbortSignal): Promise<Workflow> {
