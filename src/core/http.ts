@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { FlowscopeError, isAbortError, reasonForStatus } from './errors';
 import { parseErrorBody } from './errorBody';
 import { parseJson } from './json';
+import { hasDotSegment } from './urlPath';
 import { backoffDelay, sleep } from './util/abort';
 import type { Logger } from './util/log';
 import { silentLogger } from './util/log';
@@ -166,6 +167,11 @@ export class HttpClient {
    * streams). Retries idempotent requests on network errors, 429 and 502–504.
    */
   async send(spec: RequestSpec, stream = false): Promise<HttpResponse> {
+    // A net under the adapters' pathSegment(): a dot segment would be resolved away by the URL
+    // parser and send the request (and its key or signature) to another endpoint.
+    if (hasDotSegment(spec.path)) {
+      throw new FlowscopeError('validation', `${this.options.service}: refusing ${spec.method} ${spec.path}: a "." or ".." path segment would change which endpoint is called.`);
+    }
     const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'PUT' || spec.method === 'DELETE');
     const maxRetries = idempotent ? (this.options.maxRetries ?? 3) : 0;
     let authRetried = false;

@@ -18,6 +18,7 @@ import type { Logger } from '../../util/log';
 import { silentLogger } from '../../util/log';
 import type { AdapterDeps } from '../deps';
 import { collectPages } from '../paging';
+import { pathSegment } from '../../urlPath';
 import { toGraph, toRun, toStageLog, toWorkflow } from './map';
 import { ExecuteSession } from './stream';
 import type { PbBlockLog, PbExecution } from './wire';
@@ -201,7 +202,7 @@ export class PowabaseBackend implements Backend {
     const base = this.http.baseUrl;
     const webhookUrls = graph.blocks
       .filter((b) => b.type === 'webhook' && typeof b.config?.webhook_id === 'string')
-      .map((b) => `${base}/api/webhooks/${encodeURIComponent(String(b.config?.webhook_id))}`);
+      .map((b) => `${base}/api/webhooks/${pathSegment(String(b.config?.webhook_id), 'webhook id')}`);
     return { armedUntil: armed.armed_until, webhookUrls };
   }
 
@@ -246,7 +247,7 @@ export class PowabaseBackend implements Backend {
 }
 
 function enc(id: string): string {
-  return encodeURIComponent(id);
+  return pathSegment(id);
 }
 
 function wf(workflowId: string): string {

@@ -6,6 +6,7 @@ import type { ConnectionConfig, Credentials, Run, RunPage, VariableSpec, Workflo
 import type { Logger } from '../../util/log';
 import { silentLogger } from '../../util/log';
 import type { AdapterDeps } from '../deps';
+import { pathSegment } from '../../urlPath';
 import { STATUS_FILTER, inputsToSpecs, toCounts, toOutcomes, toRun } from './map';
 import { ExecuteSession } from './stream';
 import { SvCancelResponse, SvDashboard, SvRunDetail, SvRunList } from './wire';
@@ -236,7 +237,7 @@ export function executeForm(
 }
 
 function enc(id: string): string {
-  return encodeURIComponent(id);
+  return pathSegment(id);
 }
 
 async function* none(): AsyncGenerator<Run> {

@@ -19,6 +19,7 @@ import type { Logger } from '../../util/log';
 import { silentLogger } from '../../util/log';
 import { errorText, parseFrame } from '../common';
 import type { AdapterDeps } from '../deps';
+import { pathSegment } from '../../urlPath';
 import { diffComponents } from './components';
 import { parseSigningSecret, signRequest } from './signing';
 import * as wire from './wire';
@@ -130,7 +131,7 @@ export class WhiteRabbitBackend implements Backend {
 
   async getRun(ref: RunRef, signal?: AbortSignal): Promise<Run> {
     const detail = await this.http.json(
-      { method: 'GET', path: `/v1/sdk/workflows/executions/${encodeURIComponent(ref.id)}`, signal },
+      { method: 'GET', path: `/v1/sdk/workflows/executions/${pathSegment(ref.id)}`, signal },
       wire.RunDetail,
     );
     return toRun(detail, ref.workflowId);
@@ -141,7 +142,7 @@ export class WhiteRabbitBackend implements Backend {
     const started = await this.http.json(
       {
         method: 'POST',
-        path: `/v1/sdk/workflows/${encodeURIComponent(workflowId)}`,
+        path: `/v1/sdk/workflows/${pathSegment(workflowId)}`,
         json: Object.keys(inputs).length > 0 ? { inputs } : {},
         idempotent: false,
         signal: options.signal,
@@ -175,7 +176,7 @@ export class WhiteRabbitBackend implements Backend {
   private async *streamRun(ref: RunRef, round: number, signal?: AbortSignal): AsyncGenerator<Run> {
     const tracker = new RunTracker({ id: ref.id, workflowId: ref.workflowId, status: 'queued', rawStatus: 'CREATED' });
     if (round > 0) tracker.reset(await this.getRun(ref, signal));
-    const res = await this.http.send({ method: 'GET', path: `/v1/sdk/workflows/executions/${encodeURIComponent(ref.id)}/stream`, signal }, true);
+    const res = await this.http.send({ method: 'GET', path: `/v1/sdk/workflows/executions/${pathSegment(ref.id)}/stream`, signal }, true);
     const what = `White Rabbit run ${ref.id}`;
     for await (const message of readSse(res.body, {
       signal,
@@ -218,7 +219,7 @@ export class WhiteRabbitBackend implements Backend {
   ): Promise<void> {
     await this.http.empty({
       method: 'POST',
-      path: `/v1/sdk/workflows/${encodeURIComponent(workflowId)}/components/${encodeURIComponent(componentId)}`,
+      path: `/v1/sdk/workflows/${pathSegment(workflowId)}/components/${pathSegment(componentId)}`,
       json: patch,
       // Config is merged server-side, so sending the same update twice has the same effect.
       idempotent: true,
@@ -250,7 +251,7 @@ export class WhiteRabbitBackend implements Backend {
   }
 
   async *followComponent(executionId: string, options: LiveOptions = {}): AsyncGenerator<ComponentExecution> {
-    const path = `/v1/sdk/components/executions/${encodeURIComponent(executionId)}`;
+    const path = `/v1/sdk/components/executions/${pathSegment(executionId)}`;
     const what = `White Rabbit component execution ${executionId}`;
     for (let attempt = 0; ; attempt++) {
       try {
