@@ -98,7 +98,7 @@ describe('a cut-short list is said so', () => {
       assert.ok(note, 'a message row');
       const item = explorer.item(note);
       assert.equal(item.label, 'Only the first 100 workflows are shown');
-      assert.equal(item.tooltip, 'The service announced a total that cannot be right, so Flowscope stopped reading the list\\.');
+      assert.equal(item.tooltip, 'The service announced a total that cannot be right\\, so Flowscope stopped reading the list\\.');
     } finally {
       explorer.dispose();
       runs.dispose();

@@ -172,9 +172,9 @@ export function presentWorkflow(view: WorkflowView, ctx: PresentContext): Presen
     tooltip: [
       `**${escapeMarkdown(workflow.name || workflow.id)}**`,
       workflow.description ? escapeMarkdown(workflow.description) : undefined,
-      t('Id: {0}', workflow.id),
-      workflow.version !== undefined ? t('Version: {0}', workflow.version) : undefined,
-      workflow.variables?.length ? t('Inputs: {0}', workflow.variables.map((v) => v.name).join(', ')) : undefined,
+      t('Id: {0}', escapeMarkdown(workflow.id)),
+      workflow.version !== undefined ? t('Version: {0}', escapeMarkdown(workflow.version)) : undefined,
+      workflow.variables?.length ? t('Inputs: {0}', workflow.variables.map((v) => escapeMarkdown(v.name)).join(', ')) : undefined,
     ]
       .filter((line): line is string => line !== undefined)
       .join('\n\n'),
@@ -221,9 +221,9 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
   const tooltip = [
     `**${t('Run {0}', escapeMarkdown(run.id))}**`,
     t('Status: {0} ({1})', statusLabel(run.status, t), escapeMarkdown(run.rawStatus || run.status)),
-    run.createdAt ? t('Started: {0}', run.createdAt) : undefined,
-    run.endedAt ? t('Ended: {0}', run.endedAt) : undefined,
-    run.totalUsage !== undefined ? t('Credits used: {0}', run.totalUsage) : undefined,
+    run.createdAt ? t('Started: {0}', escapeMarkdown(run.createdAt)) : undefined,
+    run.endedAt ? t('Ended: {0}', escapeMarkdown(run.endedAt)) : undefined,
+    run.totalUsage !== undefined ? t('Credits used: {0}', escapeMarkdown(run.totalUsage)) : undefined,
     run.error ? t('Error: {0}', escapeMarkdown(oneLine(run.error, 400))) : undefined,
   ].filter((line): line is string => line !== undefined);
   return {
@@ -262,9 +262,9 @@ export function presentStage(stage: Stage, ctx: PresentContext): Presentation {
     `**${escapeMarkdown(label)}**`,
     t('Status: {0} ({1})', statusLabel(stage.status, t), escapeMarkdown(stage.rawStatus || stage.status)),
     stage.type ? t('Type: {0}', escapeMarkdown(stage.type)) : undefined,
-    stage.attempt !== undefined ? t('Attempt: {0}', stage.attempt) : undefined,
-    duration ? t('Duration: {0}', duration) : undefined,
-    stage.creditUsage !== undefined ? t('Credits used: {0}', stage.creditUsage) : undefined,
+    stage.attempt !== undefined ? t('Attempt: {0}', escapeMarkdown(stage.attempt)) : undefined,
+    duration ? t('Duration: {0}', escapeMarkdown(duration)) : undefined,
+    stage.creditUsage !== undefined ? t('Credits used: {0}', escapeMarkdown(stage.creditUsage)) : undefined,
     stage.error ? t('Error: {0}', escapeMarkdown(oneLine(stage.error, 600))) : undefined,
     stage.text ? t('Latest text: {0}', escapeMarkdown(tail(stage.text, 400))) : undefined,
   ].filter((line): line is string => line !== undefined);
@@ -352,6 +352,12 @@ export function shortId(id: string): string {
   return id.length > 12 ? id.slice(0, 8) : id;
 }
 
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+/**
+ * Makes a value inert inside a Markdown tooltip: every ASCII punctuation character gets a
+ * backslash (CommonMark lets any of them be escaped), so a server's text cannot become a link,
+ * an image, an autolink (`https:` / `www.` / `<…>`), HTML, emphasis, a heading or a list.
+ * Numbers go through it too: what a template interpolates is escaped, whatever its type.
+ */
+export function escapeMarkdown(value: string | number): string {
+  return String(value).replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
