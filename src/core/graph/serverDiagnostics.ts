@@ -1,4 +1,4 @@
-import { findNodeAtLocation, parseTree } from './jsonc';
+import { findNodeAtLocation, JsoncTooDeepError, parseTree } from './jsonc';
 import type { Node } from './jsonc';
 import type { GraphDiagnostic } from './graphDiagnostic';
 import { readGraphView } from './syntaxTree';
@@ -11,7 +11,7 @@ import { LineIndex } from './textRange';
  * Powabase sends and the node it refers to is found; anything else lands on `blocks`.
  */
 export function serverValidationDiagnostics(text: string, message: string): GraphDiagnostic[] {
-  const root = parseTree(text, [], { disallowComments: false, allowTrailingComma: true });
+  const root = treeOrNothing(text);
   const lines = new LineIndex(text);
   const where = root ? locate(readGraphView(root), message) : undefined;
   const anchor = where?.node ?? (root ? (findNodeAtLocation(root, ['blocks'])?.parent?.children?.[0] ?? root) : undefined);
@@ -55,4 +55,14 @@ function locate(view: GraphView, message: string): { node: Node; blockId?: strin
   const configured = view.blocks.find((b) => b.id && message.includes(`on block ${b.id}:`));
   if (configured) return { node: configured.configNode ?? configured.idNode ?? configured.node, blockId: configured.id };
   return undefined;
+}
+
+/** The file's tree; none when it is too deep to parse (the message then lands at the start). */
+function treeOrNothing(text: string): Node | undefined {
+  try {
+    return parseTree(text, [], { disallowComments: false, allowTrailingComma: true });
+  } catch (error) {
+    if (error instanceof JsoncTooDeepError) return undefined;
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import type { Node, ParseError } from './jsonc';
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from './jsonc';
+import { findNodeAtLocation, getNodeValue, JsoncTooDeepError, parseTree, printParseErrorCode } from './jsonc';
 import type { z } from 'zod';
 import type { BackendKind } from '../model';
 import type { GraphDiagnostic } from './graphDiagnostic';
@@ -42,7 +42,13 @@ function analyze(input: string, options: ValidateOptions): GraphAnalysis {
   const text = input.charCodeAt(0) === 0xfeff ? ` ${input.slice(1)}` : input;
   const lines = new LineIndex(text);
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch (error) {
+    if (!(error instanceof JsoncTooDeepError)) throw error;
+    return { diagnostics: [{ range: lines.range(error.offset, 1), severity: 'error', code: 'json-syntax', message: error.message }] };
+  }
   if (errors.length > 0 || !root) {
     if (text.trim() === '') {
       const message = 'The file is empty: a graph file is a JSON object with "blocks" and "edges".';

@@ -87,7 +87,14 @@ export class GraphDiagnostics implements vscode.Disposable {
   }
 
   private refreshAll(): void {
-    for (const document of vscode.workspace.textDocuments) this.update(document);
+    for (const document of vscode.workspace.textDocuments) {
+      // One file that cannot be validated must not stop the others (nor activation).
+      try {
+        this.update(document);
+      } catch (error) {
+        this.services.log.warn(`could not validate ${document.uri.toString()}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   private forget(uri: vscode.Uri): void {

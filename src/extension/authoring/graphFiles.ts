@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { parse } from '../../core/graph/jsonc';
+import { JsoncTooDeepError, parse } from '../../core/graph/jsonc';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 
 /** The connection and workflow a graph file is bound to. */
@@ -12,9 +12,18 @@ export function isGraphDocument(document: vscode.TextDocument): boolean {
   return document.uri.path.toLowerCase().endsWith(FILE_SUFFIX) && document.uri.scheme !== 'flowscope-graph';
 }
 
-/** Reads the binding tolerantly, so a file with unrelated errors still knows its target. */
+/**
+ * Reads the binding tolerantly, so a file with unrelated errors still knows its target. Never
+ * throws: a file nested too deep to parse has no binding (callers loop over many files).
+ */
 export function readBinding(text: string): GraphTarget | undefined {
-  const value: unknown = parse(text, [], { allowTrailingComma: true, disallowComments: false });
+  let value: unknown;
+  try {
+    value = parse(text, [], { allowTrailingComma: true, disallowComments: false });
+  } catch (error) {
+    if (error instanceof JsoncTooDeepError) return undefined;
+    throw error;
+  }
   if (typeof value !== 'object' || value === null || !('binding' in value)) return undefined;
   const binding: unknown = value.binding;
   if (typeof binding !== 'object' || binding === null) return undefined;

@@ -50,12 +50,17 @@ interface BoundFile {
 async function findBoundFile(connection: string, workflowId: string): Promise<BoundFile | undefined> {
   const uris = await vscode.workspace.findFiles(`**/*${FILE_SUFFIX}`, '**/node_modules/**', MAX_FILES);
   for (const uri of uris) {
-    const text = await readText(uri);
-    if (text === undefined) continue;
-    const binding = readBinding(text);
-    if (binding?.connection !== connection || binding.workflowId !== workflowId) continue;
-    const parsed = parseGraphText(text);
-    return { uri, graph: parsed.graph, spans: parsed.spans };
+    // One unreadable file must not hide the bound one, nor fail the panel.
+    try {
+      const text = await readText(uri);
+      if (text === undefined) continue;
+      const binding = readBinding(text);
+      if (binding?.connection !== connection || binding.workflowId !== workflowId) continue;
+      const parsed = parseGraphText(text);
+      return { uri, graph: parsed.graph, spans: parsed.spans };
+    } catch {
+      continue;
+    }
   }
   return undefined;
 }

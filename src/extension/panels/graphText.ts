@@ -1,4 +1,4 @@
-import { parse, parseTree } from '../../core/graph/jsonc';
+import { JsoncTooDeepError, parse, parseTree } from '../../core/graph/jsonc';
 import { Graph } from '../../core/graph/schema';
 import { readGraphView } from '../../core/graph/syntaxTree';
 
@@ -26,6 +26,15 @@ export interface ParsedGraphText {
 }
 
 export function parseGraphText(text: string): ParsedGraphText {
+  try {
+    return parseDrawable(text);
+  } catch (error) {
+    if (error instanceof JsoncTooDeepError) return { spans: [], error: error.message };
+    throw error;
+  }
+}
+
+function parseDrawable(text: string): ParsedGraphText {
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   const spans: BlockSpan[] = [];
   if (root) {
