@@ -86,6 +86,11 @@ describe('control routes refuse what a web page can send', () => {
     const added = await send('POST', '/__sandbox/faults', { host: `localhost:${port}`, 'content-type': 'application/json; charset=utf-8' }, FAULT);
     assert.equal(added.status, 200);
     assert.equal((await send('DELETE', '/__sandbox/faults', {})).status, 200);
+    // Node's own fetch (the e2e harness, scripts) sends Sec-Fetch-Mode but no Origin or Sec-Fetch-Site.
+    assert.equal((await fetch(`${sb.url}/__sandbox/state`)).status, 200);
+    const viaFetch = await fetch(`${sb.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: FAULT });
+    assert.equal(viaFetch.status, 200);
+    assert.equal((await fetch(`${sb.url}/__sandbox/faults`, { method: 'DELETE' })).status, 200);
     assert.deepEqual(await faults(), []);
   });
 });
