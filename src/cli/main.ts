@@ -2,13 +2,13 @@
 import { parseArgs } from 'node:util';
 import { FlowscopeError, toFlowscopeError } from '../core/errors';
 import { createBackend } from '../core/adapters/registry';
+import { Redactor } from '../core/redact';
 import type { Logger } from '../core/util/log';
 import { silentLogger } from '../core/util/log';
 import { commands } from './commands';
 import { loadConnection } from './config';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { lineWriter, safeText } from './render';
-import { Redactor } from '../core/redact';
 
 /**
  * The only ways the CLI writes: each line goes through `neutraliseLine`, so no control byte from
