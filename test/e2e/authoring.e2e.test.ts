@@ -100,7 +100,9 @@ test('an invalid graph file shows each error in Problems; fixed, it is pushed af
       // The diff between the server's graph and the file opens, then the confirmation.
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-      assert.match(await dialog.innerText(), new RegExp(`Push \\d+ change\\(s\\) to "Fixed on purpose" on ${CONNECTIONS.powabase}`));
+      // The question names the target, not the file's own "name" (which a repository controls).
+      assert.match(await dialog.innerText(), new RegExp(`Push \\d+ change\\(s\\) to workflow ${TARGET.id} on connection "${CONNECTIONS.powabase}"\\?`));
+      assert.doesNotMatch(await dialog.innerText(), /Fixed on purpose/);
       await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 10_000 });
       const tabs = await page.locator('.tabs-container .tab .label-name').allTextContents();
       assert.ok(tabs.some((t) => t.includes(TARGET.id) && t.includes('server')), `diff tab: ${JSON.stringify(tabs)}`);
