@@ -24,6 +24,7 @@ const ICON: Readonly<Record<string, string>> = {
   queued: '·',
   running: '▶',
   waiting: '⏸',
+  finishing: '…',
   completed: '✓',
   completed_with_errors: '!',
   failed: '✗',

@@ -22,7 +22,12 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const STAGE_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped', 'unknown'] as const;
+/**
+ * Stage statuses. `finishing` is a stage known to have left the running set whose outcome is not
+ * read yet (White Rabbit's stream drops a stage from `nonTerminalStages` without saying whether it
+ * completed or failed): showing it as completed could paint a failed stage green.
+ */
+export const STAGE_STATUSES = ['queued', 'running', 'waiting', 'finishing', 'completed', 'failed', 'cancelled', 'skipped', 'unknown'] as const;
 export type StageStatus = (typeof STAGE_STATUSES)[number];
 
 const TERMINAL_RUN: ReadonlySet<RunStatus> = new Set(['completed', 'completed_with_errors', 'failed', 'cancelled']);
@@ -116,7 +121,15 @@ export interface Run {
   readonly output?: unknown;
   readonly error?: string;
   readonly totalUsage?: number;
+  /** Counts the service reports besides the stage list (White Rabbit's stream and detail). */
+  readonly stageCounts?: StageCounts;
   readonly stages: readonly Stage[];
+}
+
+export interface StageCounts {
+  /** Stages not yet terminal. */
+  readonly pending?: number;
+  readonly failed?: number;
 }
 
 export interface RunPage {

@@ -47,6 +47,8 @@ export function statusLabel(status: RunStatus | StageStatus, t: Translate): stri
       return t('running');
     case 'waiting':
       return t('waiting');
+    case 'finishing':
+      return t('finishing');
     case 'completed':
       return t('completed');
     case 'completed_with_errors':
@@ -70,6 +72,9 @@ export function statusIcon(status: RunStatus | StageStatus): IconRef {
       return { id: 'sync~spin', color: 'charts.blue' };
     case 'waiting':
       return { id: 'debug-pause', color: 'charts.yellow' };
+    case 'finishing':
+      // Left the running set, outcome not read yet: neither a pass nor a failure icon.
+      return { id: 'loading~spin' };
     case 'completed':
       return { id: 'pass', color: 'testing.iconPassed' };
     case 'completed_with_errors':
