@@ -228,6 +228,8 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
     run.createdAt ? t('Started: {0}', run.createdAt) : undefined,
     run.endedAt ? t('Ended: {0}', run.endedAt) : undefined,
     run.totalUsage !== undefined ? t('Credits used: {0}', run.totalUsage) : undefined,
+    run.stageCounts?.pending !== undefined ? t('Stages pending: {0}', run.stageCounts.pending) : undefined,
+    run.stageCounts?.failed !== undefined ? t('Stages failed: {0}', run.stageCounts.failed) : undefined,
     run.error ? t('Error: {0}', escapeMarkdown(oneLine(run.error, 400))) : undefined,
   ].filter((line): line is string => line !== undefined);
   return {

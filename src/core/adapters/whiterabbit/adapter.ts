@@ -125,8 +125,8 @@ export class WhiteRabbitBackend implements Backend {
   }
 
   /**
-   * Sends `{}`, as the public SDK's `trigger()` does: the API documents no run inputs (seed 000,
-   * "Trigger workflow execution", shows no body). Inputs are refused rather than dropped, so a
+   * Sends `{}`, as the public SDK's `trigger()` does: the API documents no run inputs (seed 000
+   * lines 10-30 show no body). Inputs are refused rather than dropped, so a
    * caller never believes they reached the run.
    */
   async *trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options: LiveOptions = {}): AsyncGenerator<Run> {

@@ -25,9 +25,9 @@ export interface ComponentFollowIo {
 
 /**
  * Follows a component execution to COMPLETED or FAILED. The stream closes itself on a terminal
- * status (seed 001, "Stream execution status"); one that ends without it, cleanly or not, is
- * reconciled through REST ("Stream closes unexpectedly: fetch final status via REST;
- * re-subscribing will immediately emit current state", seed 002, "Connection behavior") and
+ * status (seed 001 line 31); one that ends without it, cleanly or not, is reconciled through
+ * REST ("Stream closes unexpectedly: Fetch final status via REST; re-subscribing will
+ * immediately emit current state", seed 002 line 192) and
  * re-opened after a growing delay. Every ending that brought no new status counts against
  * `maxReconnects`, so a server that keeps closing the stream early cannot cause a tight loop.
  */

@@ -7,11 +7,12 @@ import type * as wire from './wire';
 /**
  * One White Rabbit run as its stream and its detail reads describe it.
  *
- * The stream (seed 000, "Event shape") carries counts and `nonTerminalStages`, the stages still
+ * The stream (seed 000 lines 98-118) carries counts and `nonTerminalStages`, the stages still
  * CREATED or RUNNING; a stage that leaves that list has ended, but the stream does not say how.
  * Such a stage is shown `finishing` until a detail read (`GET …/executions/:runId`, whose
- * `runStages` carry each stage's status) tells its outcome: the stream alone never makes a stage
- * completed, so a failed stage is never painted green, not even for one update.
+ * `runStages` carry each stage's status, seed 000 lines 34-64) tells its outcome: the stream
+ * alone never makes a stage completed, so a failed stage is never painted green, not even for
+ * one update.
  */
 export class LiveRun {
   private readonly tracker: RunTracker;
