@@ -1,0 +1,263 @@
+// White Rabbit's live run against a purpose-built loopback server that answers as the seeds say
+// (helpers/wr-scripted.ts names the seed lines of each shape). The stream only tells which stages
+// are still in flight; a stage that leaves that list may have failed. These tests hold each detail
+// read until the script answers it, so they can show what the adapter, the run store and the CLI
+// display between a stage leaving the list and its outcome being read.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { commands } from '../../src/cli/commands';
+import type { CommandOptions } from '../../src/cli/commands';
+import { exitCodeFor } from '../../src/cli/exitCodes';
+import { WhiteRabbitBackend } from '../../src/core/adapters/whiterabbit/adapter';
+import type { AdapterDeps } from '../../src/core/adapters/deps';
+import { FlowscopeError } from '../../src/core/errors';
+import type { Run } from '../../src/core/model';
+import { RunStore } from '../../src/core/runs/runStore';
+import { DETAIL_PATH, Observed, RUN, runDetail, SEED, startScriptedWhiteRabbit, STREAM_PATH, streamEvent, TRIGGER_PATH, WF } from './helpers/wr-scripted';
+import type { ScriptedWhiteRabbit, StageSpec } from './helpers/wr-scripted';
+
+const A = { id: 'stage-a', module: 'GET_EVM_ACCOUNT_BALANCE' } as const;
+const B = { id: 'stage-b', module: 'API_CALL' } as const;
+const stage = (s: { id: string; module: string }, status: StageSpec['status'], error?: unknown): StageSpec => ({ ...s, status, ...(error ? { error } : {}) });
+
+/** What a viewer shows of a run: its status, message, counts and each stage's status by name. */
+interface View {
+  readonly status: string;
+  readonly error?: string;
+  readonly stages: ReadonlyMap<string, string>;
+  readonly pending?: number;
+  readonly failed?: number;
+  readonly usage?: number;
+}
+
+function viewOf(run: Run): View {
+  return {
+    status: run.status,
+    error: run.error,
+    stages: new Map(run.stages.map((s) => [s.name, s.status])),
+    pending: run.stageCounts?.pending,
+    failed: run.stageCounts?.failed,
+    usage: run.totalUsage,
+  };
+}
+
+let server: ScriptedWhiteRabbit;
+before(async () => {
+  server = await startScriptedWhiteRabbit();
+});
+after(async () => {
+  await server.close();
+});
+afterEach(() => {
+  server.routes.received.length = 0;
+});
+
+function backend(deps: AdapterDeps = {}): WhiteRabbitBackend {
+  return new WhiteRabbitBackend(
+    { name: 'wr', kind: 'whiterabbit', baseUrl: server.url, workflowIds: [WF] },
+    { apiKey: 'ws_test', apiSecret: SEED },
+    { streamIdleMs: 30_000, pollMinMs: 1, pollMaxMs: 5, ...deps },
+  );
+}
+
+/**
+ * Stage A fails while B still runs. The frame that drops A from `nonTerminalStages` also raises
+ * `failedStageCount` but cannot say which stage failed; B leaves while the first detail read is
+ * still out, and that read (taken before B ended) still shows B running.
+ */
+async function playOneStageFails(seen: Observed<View>): Promise<void> {
+  const stream = await server.stream();
+  stream.write(streamEvent('EXECUTING', [stage(A, 'RUNNING'), stage(B, 'RUNNING')], { pending: 2, failed: 0, usage: 0 }));
+  await seen.until((v) => v.stages.get(A.module) === 'running' && v.stages.get(B.module) === 'running');
+
+  stream.write(streamEvent('EXECUTING', [stage(B, 'RUNNING')], { pending: 1, failed: 1, usage: 3 }));
+  const first = await server.nextDetail();
+  await seen.until((v) => v.stages.get(A.module) === 'finishing');
+
+  stream.write(streamEvent('EXECUTING', [], { pending: 0, failed: 1, usage: 6 }));
+  await seen.until((v) => v.stages.get(B.module) === 'finishing');
+
+  first.answer(runDetail('EXECUTING', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'RUNNING')], 6));
+  const afterFirst = await seen.until((v) => v.stages.get(A.module) === 'failed');
+  assert.equal(afterFirst.stages.get(B.module), 'finishing', 'a read older than the frame that let B go does not bring it back to running');
+
+  const second = await server.nextDetail();
+  second.answer(runDetail('EXECUTING', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'COMPLETED')], 6));
+  await seen.until((v) => v.stages.get(B.module) === 'completed');
+
+  stream.write(streamEvent('FAILED', [], { pending: 0, failed: 1, usage: 6 }));
+  stream.end();
+  const last = await server.nextDetail();
+  last.answer(runDetail('FAILED', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'COMPLETED')], 6));
+}
+
+function assertNeverCompleted(seen: Observed<View>): void {
+  const wrong = seen.all.findIndex((v) => v.stages.get(A.module) === 'completed');
+  assert.equal(wrong, -1, `the failed stage showed as completed in update ${wrong}`);
+}
+
+function assertReadsCoalesced(): void {
+  // Three triggers (A leaves with failedStageCount rising, B leaves) while one read was out: two
+  // reads; then one at the end of the run.
+  assert.equal(server.detailReads(), 3);
+  assert.equal(server.routes.count('GET', STREAM_PATH), 1);
+}
+
+describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the detail tells how it ended', () => {
+  it('the adapter never yields the failed stage as completed, reads coalesce, and the run carries its failure', async () => {
+    const seen = new Observed<View>();
+    const following = (async () => {
+      for await (const run of backend().trigger(WF, {})) seen.push(viewOf(run));
+    })();
+    await playOneStageFails(seen);
+    await following;
+
+    assertNeverCompleted(seen);
+    assertReadsCoalesced();
+    const end = seen.all.at(-1);
+    assert.deepEqual(end, {
+      status: 'failed',
+      error: '1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds',
+      stages: new Map([
+        ['GET_EVM_ACCOUNT_BALANCE', 'failed'],
+        ['API_CALL', 'completed'],
+      ]),
+      pending: 0,
+      failed: 1,
+      usage: 6,
+    });
+    // The public SDK's trigger body (contracts A.2): `{}`, signed as sent.
+    assert.equal(server.routes.last('POST', TRIGGER_PATH)?.body.toString('utf8'), '{}');
+  });
+
+  it('the run store never reports it completed to its listeners', async () => {
+    const store = new RunStore({ backendFor: () => backend() });
+    const seen = new Observed<View>();
+    store.onDidChange((change) => seen.push(viewOf(change.run)));
+    await store.trigger('wr', WF, {});
+    await playOneStageFails(seen);
+    const end = await seen.until((v) => v.status === 'failed' && v.stages.get(B.module) === 'completed');
+    store.dispose();
+
+    assertNeverCompleted(seen);
+    assertReadsCoalesced();
+    assert.equal(end.error, '1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds');
+  });
+
+  it('`trigger --wait --json` never prints it completed and ends with exit code 1', async () => {
+    const seen = new Observed<View>();
+    const out: string[] = [];
+    const toView = (line: string): View => {
+      const j = JSON.parse(line) as { status: string; error?: string; stages: { name: string; status: string }[]; pendingStageCount?: number; failedStageCount?: number; totalUsage?: number };
+      return { status: j.status, error: j.error, stages: new Map(j.stages.map((s) => [s.name, s.status])), pending: j.pendingStageCount, failed: j.failedStageCount, usage: j.totalUsage };
+    };
+    const code = runCli({ json: true, wait: true }, (line) => {
+      out.push(line);
+      seen.push(toView(line));
+    });
+    await playOneStageFails(seen);
+    assert.equal(await code, 1);
+
+    assertNeverCompleted(seen);
+    assertReadsCoalesced();
+    const end = toView(out.at(-1) ?? '{}');
+    assert.equal(end.status, 'failed');
+    assert.equal(end.error, '1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds');
+    assert.deepEqual([end.pending, end.failed, end.usage], [0, 1, 6]);
+  });
+
+  it('the human view prints the stage finishing then failed, never with a check mark, and sums up the counts', async () => {
+    const seen = new Observed<View>();
+    const lines: string[] = [];
+    const stages = new Map<string, string>();
+    let status = '';
+    const code = runCli({ wait: true }, undefined, (line) => {
+      lines.push(line);
+      const run = /^\S+ run \S+ {2}(\w+)/.exec(line);
+      if (run) status = run[1] ?? '';
+      const st = /^ {2}\S+ (\S+) {2}(\w+)/.exec(line);
+      if (st) stages.set(st[1] ?? '', st[2] ?? '');
+      seen.push({ status, stages: new Map(stages) });
+    });
+    await playOneStageFails(seen);
+    assert.equal(await code, 1);
+
+    assertNeverCompleted(seen);
+    assert.ok(lines.includes('  … GET_EVM_ACCOUNT_BALANCE  finishing'), lines.join('\n'));
+    assert.ok(!lines.some((l) => l.startsWith('  ✓ GET_EVM_ACCOUNT_BALANCE')), lines.join('\n'));
+    assert.equal(lines.at(-1), '✗ failed: 1 stage(s) completed, 1 failed, 6 credit(s) used — 1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds');
+  });
+});
+
+function runCli(options: CommandOptions, out?: (line: string) => void, err?: (line: string) => void): Promise<number> {
+  const command = commands.trigger;
+  assert.ok(command);
+  return command.run({
+    args: [WF],
+    options,
+    backend: backend(),
+    signal: new AbortController().signal,
+    out: out ?? (() => undefined),
+    err: err ?? (() => undefined),
+  });
+}
+
+describe('White Rabbit: run inputs', () => {
+  it('the CLI refuses --input and --inputs-file with exit code 2, a reason, and nothing sent', async () => {
+    for (const options of [{ input: ['topic=owls'] }, { 'inputs-file': '/nonexistent/inputs.json' }] satisfies CommandOptions[]) {
+      const error = await runCli({ ...options, wait: true }).then(
+        () => assert.fail('expected a refusal'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof FlowscopeError);
+      assert.equal(exitCodeFor(error), 2);
+      assert.equal(
+        error.message,
+        'White Rabbit\'s trigger endpoint takes no run inputs (the public SDK sends an empty body), so --input and --inputs-file cannot be used with connection "wr". Nothing was sent. Set the data in the workflow\'s own configuration and trigger without them.',
+      );
+    }
+    assert.equal(server.routes.received.length, 0);
+  });
+
+  it('the adapter refuses inputs instead of dropping them, before any request', async () => {
+    const error = await (async () => {
+      for await (const _ of backend().trigger(WF, { topic: 'owls' })) assert.fail('nothing is yielded');
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof FlowscopeError && error.reason === 'unsupported', String(error));
+    assert.equal(server.routes.received.length, 0);
+    assert.equal(backend().capabilities.triggerInputs, false);
+  });
+});
+
+describe('White Rabbit: stages per run are capped', () => {
+  it('a stream that keeps adding stages ends with a protocol error past 10,000, without reconnecting', async () => {
+    const stageCounts: number[] = [];
+    const following = (async () => {
+      for await (const run of backend({ maxReconnects: 5 }).follow({ id: RUN, workflowId: WF })) stageCounts.push(run.stages.length);
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const stream = await server.stream();
+    // Every frame lists 1,000 more stages, all still running (none leaves, so nothing is read);
+    // the eleventh frame would pass the cap.
+    const inFlight: StageSpec[] = [];
+    for (let frame = 0; frame < 11; frame++) {
+      for (let i = 0; i < 1_000; i++) inFlight.push(stage({ id: `s${frame}-${i}`, module: 'RANDOM_UUID' }, 'RUNNING'));
+      stream.write(streamEvent('EXECUTING', inFlight, { pending: inFlight.length, failed: 0, usage: 0 }));
+    }
+    const error = await following;
+    assert.ok(error instanceof FlowscopeError, String(error));
+    assert.equal(error.reason, 'protocol');
+    assert.equal(
+      error.message,
+      `White Rabbit run ${RUN} reported more than 10,000 stages; Flowscope stopped following it (the limit protects this window from a runaway stream). Look at the run in the White Rabbit dashboard.`,
+    );
+    assert.deepEqual(stageCounts, [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000]);
+    assert.equal(server.routes.count('GET', STREAM_PATH), 1, 'not reconnected');
+    assert.equal(server.routes.count('GET', DETAIL_PATH), 0);
+  });
+});
