@@ -138,6 +138,39 @@ export interface RunPage {
   readonly next?: string;
 }
 
+/**
+ * Whether two states of a run show the same thing (the same as comparing their JSON, without
+ * building it). Stages are compared by reference first: RunTracker keeps an unchanged stage's
+ * object across snapshots, so comparing two states of a big run costs about one pointer per
+ * stage, where serialising both would cost the whole run on every event.
+ */
+export function sameRun(a: Run, b: Run): boolean {
+  if (a === b) return true;
+  if (a.stages.length !== b.stages.length || !sameFields(a, b, 'stages')) return false;
+  for (let i = 0; i < a.stages.length; i++) {
+    const x = a.stages[i] as Stage;
+    const y = b.stages[i] as Stage;
+    if (x !== y && !sameFields(x, y)) return false;
+  }
+  return true;
+}
+
+/** Same defined fields with equal values; nested values (outputs, inputs) compare as JSON. */
+function sameFields(a: object, b: object, skip?: string): boolean {
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left).filter((k) => k !== skip && left[k] !== undefined);
+  if (keys.length !== Object.keys(right).filter((k) => k !== skip && right[k] !== undefined).length) return false;
+  for (const k of keys) {
+    const x = left[k];
+    const y = right[k];
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
+}
+
 /** Duration between two ISO timestamps, or undefined when either is missing or unparsable. */
 export function durationBetween(start?: string, end?: string): number | undefined {
   if (!start || !end) return undefined;
