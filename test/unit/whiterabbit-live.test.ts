@@ -13,6 +13,7 @@ import type { AdapterDeps } from '../../src/core/adapters/deps';
 import { FlowscopeError } from '../../src/core/errors';
 import type { Run } from '../../src/core/model';
 import { RunStore } from '../../src/core/runs/runStore';
+import { json } from './helpers/http-routes';
 import { DETAIL_PATH, Observed, RUN, runDetail, SEED, startScriptedWhiteRabbit, STREAM_PATH, streamEvent, TRIGGER_PATH, WF } from './helpers/wr-scripted';
 import type { ScriptedWhiteRabbit, StageSpec } from './helpers/wr-scripted';
 
@@ -259,5 +260,72 @@ describe('White Rabbit: stages per run are capped', () => {
     assert.deepEqual(stageCounts, [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000]);
     assert.equal(server.routes.count('GET', STREAM_PATH), 1, 'not reconnected');
     assert.equal(server.routes.count('GET', DETAIL_PATH), 0);
+  });
+});
+
+// A component execution's stream closes itself on COMPLETED or FAILED (seed 001 line 31) and sends
+// `ExecutionStreamEvent`s (seed 001 lines 55-63); the REST record has the execute answer's shape
+// (seed 001 line 169). One that ends early is read through REST and re-subscribed (seed 002 line 192).
+describe('White Rabbit: a component stream that ends without a terminal event', () => {
+  const EXEC = '3f7a1b2c-0000-4000-8000-000000000001';
+  const EXEC_PATH = `/v1/sdk/components/executions/${EXEC}`;
+  const event = (status: string): unknown => ({ id: EXEC, status, output: status === 'COMPLETED' ? { uuid: 'u-1' } : null, error: null, timestamp: '2026-04-20T10:00:05Z' });
+  const record = (status: string): unknown => ({ ...(event(status) as object), module: 'RANDOM_UUID', completed: status === 'COMPLETED', totalUsage: 0, createdAt: '2026-04-20T10:00:00Z', updatedAt: '2026-04-20T10:00:05Z' });
+
+  function follow(delays: number[]): Promise<unknown> {
+    const sleep = async (ms: number): Promise<void> => void delays.push(ms);
+    const statuses: string[] = [];
+    return (async () => {
+      for await (const e of backend({ maxReconnects: 3, pollMinMs: 100, pollMaxMs: 1_000, sleep }).followComponent(EXEC)) statuses.push(e.status);
+      return statuses;
+    })().catch((e: unknown) => e);
+  }
+
+  function assertBackedOffThenGaveUp(outcome: unknown, delays: number[], why: string): void {
+    assert.ok(outcome instanceof FlowscopeError, String(outcome));
+    assert.equal(outcome.reason, 'network');
+    assert.equal(outcome.message, `White Rabbit component execution ${EXEC}: the stream ended 4 times in a row without news (${why}); gave up following it.`);
+    assert.equal(server.routes.count('GET', `${EXEC_PATH}/stream`), 4, 'opened once, then re-opened up to the limit of 3');
+    assert.equal(server.routes.count('GET', EXEC_PATH), 3, 'each early end is reconciled through REST');
+    // Full-jitter exponential backoff from 100 ms: each delay within [ceiling/2, ceiling].
+    assert.equal(delays.length, 3);
+    const [d0 = 0, d1 = 0, d2 = 0] = delays;
+    assert.ok(d0 >= 50 && d0 <= 100, `first delay ${d0}`);
+    assert.ok(d1 >= 100 && d1 <= 200, `second delay ${d1}`);
+    assert.ok(d2 >= 200 && d2 <= 400, `third delay ${d2}`);
+  }
+
+  it('ending cleanly, again and again, backs off and counts against the reconnect limit', async () => {
+    server.routes.on('GET', `${EXEC_PATH}/stream`, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`data: ${JSON.stringify(event('EXECUTING'))}\n\n`);
+    });
+    server.routes.on('GET', EXEC_PATH, (_req, res) => json(res, 200, record('EXECUTING')));
+    const delays: number[] = [];
+    assertBackedOffThenGaveUp(await follow(delays), delays, 'the stream ended before the execution did');
+  });
+
+  it('breaking off, again and again, does the same', async () => {
+    server.routes.on('GET', `${EXEC_PATH}/stream`, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify(event('EXECUTING'))}\n\n`, () => res.socket?.destroy());
+    });
+    server.routes.on('GET', EXEC_PATH, (_req, res) => json(res, 200, record('EXECUTING')));
+    const delays: number[] = [];
+    // undici's word for a socket closed in the middle of a chunked body.
+    assertBackedOffThenGaveUp(await follow(delays), delays, 'other side closed');
+  });
+
+  it('re-subscribing after one early end reaches the terminal event', async () => {
+    let opens = 0;
+    server.routes.on('GET', `${EXEC_PATH}/stream`, (_req, res) => {
+      opens++;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`data: ${JSON.stringify(event(opens === 1 ? 'EXECUTING' : 'COMPLETED'))}\n\n`);
+    });
+    server.routes.on('GET', EXEC_PATH, (_req, res) => json(res, 200, record('EXECUTING')));
+    const delays: number[] = [];
+    assert.deepEqual(await follow(delays), ['EXECUTING', 'EXECUTING', 'COMPLETED']);
+    assert.equal(delays.length, 1);
   });
 });
