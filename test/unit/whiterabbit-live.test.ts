@@ -19,6 +19,9 @@ import type { ScriptedWhiteRabbit, StageSpec } from './helpers/wr-scripted';
 
 const A = { id: 'stage-a', module: 'GET_EVM_ACCOUNT_BALANCE' } as const;
 const B = { id: 'stage-b', module: 'API_CALL' } as const;
+const C = { id: 'stage-c', module: 'RANDOM_UUID' } as const;
+/** A guard so a broken behaviour fails the test instead of hanging it (no assertion on time). */
+const GUARD = { timeout: 30_000 };
 const stage = (s: { id: string; module: string }, status: StageSpec['status'], error?: unknown): StageSpec => ({ ...s, status, ...(error ? { error } : {}) });
 
 /** What a viewer shows of a run: its status, message, counts and each stage's status by name. */
@@ -62,34 +65,37 @@ function backend(deps: AdapterDeps = {}): WhiteRabbitBackend {
 }
 
 /**
- * Stage A fails while B still runs. The frame that drops A from `nonTerminalStages` also raises
- * `failedStageCount` but cannot say which stage failed; B leaves while the first detail read is
- * still out, and that read (taken before B ended) still shows B running.
+ * Stage A fails while B and C still run. The frame that drops A from `nonTerminalStages` also
+ * raises `failedStageCount` but cannot say which stage failed. B and C leave in two more frames
+ * while the first detail read is still out; that read (taken before they ended) still shows them
+ * running, and the two endings are folded into one more read.
  */
 async function playOneStageFails(seen: Observed<View>): Promise<void> {
   const stream = await server.stream();
-  stream.write(streamEvent('EXECUTING', [stage(A, 'RUNNING'), stage(B, 'RUNNING')], { pending: 2, failed: 0, usage: 0 }));
-  await seen.until((v) => v.stages.get(A.module) === 'running' && v.stages.get(B.module) === 'running');
+  stream.write(streamEvent('EXECUTING', [stage(A, 'RUNNING'), stage(B, 'RUNNING'), stage(C, 'RUNNING')], { pending: 3, failed: 0, usage: 0 }));
+  await seen.until((v) => [A, B, C].every((s) => v.stages.get(s.module) === 'running'));
 
-  stream.write(streamEvent('EXECUTING', [stage(B, 'RUNNING')], { pending: 1, failed: 1, usage: 3 }));
+  stream.write(streamEvent('EXECUTING', [stage(B, 'RUNNING'), stage(C, 'RUNNING')], { pending: 2, failed: 1, usage: 3 }));
   const first = await server.nextDetail();
   await seen.until((v) => v.stages.get(A.module) === 'finishing');
 
-  stream.write(streamEvent('EXECUTING', [], { pending: 0, failed: 1, usage: 6 }));
+  stream.write(streamEvent('EXECUTING', [stage(C, 'RUNNING')], { pending: 1, failed: 1, usage: 6 }));
   await seen.until((v) => v.stages.get(B.module) === 'finishing');
+  stream.write(streamEvent('EXECUTING', [], { pending: 0, failed: 1, usage: 9 }));
+  await seen.until((v) => v.stages.get(C.module) === 'finishing');
 
-  first.answer(runDetail('EXECUTING', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'RUNNING')], 6));
+  first.answer(runDetail('EXECUTING', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'RUNNING'), stage(C, 'RUNNING')], 9));
   const afterFirst = await seen.until((v) => v.stages.get(A.module) === 'failed');
   assert.equal(afterFirst.stages.get(B.module), 'finishing', 'a read older than the frame that let B go does not bring it back to running');
 
   const second = await server.nextDetail();
-  second.answer(runDetail('EXECUTING', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'COMPLETED')], 6));
-  await seen.until((v) => v.stages.get(B.module) === 'completed');
+  second.answer(runDetail('EXECUTING', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'COMPLETED'), stage(C, 'COMPLETED')], 9));
+  await seen.until((v) => v.stages.get(B.module) === 'completed' && v.stages.get(C.module) === 'completed');
 
-  stream.write(streamEvent('FAILED', [], { pending: 0, failed: 1, usage: 6 }));
+  stream.write(streamEvent('FAILED', [], { pending: 0, failed: 1, usage: 9 }));
   stream.end();
   const last = await server.nextDetail();
-  last.answer(runDetail('FAILED', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'COMPLETED')], 6));
+  last.answer(runDetail('FAILED', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'COMPLETED'), stage(C, 'COMPLETED')], 9));
 }
 
 function assertNeverCompleted(seen: Observed<View>): void {
@@ -98,13 +104,13 @@ function assertNeverCompleted(seen: Observed<View>): void {
 }
 
 function assertReadsCoalesced(): void {
-  // Three triggers (A leaves with failedStageCount rising, B leaves) while one read was out: two
-  // reads; then one at the end of the run.
+  // A leaves (with failedStageCount rising): one read. B and C leave while it is out: one more
+  // read, not two. Then one at the end of the run.
   assert.equal(server.detailReads(), 3);
   assert.equal(server.routes.count('GET', STREAM_PATH), 1);
 }
 
-describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the detail tells how it ended', () => {
+describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the detail tells how it ended', GUARD, () => {
   it('the adapter never yields the failed stage as completed, reads coalesce, and the run carries its failure', async () => {
     const seen = new Observed<View>();
     const following = (async () => {
@@ -122,10 +128,11 @@ describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the
       stages: new Map([
         ['GET_EVM_ACCOUNT_BALANCE', 'failed'],
         ['API_CALL', 'completed'],
+        ['RANDOM_UUID', 'completed'],
       ]),
       pending: 0,
       failed: 1,
-      usage: 6,
+      usage: 9,
     });
     // The public SDK's trigger body (contracts A.2): `{}`, signed as sent.
     assert.equal(server.routes.last('POST', TRIGGER_PATH)?.body.toString('utf8'), '{}');
@@ -137,7 +144,7 @@ describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the
     store.onDidChange((change) => seen.push(viewOf(change.run)));
     await store.trigger('wr', WF, {});
     await playOneStageFails(seen);
-    const end = await seen.until((v) => v.status === 'failed' && v.stages.get(B.module) === 'completed');
+    const end = await seen.until((v) => v.status === 'failed' && v.stages.get(C.module) === 'completed');
     store.dispose();
 
     assertNeverCompleted(seen);
@@ -164,7 +171,7 @@ describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the
     const end = toView(out.at(-1) ?? '{}');
     assert.equal(end.status, 'failed');
     assert.equal(end.error, '1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds');
-    assert.deepEqual([end.pending, end.failed, end.usage], [0, 1, 6]);
+    assert.deepEqual([end.pending, end.failed, end.usage], [0, 1, 9]);
   });
 
   it('the human view prints the stage finishing then failed, never with a check mark, and sums up the counts', async () => {
@@ -186,7 +193,7 @@ describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the
     assertNeverCompleted(seen);
     assert.ok(lines.includes('  … GET_EVM_ACCOUNT_BALANCE  finishing'), lines.join('\n'));
     assert.ok(!lines.some((l) => l.startsWith('  ✓ GET_EVM_ACCOUNT_BALANCE')), lines.join('\n'));
-    assert.equal(lines.at(-1), '✗ failed: 1 stage(s) completed, 1 failed, 6 credit(s) used — 1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds');
+    assert.equal(lines.at(-1), '✗ failed: 2 stage(s) completed, 1 failed, 9 credit(s) used — 1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds');
   });
 });
 
@@ -203,7 +210,7 @@ function runCli(options: CommandOptions, out?: (line: string) => void, err?: (li
   });
 }
 
-describe('White Rabbit: run inputs', () => {
+describe('White Rabbit: run inputs', GUARD, () => {
   it('the CLI refuses --input and --inputs-file with exit code 2, a reason, and nothing sent', async () => {
     for (const options of [{ input: ['topic=owls'] }, { 'inputs-file': '/nonexistent/inputs.json' }] satisfies CommandOptions[]) {
       const error = await runCli({ ...options, wait: true }).then(
@@ -233,7 +240,7 @@ describe('White Rabbit: run inputs', () => {
   });
 });
 
-describe('White Rabbit: stages per run are capped', () => {
+describe('White Rabbit: stages per run are capped', GUARD, () => {
   it('a stream that keeps adding stages ends with a protocol error past 10,000, without reconnecting', async () => {
     const stageCounts: number[] = [];
     const following = (async () => {
@@ -266,7 +273,7 @@ describe('White Rabbit: stages per run are capped', () => {
 // A component execution's stream closes itself on COMPLETED or FAILED (seed 001 line 31) and sends
 // `ExecutionStreamEvent`s (seed 001 lines 55-63); the REST record has the execute answer's shape
 // (seed 001 line 169). One that ends early is read through REST and re-subscribed (seed 002 line 192).
-describe('White Rabbit: a component stream that ends without a terminal event', () => {
+describe('White Rabbit: a component stream that ends without a terminal event', GUARD, () => {
   const EXEC = '3f7a1b2c-0000-4000-8000-000000000001';
   const EXEC_PATH = `/v1/sdk/components/executions/${EXEC}`;
   const event = (status: string): unknown => ({ id: EXEC, status, output: status === 'COMPLETED' ? { uuid: 'u-1' } : null, error: null, timestamp: '2026-04-20T10:00:05Z' });
