@@ -36,9 +36,9 @@ export async function authenticate(app: App, ctx: Ctx): Promise<{ key: WhiteRabb
 /**
  * Auth of the two SSE routes. The seeds' own stream examples send `X-Api-Key` and nothing else
  * (seed 001 line 37; seed 002 lines 32, 75, 99, 115 and 169: "Auth: X-Api-Key" and
- * `fetch(…, { headers: { 'X-Api-Key': … } })`), so a
- * key alone is accepted here; a signature that is present is still verified, and a wrong one is
- * refused exactly as on the REST routes.
+ * `fetch(…, { headers: { 'X-Api-Key': … } })`), so a key alone is accepted here. A signature
+ * that is present (either header) is still verified, and a wrong one is refused exactly as on
+ * the REST routes.
  */
 export async function authenticateStream(app: App, ctx: Ctx): Promise<{ key: WhiteRabbitKey; raw: Buffer }> {
   if (header(ctx.req, 'x-sdk-timestamp') !== undefined || header(ctx.req, 'x-sdk-signature') !== undefined) return authenticate(app, ctx);
