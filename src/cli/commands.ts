@@ -6,7 +6,7 @@ import { isTerminalRun } from '../core/model';
 import { truncationNote } from '../core/adapters/paging';
 import { EXIT, exitCodeForRun } from './exitCodes';
 import { graphCommand } from './graph';
-import { formatDuration, ProgressPrinter, runJson, safeText } from './render';
+import { formatDuration, ProgressPrinter, runJson, safeText, summaryCounts } from './render';
 
 export interface CommandOptions {
   readonly json?: boolean;
@@ -80,10 +80,11 @@ export const commands: Readonly<Record<string, Command>> = {
     async run(ctx) {
       const backend = need(ctx);
       const workflowId = arg(ctx, 0, 'WORKFLOW');
-      const inputs = await readInputs(ctx.options);
-      if (Object.keys(inputs).length > 0 && !backend.capabilities.triggerInputs) {
-        throw new FlowscopeError('unsupported', `${label(backend)} does not take run inputs.`);
+      // Refused before anything is read or sent: an input the service would drop must not look accepted.
+      if (!backend.capabilities.triggerInputs && (ctx.options.input?.length || ctx.options['inputs-file'] !== undefined)) {
+        throw new FlowscopeError('usage', noInputsMessage(backend));
       }
+      const inputs = await readInputs(ctx.options);
       const printer = new ProgressPrinter(ctx.err);
       // Powabase streams belong to the request that started the run: leaving early could stop it.
       const follow = ctx.options.wait || backend.kind === 'powabase';
@@ -155,6 +156,7 @@ function printRun(ctx: CommandContext, run: Run): void {
   if (run.workflowId) ctx.out(`workflow ${safeText(run.workflowId)}`);
   if (run.createdAt) ctx.out(`started ${safeText(run.createdAt)}`);
   if (run.error) ctx.out(`error ${safeText(run.error)}`);
+  if (run.stageCounts || run.totalUsage !== undefined) ctx.out(`summary ${summaryCounts(run).join(', ')}`);
   for (const s of run.stages) {
     const extra = [s.attempt && s.attempt > 1 ? `attempt ${s.attempt}` : '', s.durationMs !== undefined ? formatDuration(s.durationMs) : '', s.error ? safeText(s.error) : '']
       .filter(Boolean)
@@ -191,6 +193,14 @@ export async function readInputs(options: CommandOptions): Promise<Record<string
     inputs[pair.slice(0, eq)] = value;
   }
   return inputs;
+}
+
+function noInputsMessage(backend: Backend): string {
+  const why =
+    backend.kind === 'whiterabbit'
+      ? "White Rabbit's trigger endpoint takes no run inputs (the public SDK sends an empty body)"
+      : `${label(backend)} takes no run inputs`;
+  return `${why}, so --input and --inputs-file cannot be used with connection "${safeText(backend.connection.name)}". Nothing was sent. Set the data in the workflow's own configuration and trigger without them.`;
 }
 
 function need(ctx: CommandContext): Backend {

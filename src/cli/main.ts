@@ -27,7 +27,8 @@ Commands:
   runs WORKFLOW [--limit N]          list runs of a workflow, newest first
   run RUN_ID [--workflow ID]         show one run and its stages
   trigger WORKFLOW [--input k=v]... [--inputs-file F] [--wait]
-                                     start a run (--wait follows it to its end)
+                                     start a run (--wait follows it to its end;
+                                     White Rabbit takes no inputs)
   watch RUN_ID [--workflow ID]       follow a run live to its end
   cancel RUN_ID... [--reason R]      cancel runs (Supervity Auto)
   graph validate FILE                check a *.workflow.json file

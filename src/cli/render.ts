@@ -8,6 +8,9 @@ export function runJson(run: Run): string {
     status: run.status,
     rawStatus: run.rawStatus,
     ...(run.error ? { error: run.error } : {}),
+    ...(run.totalUsage !== undefined ? { totalUsage: run.totalUsage } : {}),
+    ...(run.stageCounts?.pending !== undefined ? { pendingStageCount: run.stageCounts.pending } : {}),
+    ...(run.stageCounts?.failed !== undefined ? { failedStageCount: run.stageCounts.failed } : {}),
     stages: run.stages.map((s) => ({
       id: s.id,
       name: s.name,
@@ -24,6 +27,7 @@ const ICON: Readonly<Record<string, string>> = {
   queued: '·',
   running: '▶',
   waiting: '⏸',
+  finishing: '…',
   completed: '✓',
   completed_with_errors: '!',
   failed: '✗',
@@ -94,10 +98,24 @@ export class ProgressPrinter {
   }
 
   summary(run: Run): void {
-    const failed = run.stages.filter((s) => s.status === 'failed').length;
-    const done = run.stages.filter((s) => s.status === 'completed').length;
-    this.write(`${ICON[run.status] ?? '?'} ${run.status}: ${done} stage(s) completed, ${failed} failed${run.error ? ` — ${safeText(run.error)}` : ''}`);
+    this.write(`${ICON[run.status] ?? '?'} ${run.status}: ${summaryCounts(run).join(', ')}${run.error ? ` — ${safeText(run.error)}` : ''}`);
   }
+}
+
+/**
+ * The end-of-run counts. A stage counts as completed only when the service said so: a
+ * `finishing` stage (outcome not read) is counted apart, never with the completed ones. The
+ * service's own counts and credit usage are shown when it reports them.
+ */
+export function summaryCounts(run: Run): string[] {
+  const count = (status: Stage['status']): number => run.stages.filter((s) => s.status === status).length;
+  const failed = Math.max(count('failed'), run.stageCounts?.failed ?? 0);
+  const parts = [`${count('completed')} stage(s) completed`, `${failed} failed`];
+  const finishing = count('finishing');
+  if (finishing > 0) parts.push(`${finishing} outcome(s) unknown`);
+  if (run.stageCounts?.pending) parts.push(`${run.stageCounts.pending} pending`);
+  if (run.totalUsage !== undefined) parts.push(`${run.totalUsage} credit(s) used`);
+  return parts;
 }
 
 export function formatDuration(ms: number): string {

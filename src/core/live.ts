@@ -1,6 +1,6 @@
 import { FlowscopeError, toFlowscopeError } from './errors';
 import type { Run } from './model';
-import { isTerminalRun } from './model';
+import { isTerminalRun, sameRun } from './model';
 import { backoffDelay, sleep } from './util/abort';
 import type { Logger } from './util/log';
 import { silentLogger } from './util/log';
@@ -93,7 +93,7 @@ export async function* followLive(
     try {
       for await (const run of connect(round)) {
         failures = 0;
-        if (!last || fingerprint(run) !== fingerprint(last)) yield run;
+        if (!last || !sameRun(run, last)) yield run;
         last = run;
         if (isTerminalRun(run.status)) return;
       }
@@ -113,7 +113,7 @@ export async function* followLive(
     // Reconcile through REST before reconnecting, so a run that ended while we were away ends here too.
     try {
       const run = await read(options.signal);
-      if (!last || fingerprint(run) !== fingerprint(last)) yield run;
+      if (!last || !sameRun(run, last)) yield run;
       last = run;
       if (isTerminalRun(run.status)) return;
     } catch (error) {

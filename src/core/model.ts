@@ -22,7 +22,12 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const STAGE_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped', 'unknown'] as const;
+/**
+ * Stage statuses. `finishing` is a stage known to have left the running set whose outcome is not
+ * read yet (White Rabbit's stream drops a stage from `nonTerminalStages` without saying whether it
+ * completed or failed): showing it as completed could paint a failed stage green.
+ */
+export const STAGE_STATUSES = ['queued', 'running', 'waiting', 'finishing', 'completed', 'failed', 'cancelled', 'skipped', 'unknown'] as const;
 export type StageStatus = (typeof STAGE_STATUSES)[number];
 
 const TERMINAL_RUN: ReadonlySet<RunStatus> = new Set(['completed', 'completed_with_errors', 'failed', 'cancelled']);
@@ -116,13 +121,54 @@ export interface Run {
   readonly output?: unknown;
   readonly error?: string;
   readonly totalUsage?: number;
+  /** Counts the service reports besides the stage list (White Rabbit's stream and detail). */
+  readonly stageCounts?: StageCounts;
   readonly stages: readonly Stage[];
+}
+
+export interface StageCounts {
+  /** Stages not yet terminal. */
+  readonly pending?: number;
+  readonly failed?: number;
 }
 
 export interface RunPage {
   readonly runs: readonly Run[];
   /** Opaque; pass back to get the next page. Absent when there is no more. */
   readonly next?: string;
+}
+
+/**
+ * Whether two states of a run show the same thing (the same as comparing their JSON, without
+ * building it). Stages are compared by reference first: RunTracker keeps an unchanged stage's
+ * object across snapshots, so comparing two states of a big run costs about one pointer per
+ * stage, where serialising both would cost the whole run on every event.
+ */
+export function sameRun(a: Run, b: Run): boolean {
+  if (a === b) return true;
+  if (a.stages.length !== b.stages.length || !sameFields(a, b, 'stages')) return false;
+  for (let i = 0; i < a.stages.length; i++) {
+    const x = a.stages[i] as Stage;
+    const y = b.stages[i] as Stage;
+    if (x !== y && !sameFields(x, y)) return false;
+  }
+  return true;
+}
+
+/** Same defined fields with equal values; nested values (outputs, inputs) compare as JSON. */
+function sameFields(a: object, b: object, skip?: string): boolean {
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left).filter((k) => k !== skip && left[k] !== undefined);
+  if (keys.length !== Object.keys(right).filter((k) => k !== skip && right[k] !== undefined).length) return false;
+  for (const k of keys) {
+    const x = left[k];
+    const y = right[k];
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
 }
 
 /** Duration between two ISO timestamps, or undefined when either is missing or unparsable. */

@@ -8,11 +8,15 @@ const MAX_TEXT = 2_000;
 
 /**
  * Builds a run's state from a stream of events. Adapters apply each event here and yield
- * `snapshot()`; snapshots are fresh immutable copies, so consumers may keep them.
+ * `snapshot()`; snapshots are immutable, so consumers may keep them. A stage object is never
+ * changed once built (an update replaces it), so snapshots share the unchanged ones: a frame that
+ * touches one stage of a big run costs one stage, not a copy of them all.
  */
 export class RunTracker {
   private run: Mutable<Omit<Run, 'stages'>>;
-  private readonly stages = new Map<string, Mutable<Stage>>();
+  private readonly stages = new Map<string, Stage>();
+  /** The stage list of the last snapshot, reused until a stage changes. */
+  private stageList: readonly Stage[] | undefined;
   private nextOrder = 0;
 
   constructor(initial: Omit<Run, 'stages'> & { stages?: readonly Stage[] }) {
@@ -33,14 +37,19 @@ export class RunTracker {
     return isTerminalRun(this.run.status);
   }
 
+  get stageCount(): number {
+    return this.stages.size;
+  }
+
   setRun(patch: Partial<Mutable<Omit<Run, 'stages'>>>): void {
     Object.assign(this.run, stripUndefined(patch));
   }
 
   upsertStage(patch: StagePatch): void {
     const existing = this.stages.get(patch.id);
+    this.stageList = undefined;
     if (existing) {
-      Object.assign(existing, stripUndefined(patch));
+      this.stages.set(patch.id, { ...existing, ...stripUndefined(patch) });
     } else {
       this.stages.set(patch.id, {
         name: patch.id,
@@ -48,7 +57,7 @@ export class RunTracker {
         rawStatus: 'queued',
         order: this.nextOrder,
         ...stripUndefined(patch),
-      } as Mutable<Stage>);
+      } as Stage);
       this.nextOrder++;
     }
   }
@@ -69,12 +78,13 @@ export class RunTracker {
     this.run = { ...rest };
     const previous = new Map(this.stages);
     this.stages.clear();
+    this.stageList = undefined;
     for (const s of stages) this.upsertStage({ ...previous.get(s.id), ...s, text: s.text ?? previous.get(s.id)?.text });
   }
 
   snapshot(): Run {
-    const stages = [...this.stages.values()].map((s) => ({ ...s }));
-    return { ...this.run, stages };
+    this.stageList ??= [...this.stages.values()];
+    return { ...this.run, stages: this.stageList };
   }
 }
 

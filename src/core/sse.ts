@@ -103,7 +103,11 @@ class IdleWatch {
   }
 
   race<T>(read: Promise<T>): Promise<T> {
-    if (this.signal?.aborted) return Promise.reject(abortedError());
+    if (this.signal?.aborted) {
+      // The read was already started: it fails too (the body is aborted); that is expected, not unhandled.
+      read.catch(() => undefined);
+      return Promise.reject(abortedError());
+    }
     const guard = new Promise<never>((_, reject) => {
       this.reject = reject;
       if (this.timeoutMs !== undefined) {

@@ -14,7 +14,7 @@ import { z } from 'zod';
  */
 
 /** What a node can show. `idle` is a block no run has touched (a workflow or preview panel). */
-export const NODE_STATUSES = ['idle', 'queued', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped', 'unknown'] as const;
+export const NODE_STATUSES = ['idle', 'queued', 'running', 'waiting', 'finishing', 'completed', 'failed', 'cancelled', 'skipped', 'unknown'] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 export interface NodeView {

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { request } from 'undici';
 import { SAMPLE_IDS } from '../../src/sandbox/samples';
 import { startSandbox } from '../../src/sandbox/server';
 import type { Sandbox } from '../../src/sandbox/server';
@@ -66,7 +67,9 @@ after(async () => {
 
 for (const connection of ['wr', 'pb', 'sv']) {
   test(`trigger --wait --json follows a run to completion on ${connection}, one line per change`, async () => {
-    const r = await cli(['--config', config, '--connection', connection, '--json', 'trigger', SAMPLE_IDS.fanout, '--input', 'topic=owls', '--wait']);
+    // White Rabbit takes no run inputs: the CLI refuses --input there (whiterabbit-live.test.ts).
+    const inputs = connection === 'wr' ? [] : ['--input', 'topic=owls'];
+    const r = await cli(['--config', config, '--connection', connection, '--json', 'trigger', SAMPLE_IDS.fanout, ...inputs, '--wait']);
     assert.equal(r.code, 0, r.stderr);
     const out = lines(r.stdout);
     assert.ok(out.length >= 3, `several states, got ${out.length}`);
@@ -117,6 +120,13 @@ test('exit codes: 2 usage, 3 authentication, 4 network; errors are one clear lin
   const cancelWr = await cli(['--config', config, '--connection', 'wr', 'cancel', 'x']);
   assert.equal(cancelWr.code, 2);
   assert.match(cancelWr.stderr, /no cancel endpoint/);
+  // White Rabbit's trigger takes no inputs: refused with the reason, and no run is started.
+  const runCount = async (): Promise<number> => ((await (await request(`${sandbox.url}/__sandbox/state`)).body.json()) as { runs: unknown[] }).runs.length;
+  const runsBefore = await runCount();
+  const inputsWr = await cli(['--config', config, '--connection', 'wr', 'trigger', SAMPLE_IDS.linear, '--input', 'topic=owls']);
+  assert.equal(inputsWr.code, 2, inputsWr.stderr);
+  assert.match(inputsWr.stderr, /White Rabbit's trigger endpoint takes no run inputs/);
+  assert.equal(await runCount(), runsBefore);
   const noKey = await cli(['--config', config, '--connection', 'nokey', 'workflows']);
   assert.equal(noKey.code, 2);
   assert.match(noKey.stderr, /FLOWSCOPE_NOKEY_API_KEY/);

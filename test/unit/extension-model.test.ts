@@ -80,6 +80,14 @@ describe('presentations', () => {
     assert.match(streaming.description ?? '', /…x+ the end$/);
   });
 
+  it('a stage whose outcome is not read yet is finishing, neither passed nor failed; a run shows the service\'s stage counts', () => {
+    const stage = presentStage({ id: 's1', name: 'API_CALL', type: 'API_CALL', status: 'finishing', rawStatus: '' }, ctx);
+    assert.equal(stage.icon.id, 'loading~spin');
+    assert.equal(stage.tooltip, '**API\\_CALL**\n\nStatus: finishing (finishing)\n\nType: API\\_CALL');
+    const p = presentRun({ run: run({ totalUsage: 9, stageCounts: { pending: 2, failed: 1 } }), capabilities: caps(), live: true }, ctx);
+    assert.match(p.tooltip ?? '', /\n\nCredits used: 9\n\nStages pending: 2\n\nStages failed: 1$/);
+  });
+
   it('workflows: state, armed countdown, last run, Supervity counts, and lifecycle flags', () => {
     const p = presentWorkflow(
       {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Run, Stage } from '../../src/core/model';
 import { parseWebviewMessage } from '../../src/shared/protocol';
+import { STATUS_GLYPH } from '../../src/webview/render/format';
 import { problemsByBlock, parseGraphText } from '../../src/extension/panels/graphText';
 import { diffStates, graphFromStages, graphKeyOf, graphViewOf, nodeDetailsOf, nodeStatesOf } from '../../src/extension/panels/viewModel';
 
@@ -49,6 +50,14 @@ test('(unit) nodes show the stage matched by id or by name, with attempt, durati
   assert.equal(states.x?.status, 'running');
   assert.ok(states.x?.text?.endsWith('x end') && states.x.text.length <= 81);
   assert.equal(states.idle, undefined);
+});
+
+test('(unit) a White Rabbit stage whose outcome is not read yet reaches the graph as finishing, with its own glyph', () => {
+  const view = graphFromStages(runOf([stage('a', 'finishing', { rawStatus: '' }), stage('b', 'completed')]));
+  const states = nodeStatesOf(graphViewOf(view, 'stages'), runOf([stage('a', 'finishing', { rawStatus: '' }), stage('b', 'completed')]));
+  assert.deepEqual(states, { a: { status: 'finishing' }, b: { status: 'completed' } });
+  assert.equal(STATUS_GLYPH.finishing, '◑');
+  assert.notEqual(STATUS_GLYPH.finishing, STATUS_GLYPH.completed);
 });
 
 test('(unit) diffStates lists exactly the nodes that changed, including removals', () => {

@@ -79,13 +79,53 @@ describe('sandbox: White Rabbit face', () => {
     assert.equal(within.status, 200);
   });
 
-  it('signs the pathname only (query excluded) and streams need signatures too', async () => {
+  it('signs the pathname only (query excluded)', async () => {
     const runId = await trigger(SAMPLES.retry);
     const path = `/v1/sdk/workflows/executions/${runId}`;
     const r = await raw(`${sb.url}${path}?x=1`, { headers: wrHeaders(sb.info.whiterabbit, 'GET', path) });
     assert.equal(r.status, 200);
-    const unsigned = await raw(sb.url + streamUrl(runId), { headers: { 'x-api-key': sb.info.whiterabbit.apiKey } });
-    assert.equal(unsigned.status, 401);
+  });
+
+  // The seeds' own stream examples authenticate with `X-Api-Key` alone (seed 001 line 37; seed 002
+  // lines 32, 75, 99, 115 and 169), while the REST routes need the signature (seed 000 lines 16-18).
+  it('streams accept the API key alone; a signature that is present is still verified', async () => {
+    const runId = await trigger(SAMPLES.linear);
+    const keyOnly = await sse(sb.url + streamUrl(runId), { headers: { 'x-api-key': sb.info.whiterabbit.apiKey } });
+    assert.equal(keyOnly.status, 200);
+    assert.equal(keyOnly.end, 'eof');
+    assert.equal(json(dataFrames(keyOnly).at(-1)).status, 'COMPLETED');
+
+    const signed = wrHeaders(sb.info.whiterabbit, 'GET', streamUrl(runId));
+    const wrongSig = await raw(sb.url + streamUrl(runId), { headers: { ...signed, 'x-sdk-signature': Buffer.alloc(64).toString('base64') } });
+    assert.equal(wrongSig.status, 401);
+    assert.deepEqual(wrongSig.json, { error: 'UNAUTHORIZED', message: 'Invalid signature' });
+    const timestampOnly = await raw(sb.url + streamUrl(runId), { headers: { 'x-api-key': sb.info.whiterabbit.apiKey, 'x-sdk-timestamp': signed['x-sdk-timestamp'] as string } });
+    assert.equal(timestampOnly.status, 401);
+    const unknownKey = await raw(sb.url + streamUrl(runId), { headers: { 'x-api-key': 'ws_nope' } });
+    assert.deepEqual([unknownKey.status, unknownKey.json], [401, { error: 'UNAUTHORIZED', message: 'Invalid API key' }]);
+    const noKey = await raw(sb.url + streamUrl(runId));
+    assert.equal(noKey.status, 401);
+    // The REST routes still want the signature.
+    const restKeyOnly = await raw(`${sb.url}/v1/sdk/workflows/executions/${runId}`, { headers: { 'x-api-key': sb.info.whiterabbit.apiKey } });
+    assert.equal(restKeyOnly.status, 401);
+
+    const exec = (await wr(sb, 'POST', '/v1/sdk/components', { module: 'RANDOM_UUID', input: {}, config: {}, waitForMs: 5000 })).json as { id: string };
+    const componentKeyOnly = await sse(`${sb.url}/v1/sdk/components/executions/${exec.id}/stream`, { headers: { 'x-api-key': sb.info.whiterabbit.apiKey } });
+    assert.equal(componentKeyOnly.status, 200);
+    assert.equal(json(dataFrames(componentKeyOnly).at(-1)).status, 'COMPLETED');
+  });
+
+  // The public SDK triggers with `{}`; the API documents no inputs (contracts A.2, seed 000 lines 10-30).
+  it('a trigger reads nothing from its body: the run takes the workflow\'s own defaults', async () => {
+    const state = async (): Promise<{ workflows: { id: string; variables?: Record<string, { default?: unknown }> }[]; runs: { id: string; inputs: Record<string, unknown> }[] }> =>
+      (await raw(`${sb.url}/__sandbox/state`)).json as never;
+    const empty = await trigger(SAMPLES.condition, {});
+    const ignored = await trigger(SAMPLES.condition, { inputs: { priority: 'urgent' }, other: true });
+    const s = await state();
+    const defaults = Object.fromEntries(Object.entries(s.workflows.find((w) => w.id === SAMPLES.condition)?.variables ?? {}).map(([k, v]) => [k, v.default]));
+    assert.deepEqual(s.runs.find((r) => r.id === empty)?.inputs, defaults);
+    assert.deepEqual(s.runs.find((r) => r.id === ignored)?.inputs, defaults);
+    assert.notEqual(defaults.priority, 'urgent');
   });
 
   it('enforces allowedWorkflowIds with 403 FORBIDDEN', async () => {
@@ -111,7 +151,7 @@ describe('sandbox: White Rabbit face', () => {
     assert.equal(run.status, 404);
     const route = await wr(sb, 'GET', '/v1/sdk/nothing-here');
     assert.equal(route.status, 404);
-    const bad = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.linear}`, { inputs: 'x' });
+    const bad = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.linear}`, ['not', 'an', 'object']);
     assert.equal(bad.status, 400);
     assert.equal((bad.json as { error: string }).error, 'BAD_REQUEST');
     const path = `/v1/sdk/workflows/${SAMPLES.linear}`;
@@ -171,13 +211,13 @@ describe('sandbox: White Rabbit face', () => {
     assert.equal(ev.output.failedStageCount, 1);
   });
 
-  it('runs a workflow with inputs and a condition, and a cancelled run reads CANCELED', async () => {
-    const runId = await trigger(SAMPLES.condition, { inputs: { priority: 'urgent' }, ignored: true });
+  it('runs a workflow with a condition on its own defaults; the untaken branch reads CANCELED', async () => {
+    const runId = await trigger(SAMPLES.condition, { inputs: { priority: 'urgent' } });
     await stream(runId);
     const d = (await wr(sb, 'GET', `/v1/sdk/workflows/executions/${runId}`)).json as { status: string; runStages: { name: string; status: string }[] };
     assert.equal(d.status, 'COMPLETED');
-    assert.equal(d.runStages.find((s) => s.name === 'Page on-call')?.status, 'COMPLETED');
-    assert.equal(d.runStages.find((s) => s.name === 'Add to backlog')?.status, 'CANCELED');
+    assert.equal(d.runStages.find((s) => s.name === 'Add to backlog')?.status, 'COMPLETED');
+    assert.equal(d.runStages.find((s) => s.name === 'Page on-call')?.status, 'CANCELED');
   });
 
   it('updates a component with config merged', async () => {

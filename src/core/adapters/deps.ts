@@ -22,4 +22,6 @@ export interface AdapterDeps {
   readonly maxReconnects?: number;
   /** Clock, for tests of signing and skew. */
   readonly now?: () => number;
+  /** Waits between stream re-opens; tests pass their own to see the delays without sleeping. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

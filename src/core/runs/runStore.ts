@@ -1,7 +1,7 @@
 import type { Backend, RunRef } from '../backend';
 import { FlowscopeError, toFlowscopeError } from '../errors';
 import type { Run, Stage } from '../model';
-import { isTerminalRun } from '../model';
+import { isTerminalRun, sameRun } from '../model';
 import type { Disposable } from '../util/disposable';
 import { toDisposable } from '../util/disposable';
 import { Emitter } from '../util/emitter';
@@ -217,7 +217,7 @@ export class RunStore implements Disposable {
       entry.run = run.workflowId || !previous?.workflowId ? run : { ...run, workflowId: previous.workflowId };
       entry.startedHere ||= startedHere;
     }
-    if (!this.disposed && (!previous || JSON.stringify(previous) !== JSON.stringify(entry.run) || previousId)) {
+    if (!this.disposed && (!previous || !sameRun(previous, entry.run) || previousId)) {
       this.changes.fire({ connection, run: entry.run, previous, previousId, startedHere: entry.startedHere });
     }
     return entry;

@@ -48,6 +48,8 @@ export function statusLabel(status: RunStatus | StageStatus, t: Translate): stri
       return t('running');
     case 'waiting':
       return t('waiting');
+    case 'finishing':
+      return t('finishing');
     case 'completed':
       return t('completed');
     case 'completed_with_errors':
@@ -71,6 +73,9 @@ export function statusIcon(status: RunStatus | StageStatus): IconRef {
       return { id: 'sync~spin', color: 'charts.blue' };
     case 'waiting':
       return { id: 'debug-pause', color: 'charts.yellow' };
+    case 'finishing':
+      // Left the running set, outcome not read yet: neither a pass nor a failure icon.
+      return { id: 'loading~spin' };
     case 'completed':
       return { id: 'pass', color: 'testing.iconPassed' };
     case 'completed_with_errors':
@@ -224,6 +229,8 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
     run.createdAt ? t('Started: {0}', escapeMarkdown(run.createdAt)) : undefined,
     run.endedAt ? t('Ended: {0}', escapeMarkdown(run.endedAt)) : undefined,
     run.totalUsage !== undefined ? t('Credits used: {0}', escapeMarkdown(run.totalUsage)) : undefined,
+    run.stageCounts?.pending !== undefined ? t('Stages pending: {0}', escapeMarkdown(run.stageCounts.pending)) : undefined,
+    run.stageCounts?.failed !== undefined ? t('Stages failed: {0}', escapeMarkdown(run.stageCounts.failed)) : undefined,
     run.error ? t('Error: {0}', escapeMarkdown(oneLine(run.error, 400))) : undefined,
   ].filter((line): line is string => line !== undefined);
   return {

@@ -48,8 +48,9 @@ async function trigger(deps: CommandDeps, arg: unknown, rerun: boolean): Promise
 
   let inputs: Record<string, unknown> | undefined;
   const last = (rerun ? runInputs(deps, arg) : undefined) ?? deps.lastInputs.get(connection, workflowId);
-  if (rerun && last) inputs = { ...last };
-  else if (!backend.capabilities.triggerInputs) inputs = {};
+  // A service without run inputs (White Rabbit) is never asked for any, not even the remembered ones.
+  if (!backend.capabilities.triggerInputs) inputs = {};
+  else if (rerun && last) inputs = { ...last };
   else {
     const specs: readonly VariableSpec[] | undefined =
       workflow?.variables ?? (backend.inputsOf ? await scoped(connection, backend.inputsOf(workflowId)).catch(() => undefined) : undefined);

@@ -6,7 +6,7 @@ import type { Ctx, Router } from '../http';
 import { SseStream, dataFrame } from '../sse';
 import type { ComponentExecution } from '../types';
 import { delay, isRecord } from '../util';
-import { jsonObject, WR_MALFORMED } from './whiterabbit-auth';
+import { authenticateStream, jsonObject, WR_MALFORMED } from './whiterabbit-auth';
 import type { authenticate } from './whiterabbit-auth';
 
 type Authed = Awaited<ReturnType<typeof authenticate>>;
@@ -89,7 +89,8 @@ export function registerComponentRoutes(app: App, router: Router, authed: Wrap):
     .add(
       'GET',
       '/v1/sdk/components/executions/:executionId/stream',
-      authed((ctx) => {
+      async (ctx) => {
+        await authenticateStream(app, ctx);
         const exec = execution(ctx);
         const sse = new SseStream(ctx.res, { heartbeatMs: app.options.wrHeartbeatMs, ping: ':ping\n\n', malformed: WR_MALFORMED, fault: ctx.fault }, app.streams);
         const frame = (): string => dataFrame({ id: exec.id, status: exec.status, output: exec.output, error: exec.error, timestamp: new Date().toISOString() });
@@ -106,7 +107,7 @@ export function registerComponentRoutes(app: App, router: Router, authed: Wrap):
           }
         });
         sse.onClose(off);
-      }),
+      },
     )
     .add(
       'POST',

@@ -8,7 +8,7 @@ import { SseStream, dataFrame } from '../sse';
 import { isTerminal } from '../types';
 import type { RunRecord } from '../types';
 import { isRecord, nowIso } from '../util';
-import { authenticate, checkScope, jsonObject, WR_MALFORMED } from './whiterabbit-auth';
+import { authenticate, authenticateStream, checkScope, jsonObject, WR_MALFORMED } from './whiterabbit-auth';
 import { registerComponentRoutes } from './whiterabbit-components';
 import { wrRunDetail, wrStreamEvent } from './whiterabbit-view';
 
@@ -28,8 +28,9 @@ const CODES: Record<number, string> = {
 export const wrCode = (status: number): string => CODES[status] ?? (status >= 500 ? 'SERVICE_UNAVAILABLE' : 'BAD_REQUEST');
 
 /**
- * White Rabbit caller-SDK API (`/v1/...`). Every `/v1/sdk` route needs a valid signature; the
- * catalog is unauthenticated, as the SDK's build script calls it without headers.
+ * White Rabbit caller-SDK API (`/v1/...`). Every `/v1/sdk` REST route needs a valid signature;
+ * the two event streams also accept the API key alone (see `authenticateStream`); the catalog is
+ * unauthenticated, as the SDK's build script calls it without headers.
  */
 export function createWhiteRabbitFace(app: App): Face {
   const router = new Router();
@@ -53,7 +54,7 @@ export function createWhiteRabbitFace(app: App): Face {
     .add(
       'GET',
       '/v1/sdk/workflows/executions/:runId/stream',
-      authed((ctx, auth) => streamRun(app, ctx, runFor(ctx, auth))),
+      async (ctx) => streamRun(app, ctx, runFor(ctx, await authenticateStream(app, ctx))),
     )
     .add(
       'POST',
@@ -61,12 +62,13 @@ export function createWhiteRabbitFace(app: App): Face {
       authed((ctx, auth) => {
         const id = ctx.params.workflowId ?? '';
         checkScope(auth.key, id);
-        const body = jsonObject(auth.raw);
+        // The body must be JSON (it is signed), but nothing in it is read: the API documents no
+        // run inputs and the public SDK sends `{}`. A run takes its data from its components' config
+        // (and the workflow's variable defaults).
+        jsonObject(auth.raw);
         const wf = app.store.workflows.get(id);
         if (!wf) throw new HttpError(404, 'Workflow not found');
-        // Our proposal for run inputs: `{ "inputs": {...} }`; other keys are ignored, `{}` means none.
-        if (body.inputs !== undefined && !isRecord(body.inputs)) throw new HttpError(400, 'inputs must be an object');
-        const run = app.engine.start(wf, 'whiterabbit', (body.inputs as Record<string, unknown> | undefined) ?? {});
+        const run = app.engine.start(wf, 'whiterabbit', {});
         sendJson(ctx.res, 200, { runId: run.id, jobId: run.jobId });
       }),
     )

@@ -6,6 +6,7 @@ export const STATUS_GLYPH: Readonly<Record<NodeStatus, string>> = {
   queued: '◔',
   running: '▶',
   waiting: '⏸',
+  finishing: '◑',
   completed: '✓',
   failed: '✗',
   cancelled: '⊘',

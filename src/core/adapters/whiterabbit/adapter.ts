@@ -11,34 +11,21 @@ import { FlowscopeError } from '../../errors';
 import type { Graph } from '../../graph/schema';
 import { HttpClient } from '../../http';
 import { followLive } from '../../live';
-import type { ConnectionConfig, Credentials, Run, RunPage, RunStatus, StageStatus, Workflow } from '../../model';
-import { durationBetween } from '../../model';
-import { RunTracker } from '../../runTracker';
+import type { ConnectionConfig, Credentials, Run, RunPage, Workflow } from '../../model';
 import { readSse } from '../../sse';
+import type { SseMessage } from '../../sse';
+import { sleep } from '../../util/abort';
 import type { Logger } from '../../util/log';
 import { silentLogger } from '../../util/log';
-import { errorText, parseFrame } from '../common';
+import { newAbort } from '../common';
 import type { AdapterDeps } from '../deps';
 import { pathSegment } from '../../urlPath';
+import { followComponentExecution } from './componentFollow';
 import { diffComponents } from './components';
+import { inputSchemaOf, STAGE_LIMIT, toExecution, toRun } from './map';
+import { streamRun } from './runStream';
 import { parseSigningSecret, signRequest } from './signing';
 import * as wire from './wire';
-
-const RUN_STATUS: Readonly<Record<string, RunStatus>> = {
-  CREATED: 'queued',
-  EXECUTING: 'running',
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  CANCELED: 'cancelled',
-};
-const STAGE_STATUS: Readonly<Record<string, StageStatus>> = {
-  CREATED: 'queued',
-  RUNNING: 'running',
-  EXECUTING: 'running',
-  COMPLETED: 'completed',
-  FAILED: 'failed',
-  CANCELED: 'cancelled',
-};
 
 /** White Rabbit pings every 15 s; three missed pings mean the stream is dead. */
 const DEFAULT_IDLE_MS = 45_000;
@@ -57,7 +44,8 @@ export class WhiteRabbitBackend implements Backend {
     listRuns: false,
     getGraph: false,
     pushGraph: 'components',
-    triggerInputs: true,
+    // The trigger endpoint documents no inputs; the public SDK sends `{}`.
+    triggerInputs: false,
     cancel: 'none',
     stream: 'subscribe',
     logs: false,
@@ -137,19 +125,21 @@ export class WhiteRabbitBackend implements Backend {
     return toRun(detail, ref.workflowId);
   }
 
+  /**
+   * Sends `{}`, as the public SDK's `trigger()` does: the API documents no run inputs (seed 000
+   * lines 10-30 show no body). Inputs are refused rather than dropped, so a
+   * caller never believes they reached the run.
+   */
   async *trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options: LiveOptions = {}): AsyncGenerator<Run> {
+    if (Object.keys(inputs).length > 0) {
+      throw new FlowscopeError('unsupported', 'White Rabbit runs take no inputs: the trigger endpoint accepts none. Set the data in the workflow\'s components instead.');
+    }
     // Sent once: a POST that started a run is never retried, whatever happens next.
     const started = await this.http.json(
-      {
-        method: 'POST',
-        path: `/v1/sdk/workflows/${pathSegment(workflowId)}`,
-        json: Object.keys(inputs).length > 0 ? { inputs } : {},
-        idempotent: false,
-        signal: options.signal,
-      },
+      { method: 'POST', path: `/v1/sdk/workflows/${pathSegment(workflowId)}`, json: {}, idempotent: false, signal: options.signal },
       wire.TriggerResponse,
     );
-    const initial: Run = { id: started.runId, workflowId, status: 'queued', rawStatus: 'CREATED', inputs, stages: [] };
+    const initial: Run = { id: started.runId, workflowId, status: 'queued', rawStatus: 'CREATED', stages: [] };
     yield initial;
     yield* this.followFrom({ id: started.runId, workflowId }, options, initial);
   }
@@ -158,42 +148,58 @@ export class WhiteRabbitBackend implements Backend {
     return this.followFrom(ref, options, undefined);
   }
 
-  private followFrom(ref: RunRef, options: LiveOptions, last: Run | undefined): AsyncIterable<Run> {
+  /**
+   * Follows a run by stream, reconnecting after drops. A run past the stage cap is the one
+   * failure not retried: following it again would replay the same flood. It aborts the follow
+   * and is rethrown in place of the abort.
+   */
+  private async *followFrom(ref: RunRef, options: LiveOptions, last: Run | undefined): AsyncGenerator<Run> {
     const what = `White Rabbit run ${ref.id}`;
-    return followLive((round) => this.streamRun(ref, round, options.signal), (signal) => this.getRun(ref, signal), {
+    const local = newAbort(options.signal);
+    let fatal: FlowscopeError | undefined;
+    const io = {
       what,
-      afterDrop: 'reconnect',
-      signal: options.signal,
       log: this.log,
-      last,
-      maxReconnects: this.deps.maxReconnects,
-      minMs: this.deps.pollMinMs,
-      maxMs: this.deps.pollMaxMs,
-    });
+      open: async (signal: AbortSignal) => this.openStream(`/v1/sdk/workflows/executions/${pathSegment(ref.id)}/stream`, what, signal),
+      read: (signal: AbortSignal) => this.getRun(ref, signal),
+    };
+    const connect = async function* (round: number): AsyncGenerator<Run> {
+      try {
+        yield* streamRun(ref, round, io, local.signal);
+      } catch (error) {
+        if (FlowscopeError.is(error) && error.code === STAGE_LIMIT) {
+          fatal = error;
+          local.abort();
+        }
+        throw error;
+      }
+    };
+    try {
+      yield* followLive(connect, (signal) => this.getRun(ref, signal), {
+        what,
+        afterDrop: 'reconnect',
+        signal: local.signal,
+        log: this.log,
+        last,
+        maxReconnects: this.deps.maxReconnects,
+        minMs: this.deps.pollMinMs,
+        maxMs: this.deps.pollMaxMs,
+      });
+    } catch (error) {
+      throw fatal ?? error;
+    } finally {
+      local.abort();
+    }
   }
 
-  /** One stream connection. Signed afresh on every connect (timestamps expire in 30 s). */
-  private async *streamRun(ref: RunRef, round: number, signal?: AbortSignal): AsyncGenerator<Run> {
-    const tracker = new RunTracker({ id: ref.id, workflowId: ref.workflowId, status: 'queued', rawStatus: 'CREATED' });
-    if (round > 0) tracker.reset(await this.getRun(ref, signal));
-    const res = await this.http.send({ method: 'GET', path: `/v1/sdk/workflows/executions/${pathSegment(ref.id)}/stream`, signal }, true);
-    const what = `White Rabbit run ${ref.id}`;
-    for await (const message of readSse(res.body, {
+  /** Opens an event stream, signed afresh (timestamps expire in 30 s). */
+  private async openStream(path: string, what: string, signal?: AbortSignal): Promise<AsyncIterable<SseMessage>> {
+    const res = await this.http.send({ method: 'GET', path, signal }, true);
+    return readSse(res.body, {
       signal,
       idleTimeoutMs: this.deps.streamIdleMs ?? DEFAULT_IDLE_MS,
       onMalformed: (why) => this.log.warn(`${what}: ${why}`),
-    })) {
-      const event = parseFrame(message, wire.StreamEvent, this.log, what);
-      if (!event) continue;
-      applyStreamEvent(tracker, event);
-      if (tracker.terminal) {
-        // The stream carries only counts and the stages still in flight; the detail has them all.
-        const detail = await this.getRun(ref, signal).catch(() => undefined);
-        if (detail) tracker.reset(detail);
-      }
-      yield tracker.snapshot();
-      if (tracker.terminal) return;
-    }
+    });
   }
 
   /**
@@ -250,102 +256,21 @@ export class WhiteRabbitBackend implements Backend {
     return toExecution(record);
   }
 
-  async *followComponent(executionId: string, options: LiveOptions = {}): AsyncGenerator<ComponentExecution> {
+  followComponent(executionId: string, options: LiveOptions = {}): AsyncIterable<ComponentExecution> {
     const path = `/v1/sdk/components/executions/${pathSegment(executionId)}`;
     const what = `White Rabbit component execution ${executionId}`;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await this.http.send({ method: 'GET', path: `${path}/stream`, signal: options.signal }, true);
-        for await (const message of readSse(res.body, { signal: options.signal, idleTimeoutMs: this.deps.streamIdleMs ?? DEFAULT_IDLE_MS })) {
-          const event = parseFrame(message, wire.ComponentStreamEvent, this.log, what);
-          if (!event) continue;
-          const execution = toExecution({ ...event, module: '' });
-          yield execution;
-          if (execution.completed) return;
-        }
-      } catch (error) {
-        if (FlowscopeError.is(error, 'aborted') || attempt >= (this.deps.maxReconnects ?? 3)) throw error;
-      }
-      // Ended without a terminal event: the record tells where it stands.
-      const record = toExecution(await this.http.json({ method: 'GET', path, signal: options.signal }, wire.ComponentExecution));
-      yield record;
-      if (record.completed) return;
-    }
+    return followComponentExecution(
+      {
+        what,
+        log: this.log,
+        maxReconnects: this.deps.maxReconnects ?? 3,
+        minMs: this.deps.pollMinMs ?? 500,
+        maxMs: this.deps.pollMaxMs ?? 15_000,
+        open: (signal) => this.openStream(`${path}/stream`, what, signal),
+        read: async (signal) => toExecution(await this.http.json({ method: 'GET', path, signal }, wire.ComponentExecution)),
+        sleep: this.deps.sleep ?? sleep,
+      },
+      options.signal,
+    );
   }
-}
-
-function applyStreamEvent(tracker: RunTracker, event: wire.StreamEvent): void {
-  const out = event.output ?? {};
-  tracker.setRun({
-    status: RUN_STATUS[event.status] ?? 'unknown',
-    rawStatus: event.status,
-    updatedAt: event.timestamp ?? undefined,
-    totalUsage: out.totalUsage ?? undefined,
-  });
-  const inFlight = new Set<string>();
-  for (const s of out.nonTerminalStages ?? []) {
-    inFlight.add(s.id);
-    tracker.upsertStage({
-      id: s.id,
-      name: s.module ?? s.id,
-      type: s.module ?? undefined,
-      status: STAGE_STATUS[s.status] ?? 'unknown',
-      rawStatus: s.status,
-      attempt: s.executionAttempt ?? undefined,
-    });
-  }
-  // A stage that was in flight and no longer is has finished; the detail read at the end says how.
-  for (const stage of tracker.snapshot().stages) {
-    if (!inFlight.has(stage.id) && (stage.status === 'running' || stage.status === 'queued')) {
-      tracker.upsertStage({ id: stage.id, status: 'completed', rawStatus: 'COMPLETED' });
-    }
-  }
-}
-
-function toRun(detail: wire.RunDetail, workflowId?: string): Run {
-  return {
-    id: detail.id,
-    workflowId,
-    status: RUN_STATUS[detail.status] ?? 'unknown',
-    rawStatus: detail.status,
-    createdAt: detail.createdAt ?? undefined,
-    updatedAt: detail.updatedAt ?? undefined,
-    endedAt: RUN_STATUS[detail.status] && ['COMPLETED', 'FAILED', 'CANCELED'].includes(detail.status) ? (detail.updatedAt ?? undefined) : undefined,
-    totalUsage: detail.totalUsage ?? undefined,
-    error: detail.cancelReason ?? undefined,
-    stages: detail.runStages.map((s, order) => ({
-      id: s.id,
-      name: s.module,
-      type: s.module,
-      status: STAGE_STATUS[s.status] ?? 'unknown',
-      rawStatus: s.status,
-      attempt: s.executionAttempt ?? undefined,
-      startedAt: s.executionDispatchedAt ?? undefined,
-      endedAt: ['COMPLETED', 'FAILED', 'CANCELED'].includes(s.status) ? (s.updatedAt ?? undefined) : undefined,
-      durationMs: ['COMPLETED', 'FAILED', 'CANCELED'].includes(s.status) ? durationBetween(s.executionDispatchedAt ?? undefined, s.updatedAt ?? undefined) : undefined,
-      output: s.output ?? undefined,
-      error: errorText(s.error),
-      creditUsage: s.creditUsage ?? undefined,
-      order,
-    })),
-  };
-}
-
-function toExecution(record: { id: string; module: string; status: string; completed?: boolean | null; output?: unknown; error?: unknown }): ComponentExecution {
-  return {
-    id: record.id,
-    module: record.module,
-    status: record.status,
-    completed: record.completed ?? (record.status === 'COMPLETED' || record.status === 'FAILED'),
-    output: record.output ?? undefined,
-    error: record.error ?? undefined,
-  };
-}
-
-/** Folds the catalog's parameter list into one JSON Schema object for input validation. */
-function inputSchemaOf(parameters: readonly { name: string; schema?: unknown }[]): unknown {
-  return {
-    type: 'object',
-    properties: Object.fromEntries(parameters.map((p) => [p.name, p.schema ?? {}])),
-  };
 }

@@ -16,6 +16,7 @@ export const RunStage = z.looseObject({
   executionAttempt: z.number().nullish(),
   updatedAt: z.string().nullish(),
 });
+export type RunStage = z.infer<typeof RunStage>;
 
 export const RunDetail = z.looseObject({
   id: z.string(),

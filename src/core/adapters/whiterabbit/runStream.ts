@@ -1,0 +1,157 @@
+import type { RunRef } from '../../backend';
+import { FlowscopeError } from '../../errors';
+import type { Run } from '../../model';
+import type { SseMessage } from '../../sse';
+import type { Logger } from '../../util/log';
+import { newAbort, parseFrame } from '../common';
+import { LiveRun } from './liveRun';
+import { STAGE_LIMIT } from './map';
+import * as wire from './wire';
+
+/** What one stream connection needs from the adapter. */
+export interface RunStreamIo {
+  /** "White Rabbit run …", for messages. */
+  readonly what: string;
+  readonly log: Logger;
+  /** Opens the run's event stream (signed afresh: timestamps expire in 30 s). */
+  open(signal: AbortSignal): Promise<AsyncIterable<SseMessage>>;
+  /** Reads the run detail. */
+  read(signal: AbortSignal): Promise<Run>;
+}
+
+type Item = { readonly kind: 'frame'; readonly message: SseMessage } | { readonly kind: 'detail' } | { readonly kind: 'end' } | { readonly kind: 'error'; readonly error: unknown };
+
+/**
+ * One connection to a run's stream, yielding the run's state after each change. Frames and
+ * detail reads meet in one inbox: a detail read runs beside the stream (at most one in flight,
+ * see CoalescedRead) and its outcome is yielded as soon as it lands, between frames.
+ */
+export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, signal?: AbortSignal): AsyncGenerator<Run> {
+  const local = newAbort(signal);
+  const live = new LiveRun(ref.id, ref.workflowId);
+  const inbox = new Inbox<Item>();
+  const details = new CoalescedRead(
+    () => io.read(local.signal),
+    (run) => {
+      live.applyDetail(run);
+      void inbox.push({ kind: 'detail' });
+    },
+    (error) => {
+      if (FlowscopeError.is(error, 'aborted')) return;
+      if (FlowscopeError.is(error) && error.code === STAGE_LIMIT) return void inbox.push({ kind: 'error', error });
+      io.log.debug(`${io.what}: reading the run detail failed (${(error as Error).message}); ended stages stay "finishing" until the next read`);
+    },
+  );
+  try {
+    if (round > 0) live.reset(await io.read(local.signal));
+    void pump(await io.open(local.signal), inbox);
+    for (;;) {
+      const item = await inbox.take();
+      if (item.kind === 'end') return;
+      if (item.kind === 'error') throw item.error;
+      if (item.kind === 'detail') {
+        yield live.snapshot();
+        continue;
+      }
+      const event = parseFrame(item.message, wire.StreamEvent, io.log, io.what);
+      if (!event) continue;
+      const changed = live.applyEvent(event);
+      if (live.terminal) {
+        // The stream carries counts and the stages still in flight; the detail has them all.
+        details.request();
+        await details.settled();
+        yield live.snapshot();
+        return;
+      }
+      if (changed) details.request();
+      yield live.snapshot();
+    }
+  } finally {
+    local.abort();
+    inbox.close();
+  }
+}
+
+/** Feeds frames into the inbox one at a time: the next is read only once this one is taken. */
+async function pump(frames: AsyncIterable<SseMessage>, inbox: Inbox<Item>): Promise<void> {
+  try {
+    for await (const message of frames) await inbox.push({ kind: 'frame', message });
+    await inbox.push({ kind: 'end' });
+  } catch (error) {
+    await inbox.push({ kind: 'error', error });
+  }
+}
+
+/**
+ * Reads the run detail on request with at most one read in flight. Requests made while a read
+ * runs are folded into one more read after it, so the latest state always wins and a burst of
+ * stage endings costs two reads, not one per stage.
+ */
+export class CoalescedRead {
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly read: () => Promise<Run>,
+    private readonly apply: (run: Run) => void,
+    private readonly fail: (error: unknown) => void,
+  ) {}
+
+  request(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop();
+  }
+
+  /** Resolves once no read is in flight or wanted. */
+  settled(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        try {
+          this.apply(await this.read());
+        } catch (error) {
+          this.fail(error);
+        }
+      } while (this.again);
+    } finally {
+      // Cleared in the same turn as the last `again` check, so no request can fall in between.
+      this.running = undefined;
+    }
+  }
+}
+
+/** A one-reader queue; `push` resolves when the item is taken (or the inbox closed). */
+class Inbox<T> {
+  private readonly items: Array<{ readonly item: T; readonly taken: () => void }> = [];
+  private wake: (() => void) | undefined;
+  private closed = false;
+
+  push(item: T): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise<void>((taken) => {
+      this.items.push({ item, taken });
+      this.wake?.();
+      this.wake = undefined;
+    });
+  }
+
+  async take(): Promise<T> {
+    while (this.items.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    const next = this.items.shift() as { item: T; taken: () => void };
+    next.taken();
+    return next.item;
+  }
+
+  /** Releases every waiting producer; later pushes are dropped. */
+  close(): void {
+    this.closed = true;
+    for (const { taken } of this.items.splice(0)) taken();
+  }
+}
