@@ -256,10 +256,11 @@ export class WhiteRabbitBackend implements Backend {
     return toExecution(record);
   }
 
-  followComponent(executionId: string, options: LiveOptions = {}): AsyncIterable<ComponentExecution> {
+  /** A generator, so a refused id surfaces where every other follow error does: on iteration. */
+  async *followComponent(executionId: string, options: LiveOptions = {}): AsyncGenerator<ComponentExecution> {
     const path = `/v1/sdk/components/executions/${pathSegment(executionId)}`;
     const what = `White Rabbit component execution ${executionId}`;
-    return followComponentExecution(
+    yield* followComponentExecution(
       {
         what,
         log: this.log,
