@@ -3,6 +3,7 @@ import type { Backend } from '../core/backend';
 import { FlowscopeError } from '../core/errors';
 import type { Run } from '../core/model';
 import { isTerminalRun } from '../core/model';
+import { readEnvs } from './envs';
 import { EXIT, exitCodeForRun } from './exitCodes';
 import { graphCommand } from './graph';
 import { formatDuration, ProgressPrinter, runJson, safeText } from './render';
@@ -11,6 +12,7 @@ export interface CommandOptions {
   readonly json?: boolean;
   readonly input?: string[];
   readonly 'inputs-file'?: string;
+  readonly env?: string[];
   readonly wait?: boolean;
   readonly reason?: string;
   readonly workflow?: string;
@@ -27,6 +29,8 @@ export interface CommandContext {
   readonly signal: AbortSignal;
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Registers a value that must never be written out (an env override may be a secret). */
+  readonly secret?: (value: string) => void;
 }
 
 export interface Command {
@@ -81,12 +85,18 @@ export const commands: Readonly<Record<string, Command>> = {
       if (Object.keys(inputs).length > 0 && !backend.capabilities.triggerInputs) {
         throw new FlowscopeError('unsupported', `${label(backend)} does not take run inputs.`);
       }
+      const envs = readEnvs(ctx.options.env);
+      const hasEnvs = Object.keys(envs).length > 0;
+      if (hasEnvs && !backend.capabilities.triggerEnvs) {
+        throw new FlowscopeError('unsupported', `${label(backend)} takes no environment overrides: --env is for Supervity Auto connections.`);
+      }
+      for (const value of Object.values(envs)) ctx.secret?.(value);
       const printer = new ProgressPrinter(ctx.err);
       // Powabase streams belong to the request that started the run: leaving early could stop it.
       const follow = ctx.options.wait || backend.kind === 'powabase';
       let last: Run | undefined;
       const shown = {};
-      for await (const run of backend.trigger(workflowId, inputs, { signal: ctx.signal })) {
+      for await (const run of backend.trigger(workflowId, inputs, { signal: ctx.signal, ...(hasEnvs ? { envs } : {}) })) {
         last = run;
         if (!follow) {
           if (run.id.startsWith('pending:')) continue;

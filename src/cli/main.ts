@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { FlowscopeError, toFlowscopeError } from '../core/errors';
 import { createBackend } from '../core/adapters/registry';
+import { Redactor } from '../core/redact';
 import type { Logger } from '../core/util/log';
 import { silentLogger } from '../core/util/log';
 import { commands } from './commands';
@@ -15,8 +16,9 @@ Commands:
   workflows                          list workflows
   runs WORKFLOW [--limit N]          list runs of a workflow, newest first
   run RUN_ID [--workflow ID]         show one run and its stages
-  trigger WORKFLOW [--input k=v]... [--inputs-file F] [--wait]
-                                     start a run (--wait follows it to its end)
+  trigger WORKFLOW [--input k=v]... [--inputs-file F] [--env NAME=VALUE]... [--wait]
+                                     start a run (--wait follows it to its end;
+                                     --env: environment overrides, Supervity Auto)
   watch RUN_ID [--workflow ID]       follow a run live to its end
   cancel RUN_ID... [--reason R]      cancel runs (Supervity Auto)
   graph validate FILE                check a *.workflow.json file
@@ -40,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         input: { type: 'string', short: 'i', multiple: true },
         'inputs-file': { type: 'string' },
+        env: { type: 'string', multiple: true },
         wait: { type: 'boolean', default: false },
         reason: { type: 'string' },
         workflow: { type: 'string' },
@@ -69,23 +72,28 @@ async function main(argv: string[]): Promise<number> {
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Keys and --env values are masked in everything written: a server may echo them back.
+  const redactor = new Redactor();
   try {
-    const log: Logger = values.verbose ? stderrLogger : silentLogger;
+    const log: Logger = values.verbose ? stderrLogger(redactor) : silentLogger;
     const connection = command.offline?.(args)
       ? undefined
       : await loadConnection(requireConfig(values.config), values.connection, process.env);
+    redactor.add(connection?.credentials.apiKey);
+    redactor.add(connection?.credentials.apiSecret);
     const backend = connection ? createBackend(connection.config, connection.credentials, { log }) : undefined;
     return await command.run({
       args,
       options: values,
       backend,
       signal: controller.signal,
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (line) => process.stderr.write(`${line}\n`),
+      out: (line) => process.stdout.write(`${redactor.redactKnown(line)}\n`),
+      err: (line) => process.stderr.write(`${redactor.redact(line)}\n`),
+      secret: (value) => redactor.add(value),
     });
   } catch (error) {
     const typed = toFlowscopeError(error);
-    process.stderr.write(`flowscope: ${safeText(typed.message, 1000)}\n`);
+    process.stderr.write(`flowscope: ${redactor.redact(safeText(typed.message, 1000))}\n`);
     return exitCodeFor(typed);
   } finally {
     process.removeListener('SIGINT', stop);
@@ -98,13 +106,16 @@ function requireConfig(path: string | undefined): string {
   return path;
 }
 
-const stderrLogger: Logger = {
-  trace: () => undefined,
-  debug: (m) => process.stderr.write(`debug: ${m}\n`),
-  info: (m) => process.stderr.write(`info: ${m}\n`),
-  warn: (m) => process.stderr.write(`warn: ${m}\n`),
-  error: (m) => process.stderr.write(`error: ${m}\n`),
-};
+function stderrLogger(redactor: Redactor): Logger {
+  const write = (level: string, m: string): void => void process.stderr.write(`${level}: ${redactor.redact(m)}\n`);
+  return {
+    trace: () => undefined,
+    debug: (m) => write('debug', m),
+    info: (m) => write('info', m),
+    warn: (m) => write('warn', m),
+    error: (m) => write('error', m),
+  };
+}
 
 main(process.argv.slice(2)).then(
   (code) => {
