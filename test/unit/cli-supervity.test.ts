@@ -81,8 +81,8 @@ test('--env on a service without environment overrides, or malformed, exits 2 be
   const cases: Array<[string[], string]> = [
     [['--env', `=${SECRET}`], 'flowscope: --env expects NAME=VALUE, with a name before the "=".'],
     [['--env', SECRET], 'flowscope: --env expects NAME=VALUE, with a name before the "=".'],
-    [['--env', `A[B]=${SECRET}`], 'flowscope: --env name "A[B]" may not contain brackets or spaces.'],
-    [['--env', 'A=1', '--env', `A=${SECRET}`], 'flowscope: --env A is given twice.'],
+    [['--env', `A[B]=${SECRET}`], 'flowscope: --env: The name "A[B]" may not contain brackets or spaces.'],
+    [['--env', 'A=1', '--env', `A=${SECRET}`], 'flowscope: --env: A is given twice.'],
   ];
   for (const [extra, message] of cases) {
     const r = await cli(['--connection', 'auto', 'trigger', 'wf-1', ...extra]);
