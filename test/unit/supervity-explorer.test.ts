@@ -1,13 +1,14 @@
-// Supervity workflows named by their runs in the explorer (tree and pickers), against a loopback
-// server answering as Supervity Auto: runs carry `workflowName` (seed 004 line 77); there is no
-// workflow endpoint, so a workflow without runs is known by its id only (contracts C.5, C.6).
+// The extension's core over Supervity (run store and explorer, what the trigger form and the tree
+// use), against a loopback server answering as Supervity Auto: runs carry `workflowName` (seed 004
+// line 77); there is no workflow endpoint, so a workflow without runs is known by its id only
+// (contracts C.5, C.6); execute takes `envs[NAME]` multipart fields (contracts C.2).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RunStore } from '../../src/core/runs/runStore';
 import { Explorer } from '../../src/core/tree/explorer';
 import type { ExplorerNode, WorkflowNode } from '../../src/core/tree/nodes';
 import { TestConnections, until } from './helpers/explorer-harness';
-import { json, startRoutes } from './helpers/http-routes';
+import { formFields, json, startRoutes } from './helpers/http-routes';
 import type { RouteServer } from './helpers/http-routes';
 import { svRun } from './helpers/scripted-fixtures';
 import { playSse } from './helpers/scripted-sse';
@@ -54,6 +55,26 @@ test('a workflow known by its id takes the name its first run carries, in the tr
     assert.ok(fired.some((n) => n.id === node.id), 'the workflow row was refreshed');
   } finally {
     explorer.dispose();
+    runs.dispose();
+  }
+});
+
+test("the trigger form's environment overrides reach the execute as envs[NAME] fields", async () => {
+  const connections = new TestConnections();
+  connections.add({ name: 'sv', kind: 'supervity', baseUrl: server.url, org: 'acme', workflowIds: [WF] }, { apiKey: 'sv-key' });
+  await connections.resolve('sv');
+  const runs = new RunStore({ backendFor: (name) => connections.backend(name) });
+  try {
+    assert.equal(connections.backend('sv')?.capabilities.triggerEnvs, true, 'the form offers the step');
+    await runs.trigger('sv', WF, { topic: 'owls' }, { API_BASE_URL: 'https://staging.example', REGION: 'eu' });
+    await until(() => runs.get('sv', 'run-1')?.status === 'completed', 'the run to end');
+    assert.deepEqual(await formFields(server.last('POST', `${BASE}/execute/stream`)!), [
+      ['workflowId', WF],
+      ['inputs[topic]', 'owls'],
+      ['envs[API_BASE_URL]', 'https://staging.example'],
+      ['envs[REGION]', 'eu'],
+    ]);
+  } finally {
     runs.dispose();
   }
 });
