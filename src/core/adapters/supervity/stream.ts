@@ -31,7 +31,7 @@ export class ExecuteSession {
   private readonly tracker: RunTracker;
   private id: string | undefined;
   private readonly sentAt = Date.now();
-  /** Set by a `result` that leaves the steps uncertain: the run is read once before it is shown ended. */
+  /** The run ended (`result` or `error`) with its steps uncertain: it is read once before it is shown ended. */
   private inDoubt = false;
 
   constructor(private readonly options: SessionOptions) {
@@ -232,9 +232,9 @@ export class ExecuteSession {
 }
 
 /**
- * Merges a run read from the service into the tracked one: run fields are replaced, each step
- * carried is updated in place (keeping what the events taught, such as `thinking` text), and
- * steps it does not carry are kept. An empty step list never wipes the known ones.
+ * Merges a run read from the service into the tracked one: the run fields it carries replace
+ * the known ones, each step it carries is updated in place (keeping what the events taught, such
+ * as `thinking` text), and steps it does not carry are kept: an empty list never wipes them.
  */
 export function mergeRun(tracker: RunTracker, run: Run): void {
   const { stages, ...fields } = run;
