@@ -107,6 +107,7 @@ export interface SandboxRun {
   origin: 'whiterabbit' | 'powabase' | 'supervity' | 'webhook';
   status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
   inputs: Record<string, unknown>;
+  envs?: Record<string, string>;
   blocks: Record<string, SandboxBlockRun>;
   createdAt: string;
   cancelRequestedAt: string | null;
@@ -327,6 +328,7 @@ export async function triggerFromPalette(
   connection: string,
   workflowLabel: string,
   inputs: Readonly<Record<string, string>>,
+  envs: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const page = vscode.page;
   await runCommand(page, 'Flowscope: Trigger Run…');
@@ -336,7 +338,7 @@ export async function triggerFromPalette(
   // The workflow pick replaces the connection pick.
   await waitFor(async () => (await qi.items()).includes(workflowLabel), 20_000);
   await qi.pick(workflowLabel);
-  await answerInputs(page, inputs, connection === CONNECTIONS.supervity ? {} : undefined);
+  await answerInputs(page, inputs, connection === CONNECTIONS.supervity ? { envs } : undefined);
 }
 
 /** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor. */

@@ -128,11 +128,14 @@ for (const face of FACES) {
       await selectRow(page, connection);
       const topic = `e2e topic via ${face}`;
       const since = new Date().toISOString();
-      await triggerFromPalette(vscode, connection, linearLabel(face), { topic });
+      // Supervity also takes environment overrides: the form's optional step adds one.
+      const envs: Record<string, string> = face === 'supervity' ? { API_BASE_URL: 'https://e2e.example' } : {};
+      await triggerFromPalette(vscode, connection, linearLabel(face), { topic }, envs);
 
-      // The sandbox got the run, through this API, with the input typed.
+      // The sandbox got the run, through this API, with the input typed (and the overrides).
       const run = await waitForSandboxRun(url, (r) => r.origin === face && r.workflowId === SAMPLES.linear.id && r.createdAt >= since);
       assert.equal(run.inputs.topic, topic);
+      if (face === 'supervity') assert.deepEqual(run.envs, envs);
       const runLabel = `Run ${run.id.slice(0, 8)}`;
 
       // The run is revealed and expanded; watch its stages until the run completes.
