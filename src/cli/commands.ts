@@ -4,6 +4,7 @@ import { FlowscopeError } from '../core/errors';
 import type { Run } from '../core/model';
 import { isTerminalRun } from '../core/model';
 import { truncationNote } from '../core/adapters/paging';
+import { readEnvs } from './envs';
 import { EXIT, exitCodeForRun } from './exitCodes';
 import { graphCommand } from './graph';
 import { formatDuration, ProgressPrinter, runJson, safeText, summaryCounts } from './render';
@@ -12,6 +13,7 @@ export interface CommandOptions {
   readonly json?: boolean;
   readonly input?: string[];
   readonly 'inputs-file'?: string;
+  readonly env?: string[];
   readonly wait?: boolean;
   readonly reason?: string;
   readonly workflow?: string;
@@ -28,6 +30,8 @@ export interface CommandContext {
   readonly signal: AbortSignal;
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Registers a value that must never be written out (an env override may be a secret). */
+  readonly secret?: (value: string) => void;
 }
 
 export interface Command {
@@ -85,12 +89,18 @@ export const commands: Readonly<Record<string, Command>> = {
         throw new FlowscopeError('usage', noInputsMessage(backend));
       }
       const inputs = await readInputs(ctx.options);
+      const envs = readEnvs(ctx.options.env);
+      const hasEnvs = Object.keys(envs).length > 0;
+      if (hasEnvs && !backend.capabilities.triggerEnvs) {
+        throw new FlowscopeError('unsupported', `${label(backend)} takes no environment overrides: --env is for Supervity Auto connections.`);
+      }
+      for (const value of Object.values(envs)) ctx.secret?.(value);
       const printer = new ProgressPrinter(ctx.err);
       // Powabase streams belong to the request that started the run: leaving early could stop it.
       const follow = ctx.options.wait || backend.kind === 'powabase';
       let last: Run | undefined;
       const shown = {};
-      for await (const run of backend.trigger(workflowId, inputs, { signal: ctx.signal })) {
+      for await (const run of backend.trigger(workflowId, inputs, { signal: ctx.signal, ...(hasEnvs ? { envs } : {}) })) {
         last = run;
         if (!follow) {
           if (run.id.startsWith('pending:')) continue;

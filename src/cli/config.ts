@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { missingOrgProblem } from '../core/adapters/supervity/org';
 import { FlowscopeError } from '../core/errors';
 import type { ConnectionConfig, Credentials } from '../core/model';
 import { BACKEND_KINDS } from '../core/model';
@@ -48,6 +49,8 @@ export async function loadConnection(path: string, name: string | undefined, env
   if (!entry) {
     throw new FlowscopeError('usage', `No connection named "${name}" in ${path}; it has: ${entries.map((c) => c.name).join(', ')}.`);
   }
+  const noOrg = missingOrgProblem(entry);
+  if (noOrg) throw new FlowscopeError('usage', `${noOrg} Add "org": "<your organisation key>" to it in ${path}.`);
   const envName = entry.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
   const apiKey = entry.apiKey ?? env[`FLOWSCOPE_${envName}_API_KEY`] ?? env.FLOWSCOPE_API_KEY;
   const apiSecret = entry.apiSecret ?? env[`FLOWSCOPE_${envName}_API_SECRET`] ?? env.FLOWSCOPE_API_SECRET;

@@ -14,10 +14,11 @@ import { lineWriter, safeText } from './render';
  * The only ways the CLI writes: each line goes through `neutraliseLine`, so no control byte from
  * a server (diffs, diagnostics, ids, `--json` values, verbose frame logs) reaches a terminal raw.
  * stderr also masks the connection's keys and token-shaped strings: errors and `--verbose` logs
- * carry server text, which may echo a key, and CI keeps stderr in its logs.
+ * carry server text, which may echo a key, and CI keeps stderr in its logs. stdout masks only the
+ * values known to be secret (keys, `--env` values), so ids that merely look like tokens survive.
  */
 const redactor = new Redactor();
-const out = lineWriter(process.stdout);
+const out = lineWriter(process.stdout, (line) => redactor.redactKnown(line));
 const err = lineWriter(process.stderr, (line) => redactor.redact(line));
 
 const USAGE = `Usage: flowscope --config FILE [--connection NAME] [--json] COMMAND
@@ -26,9 +27,10 @@ Commands:
   workflows                          list workflows
   runs WORKFLOW [--limit N]          list runs of a workflow, newest first
   run RUN_ID [--workflow ID]         show one run and its stages
-  trigger WORKFLOW [--input k=v]... [--inputs-file F] [--wait]
+  trigger WORKFLOW [--input k=v]... [--inputs-file F] [--env NAME=VALUE]... [--wait]
                                      start a run (--wait follows it to its end;
-                                     White Rabbit takes no inputs)
+                                     White Rabbit takes no inputs;
+                                     --env: environment overrides, Supervity Auto)
   watch RUN_ID [--workflow ID]       follow a run live to its end
   cancel RUN_ID... [--reason R]      cancel runs (Supervity Auto)
   graph validate FILE                check a *.workflow.json file
@@ -52,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         input: { type: 'string', short: 'i', multiple: true },
         'inputs-file': { type: 'string' },
+        env: { type: 'string', multiple: true },
         wait: { type: 'boolean', default: false },
         reason: { type: 'string' },
         workflow: { type: 'string' },
@@ -96,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
       signal: controller.signal,
       out,
       err,
+      secret: (value) => redactor.add(value),
     });
   } catch (error) {
     const typed = toFlowscopeError(error);

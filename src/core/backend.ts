@@ -14,6 +14,8 @@ export interface Capabilities {
   /** `replace`: the whole graph is replaced; `components`: one update per changed block, merged server-side. */
   readonly pushGraph: 'replace' | 'components' | 'none';
   readonly triggerInputs: boolean;
+  /** The trigger takes environment overrides (Supervity's `envs`); absent means no. */
+  readonly triggerEnvs?: boolean;
   /** `runs`: by run ids; `workflow`: also every run of a workflow. */
   readonly cancel: 'none' | 'runs' | 'workflow';
   /** `subscribe`: any run can be followed live; `trigger`: only runs started with a stream. */
@@ -51,6 +53,14 @@ export interface ListRunsOptions {
 
 export interface LiveOptions {
   readonly signal?: AbortSignal;
+}
+
+export interface TriggerOptions extends LiveOptions {
+  /**
+   * Environment overrides for this run, name → value (Supervity's `envs[NAME]` fields); only
+   * where `capabilities.triggerEnvs`. Values may be secrets: nothing may log them.
+   */
+  readonly envs?: Readonly<Record<string, string>>;
 }
 
 export interface CancelRequest {
@@ -125,7 +135,7 @@ export interface Backend {
    * terminal (or the iteration ends when `signal` aborts). The trigger request is sent exactly
    * once; a dropped stream is recovered by reading the run, never by triggering again.
    */
-  trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options?: LiveOptions): AsyncIterable<Run>;
+  trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options?: TriggerOptions): AsyncIterable<Run>;
   /** Follows an existing run to its end, by stream where the API allows, else by polling. */
   follow(ref: RunRef, options?: LiveOptions): AsyncIterable<Run>;
   /** The workflow's declared inputs, for trigger forms. */

@@ -28,9 +28,15 @@ export class Redactor {
   }
 
   redact(text: string): string {
+    let out = this.redactKnown(text);
+    for (const pattern of PATTERNS) out = out.replace(pattern, (_whole, prefix: string) => `${prefix}${MASK}`);
+    return out;
+  }
+
+  /** Masks only the registered secrets: for data output, where token-shaped words are data. */
+  redactKnown(text: string): string {
     let out = text;
     for (const secret of this.secrets) out = out.split(secret).join(MASK);
-    for (const pattern of PATTERNS) out = out.replace(pattern, (_whole, prefix: string) => `${prefix}${MASK}`);
     return out;
   }
 }

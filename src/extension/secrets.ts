@@ -43,6 +43,11 @@ export class SecretKeyring implements vscode.Disposable {
     return apiSecret ? { apiKey, apiSecret } : { apiKey };
   }
 
+  /** Masks a secret that is not stored (a run's environment override) in every log line. */
+  mask(value: string): void {
+    this.redactor.add(value);
+  }
+
   async store(connection: string, field: SecretField, value: string): Promise<void> {
     this.redactor.add(value);
     await this.storage.store(secretKey(connection, field), value);

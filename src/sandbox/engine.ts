@@ -251,6 +251,7 @@ export class Engine {
         br.startedAt ??= nowIso();
         br.updatedAt = nowIso();
         br.error = null;
+        if (sim.waitForApproval) br.waitingForApproval = true;
         this.deps.persist(run);
         this.events.emit(run.id, { type: 'block-start', run, block: br, attempt: br.attempt });
         await this.simulateAttempt(run, br, sim, signal);
@@ -287,6 +288,8 @@ export class Engine {
 
   /** One attempt: waits its duration, streaming agent tokens evenly across it. */
   private async simulateAttempt(run: RunRecord, br: BlockRun, sim: Sim, signal: AbortSignal): Promise<void> {
+    // No API approves (the contracts document none): only a cancel or a shutdown ends the wait.
+    if (sim.waitForApproval) return untilAborted(signal);
     const total = sim.durationMs * this.deps.timeScale;
     const tokens = sim.tokens;
     if (tokens.length === 0) {
@@ -305,6 +308,7 @@ export class Engine {
     const now = nowIso();
     br.status = status;
     br.updatedAt = now;
+    delete br.waitingForApproval;
     if (status !== 'skipped') {
       br.completedAt = now;
       if (br.startedAt) br.durationMs = Date.parse(now) - Date.parse(br.startedAt);
@@ -348,6 +352,13 @@ export class Engine {
     this.events.emit(run.id, { type: 'run-end', run, status });
     live.resolveDone();
   }
+}
+
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 function edgeTaken(e: StoredEdge, src: BlockRun): boolean {

@@ -2,7 +2,7 @@
  * Fault injection for tests: per request via the `x-sandbox-fault` header (loopback peers only), or
  * queued with `POST /__sandbox/faults` for the next `count` requests whose path starts with
  * `pathPrefix`. Spec: semicolon-separated `status=503`, `retry-after=2`, `html`, `delay-ms=500`,
- * `drop-after=3`, `silent`, `malformed-after=2`.
+ * `drop-after=3`, `silent`, `malformed-after=2`, `cancel-error`.
  */
 export interface Fault {
   status?: number;
@@ -15,6 +15,8 @@ export interface Fault {
   silent?: boolean;
   /** SSE: after this many events send one frame whose data is not valid JSON, then go on. */
   malformedAfter?: number;
+  /** Supervity cancel: runs that could be cancelled get the `error` outcome (a Temporal failure) and go on. */
+  cancelError?: boolean;
 }
 
 export class FaultSpecError extends Error {}
@@ -54,6 +56,9 @@ export function parseFault(spec: string): Fault {
         break;
       case 'malformed-after':
         fault.malformedAfter = num();
+        break;
+      case 'cancel-error':
+        fault.cancelError = true;
         break;
       default:
         throw new FaultSpecError(`unknown fault "${key}"`);

@@ -1,4 +1,5 @@
 import type { BlockType } from '../core/graph/schema';
+import { APPROVAL_SAMPLE_ID, approvalSample } from './faces/supervity-approval';
 import type { StoredBlock, StoredEdge, VariableSpec, WorkflowRecord } from './types';
 
 /**
@@ -13,6 +14,7 @@ export const SAMPLE_IDS = {
   failing: '5a4d0b00-0005-4000-8000-000000000005',
   long: '5a4d0b00-0006-4000-8000-000000000006',
   large: '5a4d0b00-0007-4000-8000-000000000007',
+  approval: APPROVAL_SAMPLE_ID,
 } as const;
 
 /** The linear sample's webhook block: minted here because Powabase expects the client to mint them. */
@@ -173,5 +175,5 @@ function large(at: string): WorkflowRecord {
 }
 
 export function sampleWorkflows(createdAt = '2026-01-01T00:00:00.000Z'): WorkflowRecord[] {
-  return [linear(createdAt), fanout(createdAt), condition(createdAt), retry(createdAt), failing(createdAt), long(createdAt), large(createdAt)];
+  return [linear(createdAt), fanout(createdAt), condition(createdAt), retry(createdAt), failing(createdAt), long(createdAt), large(createdAt), approvalSample(createdAt)];
 }

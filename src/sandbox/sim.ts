@@ -55,6 +55,8 @@ export interface Sim {
   output: unknown;
   module: string;
   credits: number;
+  /** Each attempt waits, without end, for an approval (ended only by a cancel or a shutdown). */
+  waitForApproval: boolean;
 }
 
 /** Reads a block's simulation keys; invalid keys fall back to defaults (graphs are validated on save). */
@@ -75,6 +77,7 @@ export function simFor(block: StoredBlock, run: RunRecord): Sim {
     output: cfg.output === undefined ? undefined : interpolate(cfg.output, vars),
     module: cfg.module ?? DEFAULT_MODULE[block.type],
     credits: CREDITS[block.type],
+    waitForApproval: cfg.waitForApproval === true,
   };
 }
 

@@ -72,6 +72,8 @@ export interface BlockRun {
   durationMs: number | null;
   executionOrder: number | null;
   creditUsage: number;
+  /** Running, but waiting for a human approval (Supervity shows the step and the run `waiting`). */
+  waitingForApproval?: boolean;
 }
 
 export interface RunRecord {

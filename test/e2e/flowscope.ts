@@ -107,6 +107,7 @@ export interface SandboxRun {
   origin: 'whiterabbit' | 'powabase' | 'supervity' | 'webhook';
   status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
   inputs: Record<string, unknown>;
+  envs?: Record<string, string>;
   blocks: Record<string, SandboxBlockRun>;
   createdAt: string;
   cancelRequestedAt: string | null;
@@ -273,31 +274,47 @@ export async function waitForConnections(page: Page): Promise<void> {
 
 /**
  * Answers the input prompts of Trigger Run: one input box per declared variable (its prompt
- * starts with the variable's name) or one JSON box when the API declares none. Returns once the
- * quick input closed.
+ * starts with the variable's name) or one JSON box when the API declares none, then Supervity's
+ * environment overrides step (`envs` added one by one, none by default). Returns once the quick
+ * input closed.
  */
-export async function answerInputs(page: Page, inputs: Readonly<Record<string, string>>): Promise<void> {
+export async function answerInputs(page: Page, inputs: Readonly<Record<string, string>>, supervity?: { readonly envs?: Readonly<Record<string, string>> }): Promise<void> {
   const qi = quickInput(page);
-  for (let step = 0; step < 10; step++) {
-    const open = await qi.waitOpen(5_000).then(
+  const pendingEnvs = Object.entries(supervity?.envs ?? {});
+  let envsAdded = 0;
+  // A Supervity trigger ends with the environment overrides step: another prompt follows until it is answered.
+  let moreToCome = supervity !== undefined;
+  for (let step = 0; step < 10 + 3 * pendingEnvs.length; step++) {
+    const open = await qi.waitOpen(moreToCome ? 10_000 : 5_000).then(
       () => true,
       () => false,
     );
-    if (!open) return;
+    if (!open) {
+      if (moreToCome) throw new Error('Trigger Run never asked for environment overrides');
+      return;
+    }
     const title = await qi.title();
     const prompt = await qi.message();
-    if (/JSON object/.test(prompt)) {
-      await qi.fill(JSON.stringify(inputs));
+    if (/: environment overrides$/.test(title)) {
+      const adding = envsAdded < pendingEnvs.length;
+      moreToCome = adding;
+      if (adding) await qi.pick('Add an environment override…');
+      else await qi.pick(envsAdded ? 'Run with these overrides' : 'Run without environment overrides');
+    } else if (/: override name$/.test(title)) {
+      await qi.submit(pendingEnvs[envsAdded]?.[0] ?? '');
+    } else if (/: value of /.test(title)) {
+      await qi.submit(pendingEnvs[envsAdded++]?.[1] ?? '');
+    } else if (/JSON object/.test(prompt)) {
+      await qi.submit(JSON.stringify(inputs));
     } else {
       const name = /^(\S+)/.exec(prompt)?.[1];
       const value = name !== undefined ? inputs[name] : undefined;
       if (value === undefined) throw new Error(`Trigger asks for an input the test does not know: "${prompt}" (${title})`);
-      await qi.fill(value);
+      await qi.submit(value);
     }
-    await qi.accept();
     // The next field replaces this one in the same widget: wait until it did, or it closed.
     await waitFor(async () => !(await qi.widget.isVisible()) || (await qi.title()) !== title, 10_000);
-    if (!(await qi.widget.isVisible())) return;
+    if (!moreToCome && !(await qi.widget.isVisible())) return;
   }
   throw new Error('Trigger Run kept asking for inputs');
 }
@@ -311,6 +328,7 @@ export async function triggerFromPalette(
   connection: string,
   workflowLabel: string,
   inputs: Readonly<Record<string, string>>,
+  envs: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const page = vscode.page;
   await runCommand(page, 'Flowscope: Trigger Run…');
@@ -320,7 +338,7 @@ export async function triggerFromPalette(
   // The workflow pick replaces the connection pick.
   await waitFor(async () => (await qi.items()).includes(workflowLabel), 20_000);
   await qi.pick(workflowLabel);
-  await answerInputs(page, inputs);
+  await answerInputs(page, inputs, connection === CONNECTIONS.supervity ? { envs } : undefined);
 }
 
 /** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor. */

@@ -129,12 +129,16 @@ for (const face of FACES) {
       const topic = `e2e topic via ${face}`;
       const since = new Date().toISOString();
       // White Rabbit's trigger takes no inputs (issue 12): Trigger Run asks for none there.
-      await triggerFromPalette(vscode, connection, linearLabel(face), face === 'whiterabbit' ? {} : { topic });
+      // Supervity also takes environment overrides: the form's optional step adds one.
+      const envs: Record<string, string> = face === 'supervity' ? { API_BASE_URL: 'https://e2e.example' } : {};
+      await triggerFromPalette(vscode, connection, linearLabel(face), face === 'whiterabbit' ? {} : { topic }, envs);
 
-      // The sandbox got the run, through this API, with the input typed (White Rabbit: its defaults).
+      // The sandbox got the run, through this API, with the input typed (White Rabbit: its defaults)
+      // and the overrides.
       const run = await waitForSandboxRun(url, (r) => r.origin === face && r.workflowId === SAMPLES.linear.id && r.createdAt >= since);
       if (face === 'whiterabbit') assert.notEqual(run.inputs.topic, topic);
       else assert.equal(run.inputs.topic, topic);
+      if (face === 'supervity') assert.deepEqual(run.envs, envs);
       const runLabel = `Run ${run.id.slice(0, 8)}`;
 
       // The run is revealed and expanded; watch its stages until the run completes.

@@ -75,7 +75,7 @@ function pb(deps: AdapterDeps = QUICK): PowabaseBackend {
 }
 
 function sv(deps: AdapterDeps = QUICK): SupervityBackend {
-  return new SupervityBackend({ name: 'evil', kind: 'supervity', baseUrl: hostile.url, workflowIds: [WORKFLOW_ID] }, { apiKey: 'k' }, deps);
+  return new SupervityBackend({ name: 'evil', kind: 'supervity', baseUrl: hostile.url, org: 'acme', workflowIds: [WORKFLOW_ID] }, { apiKey: 'k' }, deps);
 }
 
 function client(options: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}): HttpClient {

@@ -4,6 +4,7 @@ import { SupervityBackend } from '../../src/core/adapters/supervity/adapter';
 import type { AdapterDeps } from '../../src/core/adapters/deps';
 import type { CancelRequest } from '../../src/core/backend';
 import type { Run } from '../../src/core/model';
+import { FlowscopeError } from '../../src/core/errors';
 import { bodyJson, json, startRoutes, text } from './helpers/http-routes';
 import type { RouteServer } from './helpers/http-routes';
 import { rejection, svRun } from './helpers/scripted-fixtures';
@@ -24,15 +25,27 @@ function backend(options: { org?: string; workflowIds?: string[] } = {}, deps: A
 }
 
 describe('Supervity REST', () => {
-  test('auth headers: Bearer, x-source external, x-active-org only when configured', async () => {
+  test('auth headers: Bearer, x-source external and always x-active-org', async () => {
     server.on('GET', `${BASE}/r1`, (_req, res) => json(res, 200, { workflowRun: svRun('r1', 'running'), activityRuns: [] }));
     await backend().getRun({ id: 'r1' });
-    let h = server.last('GET', `${BASE}/r1`)!.headers;
+    const h = server.last('GET', `${BASE}/r1`)!.headers;
     assert.deepEqual([h.authorization, h['x-source'], h['x-active-org'], h.accept], ['Bearer sv-key', 'external', 'acme', 'application/json']);
-    await new SupervityBackend({ name: 'sv', kind: 'supervity', baseUrl: server.url }, { apiKey: 'k2' }).getRun({ id: 'r1' });
-    h = server.last('GET', `${BASE}/r1`)!.headers;
-    assert.equal(h['x-active-org'], undefined);
-    assert.equal(h['x-source'], 'external');
+  });
+
+  // Contracts C.1 (the authentication page): "x-active-org: <org-key>. Always include it."
+  test('a connection without an organisation is refused before any request', async () => {
+    for (const org of [undefined, '', '  ']) {
+      let error: unknown;
+      try {
+        new SupervityBackend({ name: 'auto', kind: 'supervity', baseUrl: server.url, ...(org === undefined ? {} : { org }) }, { apiKey: 'k2' });
+      } catch (e) {
+        error = e;
+      }
+      assert.ok(error instanceof FlowscopeError, `org ${JSON.stringify(org)} is refused`);
+      assert.equal(error.reason, 'usage');
+      assert.equal(error.message, 'Connection "auto" has no organisation: Supervity Auto needs your organisation key on every request (the x-active-org header).');
+    }
+    assert.equal(server.received.length, 0);
   });
 
   test('workflows come from config, named by their newest run and counted by the dashboard (all shapes)', async () => {

@@ -106,6 +106,62 @@ describe('Supervity trigger stream', () => {
     assert.equal(server.count('POST', EXECUTE), 1);
   });
 
+  // Seed 004 line 39: `result | { "success": true, "workflowRun": { ... } }`, without activity runs;
+  // line 36: `activity-run` carries `{ workflowRunId, status }` (contracts C.3: plus stepId, no
+  // step name); line 91: `GET /:runId` returns the run with all its activity runs.
+  const seedResult = { frame: { success: true, workflowRun: { id: 'run-1', status: 'completed' } }, event: 'result' };
+  const stepsOf = (run: { stages: readonly { id: string; name: string; status: string; output?: unknown }[] }) => run.stages.map((s) => [s.id, s.name, s.status, s.output]);
+
+  test("the seed's result (no activityRuns) keeps the streamed steps and reads the run once for their names", async () => {
+    script([activity('extract', 'running'), activity('extract', 'completed', { outputs: { output: '{"lines":3}' } }), activity('notify', 'running'), seedResult], () => ({
+      workflowRun: svRun('run-1', 'completed'),
+      activityRuns: [
+        { id: 'ar-extract', stepId: 'extract', stepName: 'Extract', status: 'completed', attempt: 1 },
+        { id: 'ar-notify', stepId: 'notify', stepName: 'Notify', status: 'completed', attempt: 1, outputs: { output: 'sent' } },
+      ],
+    }));
+    const runs = await drain(backend().trigger('wf-1', {}));
+    const final = runs.at(-1)!;
+    assert.deepEqual([final.status, final.workflowName], ['completed', 'Invoice triage']);
+    assert.deepEqual(stepsOf(final), [
+      ['extract', 'Extract', 'completed', { lines: 3 }],
+      ['notify', 'Notify', 'completed', 'sent'],
+    ]);
+    assert.ok(runs.every((r) => r.stages.length > 0), 'no snapshot ever shows the steps wiped');
+    assert.equal(server.count('GET', `${BASE}/run-1`), 1);
+  });
+
+  test('when that read fails, the streamed steps stay and the run still ends as the result says', async () => {
+    script([activity('extract', 'completed', { outputs: { output: '1' } }), activity('notify', 'running'), seedResult]);
+    server.on('GET', `${BASE}/run-1`, (_req, res) => json(res, 403, { message: 'API keys cannot read run history' }));
+    const final = (await drain(backend().trigger('wf-1', {}))).at(-1)!;
+    assert.equal(final.status, 'completed');
+    assert.deepEqual(stepsOf(final), [
+      ['extract', 'extract', 'completed', 1],
+      ['notify', 'notify', 'running', undefined],
+    ]);
+  });
+
+  test('a read that lags behind the result cannot reopen the run; an empty activityRuns list wipes nothing', async () => {
+    script(
+      [activity('extract', 'completed'), { frame: { success: true, workflowRun: svRun('run-1', 'completed', { activityRuns: [] }) }, event: 'result' }],
+      () => ({ workflowRun: svRun('run-1', 'running'), activityRuns: [] }),
+    );
+    const final = (await drain(backend().trigger('wf-1', {}))).at(-1)!;
+    assert.deepEqual([final.status, final.rawStatus], ['completed', 'completed']);
+    assert.deepEqual(stepsOf(final), [['extract', 'extract', 'completed', undefined]]);
+  });
+
+  test('a result that carries every step settled is trusted without a read', async () => {
+    script([
+      activity('extract', 'running'),
+      { frame: { success: true, workflowRun: svRun('run-1', 'completed', { activityRuns: [{ stepId: 'extract', stepName: 'Extract', status: 'completed', attempt: 1 }] }) }, event: 'result' },
+    ]);
+    const final = (await drain(backend().trigger('wf-1', {}))).at(-1)!;
+    assert.deepEqual(stepsOf(final), [['extract', 'Extract', 'completed', undefined]]);
+    assert.equal(server.count('GET', `${BASE}/run-1`), 0);
+  });
+
   test('result success:false and the error event fail the run with the message', async () => {
     script([activity('a', 'running'), { frame: { success: false, workflowRun: svRun('run-1', 'running'), error: 'Step a crashed' }, event: 'result' }]);
     let final = (await drain(backend().trigger('wf-1', {}))).at(-1)!;
@@ -121,6 +177,13 @@ describe('Supervity trigger stream', () => {
     const err = await rejection(drain(backend().trigger('wf-1', {})));
     assert.deepEqual([err.reason, /expected record, received string/.test(err.message)], ['validation', true]);
     assert.equal(server.received.length, 1, 'nothing polled');
+  });
+
+  test('a read after a drop that lists no activity runs keeps the steps the stream built', async () => {
+    let reads = 0;
+    script([activity('a', 'completed', { outputs: { output: '7' } }), { drop: true, delayMs: 10 }], () => ({ workflowRun: svRun('run-1', ++reads < 2 ? 'running' : 'completed') }));
+    const final = (await drain(backend().trigger('wf-1', {}))).at(-1)!;
+    assert.deepEqual([final.status, ...stepsOf(final)], ['completed', ['a', 'a', 'completed', 7]]);
   });
 
   test('a dropped stream is reconciled by polling the run by id; the execute is sent once', async () => {

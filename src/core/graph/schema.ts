@@ -77,6 +77,8 @@ export const SimConfig = z.looseObject({
   tokens: z.array(z.string()).optional().describe('Sandbox: tokens an agent block streams while it runs.'),
   /** A condition block's route: edges whose `condition` equals it are taken. */
   route: z.string().optional().describe('Sandbox: a condition block\'s route; edges whose `condition` equals it are taken.'),
+  /** The block waits for a human approval no API can give: the run waits until cancelled. */
+  waitForApproval: z.boolean().optional().describe('Sandbox: the block waits for a human approval that no API call can give; the run stays waiting until cancelled.'),
   /** White Rabbit module name shown for this block (defaults from the block type). */
   module: z.string().optional().describe('White Rabbit module name shown for this block (defaults from the block type).'),
 });

@@ -103,9 +103,10 @@ export class RunStore implements Disposable {
 
   /**
    * Starts a run and follows it to its end. Resolves with the first state the server reported
-   * (which carries the run id), or rejects when the trigger itself failed.
+   * (which carries the run id), or rejects when the trigger itself failed. `envs` are environment
+   * overrides, for backends with `capabilities.triggerEnvs`.
    */
-  trigger(connection: string, workflowId: string, inputs: Readonly<Record<string, unknown>>): Promise<Run> {
+  trigger(connection: string, workflowId: string, inputs: Readonly<Record<string, unknown>>, envs?: Readonly<Record<string, string>>): Promise<Run> {
     const backend = this.requireBackend(connection);
     const controller = new AbortController();
     return new Promise<Run>((resolve, reject) => {
@@ -113,7 +114,7 @@ export class RunStore implements Disposable {
       let currentId: string | undefined;
       const pump = async (): Promise<void> => {
         try {
-          for await (const run of backend.trigger(workflowId, inputs, { signal: controller.signal })) {
+          for await (const run of backend.trigger(workflowId, inputs, { signal: controller.signal, ...(envs ? { envs } : {}) })) {
             const previousId = currentId !== undefined && currentId !== run.id ? currentId : undefined;
             if (previousId) this.rekey(connection, previousId, run.id);
             currentId = run.id;

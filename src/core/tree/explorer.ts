@@ -15,6 +15,7 @@ import type { Translate } from './format';
 import { identityTranslate } from './format';
 import type { Health } from './health';
 import { OK_HEALTH, UNKNOWN_HEALTH, healthFromError, isHeldBack } from './health';
+import { namedByRuns } from './workflowName';
 import type { ExplorerNode, MessageKind, RunNode, WorkflowNode } from './nodes';
 import { NodeCache } from './nodes';
 import { RunListPoller } from './poller';
@@ -200,7 +201,7 @@ export class Explorer extends DisposableBase {
       case 'connection':
         return presentConnection(config ?? { name: node.connection, kind: 'whiterabbit', baseUrl: '' }, health, capabilities, ctx);
       case 'workflow': {
-        const workflow = this.workflow(node.connection, node.workflowId) ?? { id: node.workflowId, name: node.workflowId };
+        const workflow = this.workflow(node.connection, node.workflowId) ?? namedByRuns({ id: node.workflowId, name: node.workflowId }, this.runsOf(node.connection, node.workflowId));
         const key = wfKey(node.connection, node.workflowId);
         return presentWorkflow(
           {
@@ -236,13 +237,15 @@ export class Explorer extends DisposableBase {
     return this.options.connections.list().find((c) => c.name === connection);
   }
 
+  /** A loaded workflow, named by its runs when the service gave only its id. */
   workflow(connection: string, workflowId: string): Workflow | undefined {
-    return this.connState.get(connection)?.workflows?.find((w) => w.id === workflowId);
+    const workflow = this.connState.get(connection)?.workflows?.find((w) => w.id === workflowId);
+    return workflow && namedByRuns(workflow, this.runsOf(connection, workflowId));
   }
 
-  /** The workflows loaded so far for a connection (for pickers). */
+  /** The workflows loaded so far for a connection (for pickers), named as in the tree. */
   workflows(connection: string): readonly Workflow[] | undefined {
-    return this.connState.get(connection)?.workflows;
+    return this.connState.get(connection)?.workflows?.map((w) => namedByRuns(w, this.runsOf(connection, w.id)));
   }
 
   /** Known runs of a workflow, newest first; runs not yet dated (just started) come first. */

@@ -64,6 +64,17 @@ export function parseInputsJson(text: string): Parsed<Record<string, unknown>> {
 }
 
 /**
+ * Why an environment override's name cannot be sent (Supervity's `envs[NAME]` field), or
+ * undefined when it can. Brackets or spaces would change the field's meaning; a name is given once.
+ */
+export function envNameProblem(name: string, taken: ReadonlySet<string> = new Set()): string | undefined {
+  if (!name) return 'An environment override needs a name.';
+  if (/[[\]\s]/.test(name)) return `The name "${name}" may not contain brackets or spaces.`;
+  if (taken.has(name)) return `${name} is given twice.`;
+  return undefined;
+}
+
+/**
  * A small JSON Schema check for component inputs (type, required, properties, enum, items,
  * bounds): enough to catch typos before a request, without a schema library. Returns problems
  * as "path: message" lines; an empty list means nothing obvious is wrong.

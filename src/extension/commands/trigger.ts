@@ -3,6 +3,7 @@ import type { VariableSpec } from '../../core/model';
 import { KIND_LABELS, shortId } from '../../core/tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
+import { askEnvs } from './envForm';
 import { askInputs } from './inputForm';
 import { requireBackend, workflowTarget } from './pick';
 import type { WorkflowTarget } from './pick';
@@ -57,12 +58,14 @@ async function trigger(deps: CommandDeps, arg: unknown, rerun: boolean): Promise
     inputs = await askInputs(vscode.l10n.t('Run {0}', name), specs, last);
   }
   if (!inputs) return;
+  const envs = backend.capabilities.triggerEnvs ? await askEnvs(vscode.l10n.t('Run {0}', name), (value) => deps.keyring.mask(value)) : {};
+  if (!envs) return;
   if (!(await confirmProtected(deps, connection, vscode.l10n.t('Start a run of {0} on {1}?', name, KIND_LABELS[backend.kind])))) return;
   await deps.lastInputs.set(connection, workflowId, inputs);
 
   const run = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Starting {0}…', name) },
-    () => scoped(connection, deps.services.runs.trigger(connection, workflowId, inputs)),
+    () => scoped(connection, deps.services.runs.trigger(connection, workflowId, inputs, Object.keys(envs).length ? envs : undefined)),
   );
   deps.log.info(`started run ${run.id} of ${workflowId} on ${connection}`);
   deps.explorer.reportOk(connection);

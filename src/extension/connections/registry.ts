@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backend } from '../../core/backend';
 import { createBackend } from '../../core/adapters/registry';
+import { missingOrgProblem } from '../../core/adapters/supervity/org';
 import type { AdapterDeps } from '../../core/adapters/deps';
 import { FlowscopeError } from '../../core/errors';
 import type { ExplorerConnection } from '../../core/tree/explorer';
@@ -76,6 +77,10 @@ export class Connections implements ConnectionRegistry, vscode.Disposable {
       config = this.get(name) ?? config;
     }
     if (!config.baseUrl) throw new FlowscopeError('usage', vscode.l10n.t('Connection "{0}" has no URL.', name));
+    // Refused here, not only in the add/edit prompts: settings edited by hand can lack it too.
+    if (missingOrgProblem(config)) {
+      throw new FlowscopeError('usage', vscode.l10n.t('Connection "{0}" has no organisation: Supervity Auto needs your organisation key on every request. Set it with Edit Connection.', name));
+    }
     const credentials = await this.keyring.credentials(name);
     if (!credentials) return undefined;
     if (config.kind === 'whiterabbit' && !credentials.apiSecret) return undefined;

@@ -21,8 +21,12 @@ const STEP_STATUS: Record<BlockRun['status'], string> = {
 
 export const SUPERVITY_RUN_STATUSES = ['scheduled', 'running', 'completed', 'failed', 'cancelled', 'waiting'] as const;
 
-export const supervityStatus = (run: RunRecord): string => RUN_STATUS[run.status];
-export const stepStatus = (b: BlockRun): string => STEP_STATUS[b.status];
+/** A running step that waits for an approval is `waiting`, and so is its run (human review, contracts C.8). */
+const awaitsApproval = (b: BlockRun): boolean => b.status === 'running' && b.waitingForApproval === true;
+
+export const supervityStatus = (run: RunRecord): string =>
+  run.status === 'running' && Object.values(run.blocks).some(awaitsApproval) ? 'waiting' : RUN_STATUS[run.status];
+export const stepStatus = (b: BlockRun): string => (awaitsApproval(b) ? 'waiting' : STEP_STATUS[b.status]);
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);

@@ -69,6 +69,9 @@ export function createSupervityFace(app: App): Face {
         ids = [...app.store.runs.values()].filter((r) => r.workflowId === wfId && !isTerminal(r.status)).map((r) => r.id);
       }
       const results = ids.map((runId) => {
+        const run = app.engine.get(runId);
+        // Seed 004 line 60: `error`, "Cancellation failed (Temporal error)"; the run goes on.
+        if (ctx.fault?.cancelError && run && !isTerminal(run.status)) return { runId, status: 'error', message: 'Cancellation failed (Temporal error): injected fault' };
         const status = app.engine.cancel(runId, reason);
         const message = { cancelled: 'Run cancelled', already_completed: 'Run already in a terminal state', not_eligible: 'Run already cancelled', not_found: 'Run not found' }[status];
         return { runId, status, message };
@@ -161,6 +164,10 @@ function streamRun(app: App, ctx: Ctx, run: RunRecord): void {
         if (!isTerminal(ev.status)) sse.send(wfRun());
         return;
       case 'block-start':
+        sse.send(act(ev));
+        // A step that starts waiting for approval turns the run `waiting` too.
+        if (ev.block.waitingForApproval) sse.send(wfRun());
+        return;
       case 'block-skip':
       case 'block-cancel':
       case 'block-error':

@@ -119,7 +119,7 @@ export async function run(): Promise<void> {
       'connections',
       [
         { name: 'In-host A', kind: 'powabase', baseUrl: 'http://127.0.0.1:9' },
-        { name: 'In-host B', kind: 'supervity', baseUrl: 'http://127.0.0.1:9', workflowIds: ['wf-1'] },
+        { name: 'In-host B', kind: 'supervity', baseUrl: 'http://127.0.0.1:9', org: 'acme', workflowIds: ['wf-1'] },
       ],
       vscode.ConfigurationTarget.Global,
     );

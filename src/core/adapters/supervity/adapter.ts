@@ -1,4 +1,4 @@
-import type { Backend, CancelOutcome, CancelRequest, Capabilities, ListRunsOptions, LiveOptions, RunRef } from '../../backend';
+import type { Backend, CancelOutcome, CancelRequest, Capabilities, ListRunsOptions, LiveOptions, RunRef, TriggerOptions } from '../../backend';
 import { FlowscopeError, toFlowscopeError } from '../../errors';
 import { createFormData, HttpClient } from '../../http';
 import { followLive, pollRun } from '../../live';
@@ -8,6 +8,7 @@ import { silentLogger } from '../../util/log';
 import type { AdapterDeps } from '../deps';
 import { pathSegment } from '../../urlPath';
 import { STATUS_FILTER, inputsToSpecs, toCounts, toOutcomes, toRun } from './map';
+import { missingOrgProblem } from './org';
 import { ExecuteSession } from './stream';
 import { SvCancelResponse, SvDashboard, SvRunDetail, SvRunList } from './wire';
 
@@ -17,6 +18,7 @@ const CAPABILITIES: Capabilities = {
   getGraph: false,
   pushGraph: 'none',
   triggerInputs: true,
+  triggerEnvs: true,
   cancel: 'workflow',
   stream: 'trigger',
   logs: false,
@@ -33,11 +35,6 @@ const DEFAULT_STREAM_IDLE_MS = 30_000;
 const MAX_REASON = 500;
 /** A newest run created before our execute (minus clock skew) is not ours. */
 const DISCOVERY_SKEW_MS = 120_000;
-
-/** Supervity-specific trigger options: `envs[NAME]` overrides sent with the execute. */
-export interface SupervityTriggerOptions extends LiveOptions {
-  readonly envs?: Readonly<Record<string, string>>;
-}
 
 /**
  * Supervity Auto (`/api/v1/workflow-runs`). Workflows cannot be listed (they come from the
@@ -56,9 +53,10 @@ export class SupervityBackend implements Backend {
     private readonly deps: AdapterDeps = {},
   ) {
     this.log = deps.log ?? silentLogger;
+    const problem = missingOrgProblem(connection);
+    if (problem) throw new FlowscopeError('usage', problem);
     // Without `x-source: external` every API-key call is a bare 401 (observed by clients).
-    const auth: Record<string, string> = { authorization: `Bearer ${credentials.apiKey}`, 'x-source': 'external' };
-    if (connection.org) auth['x-active-org'] = connection.org;
+    const auth: Record<string, string> = { authorization: `Bearer ${credentials.apiKey}`, 'x-source': 'external', 'x-active-org': (connection.org ?? '').trim() };
     this.http = new HttpClient({
       baseUrl: connection.baseUrl,
       service: 'Supervity',
@@ -129,7 +127,7 @@ export class SupervityBackend implements Backend {
    * Sends the execute exactly once as bracketed multipart (the only encoding verified to work),
    * then follows its stream; a drop or silence is recovered by polling the run by id.
    */
-  async *trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options: SupervityTriggerOptions = {}): AsyncIterable<Run> {
+  async *trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options: TriggerOptions = {}): AsyncIterable<Run> {
     const { signal } = options;
     const form = await createFormData(executeForm(workflowId, inputs, options.envs));
     const res = await this.http.send({ method: 'POST', path: `${BASE}/execute/stream`, form, idempotent: false, signal }, true);

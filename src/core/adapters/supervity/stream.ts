@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { FlowscopeError } from '../../errors';
+import { FlowscopeError, toFlowscopeError } from '../../errors';
 import { parseJson } from '../../json';
 import type { Run } from '../../model';
-import { isTerminalRun } from '../../model';
+import { isTerminalRun, isTerminalStage } from '../../model';
 import { RunTracker } from '../../runTracker';
 import type { SseMessage } from '../../sse';
 import { readSse } from '../../sse';
@@ -31,6 +31,8 @@ export class ExecuteSession {
   private readonly tracker: RunTracker;
   private id: string | undefined;
   private readonly sentAt = Date.now();
+  /** The run ended (`result` or `error`) with its steps uncertain: it is read once before it is shown ended. */
+  private inDoubt = false;
 
   constructor(private readonly options: SessionOptions) {
     this.tracker = new RunTracker({
@@ -58,6 +60,7 @@ export class ExecuteSession {
     for await (const msg of sse) {
       const changed = this.apply(msg);
       if (!this.id) continue;
+      if (this.tracker.terminal && this.inDoubt) await this.reconcile();
       if (changed || !shown) {
         shown = true;
         yield this.tracker.snapshot();
@@ -66,13 +69,35 @@ export class ExecuteSession {
     }
   }
 
+  /** Reads the run through REST (after a drop or silence); its stages merge into the known ones. */
   async read(signal?: AbortSignal): Promise<Run> {
     this.id ??= await this.options.discover(this.sentAt, signal);
     if (!this.id) {
       throw new FlowscopeError('protocol', 'Supervity: the stream ended before naming the run, and no new run was found yet.');
     }
-    this.tracker.reset(await this.options.getRun(this.id, signal));
+    mergeRun(this.tracker, await this.options.getRun(this.id, signal));
     return this.tracker.snapshot();
+  }
+
+  /**
+   * The run ended but its steps are in doubt: `GET /:runId` is documented to return every
+   * activity run (seed 004 line 91), so its steps, names and outputs are merged in. The ending
+   * itself stays the stream's (a lagging read must not reopen a finished run); when the read
+   * fails, the steps stay as the events left them.
+   */
+  private async reconcile(): Promise<void> {
+    this.inDoubt = false;
+    const { log, signal } = this.options;
+    try {
+      const read = await this.options.getRun(this.id ?? '', signal);
+      const { status, rawStatus, error } = this.tracker.snapshot();
+      mergeRun(this.tracker, read);
+      this.tracker.setRun({ status, rawStatus, error });
+    } catch (failure) {
+      const typed = toFlowscopeError(failure);
+      if (typed.reason === 'aborted') throw typed;
+      log.debug(`Supervity stream: reading run ${this.id ?? ''} after its result failed, keeping the streamed steps: ${typed.message}`);
+    }
   }
 
   /** Applies one event; true when the run's state changed. */
@@ -160,7 +185,11 @@ export class ExecuteSession {
     }
     this.learn(e.workflowRun.id);
     const run = toRun({ ...e.workflowRun, workflowId: e.workflowRun.workflowId ?? this.options.workflowId });
-    this.tracker.reset({ ...run, inputs: run.inputs ?? this.options.inputs });
+    // The seed documents `workflowRun: { ... }` without its activity runs (004 line 39); some
+    // results carry them. Merge what came: an absent or empty list must not erase the steps the
+    // `activity-run` events built, and leaves them in doubt (no names, maybe a missed ending).
+    mergeRun(this.tracker, { ...run, inputs: run.inputs ?? this.options.inputs });
+    this.inDoubt = run.stages.length === 0 || this.unsettledSteps();
     if (e.success === false) {
       // A cancelled run also ends with `success: false`; its own status says so and wins.
       const status = run.status === 'cancelled' ? 'cancelled' : 'failed';
@@ -181,7 +210,13 @@ export class ExecuteSession {
       throw new FlowscopeError('validation', `Supervity: ${message}`);
     }
     this.tracker.setRun({ status: 'failed', rawStatus: 'failed', error: message });
+    this.inDoubt = this.unsettledSteps();
     return true;
+  }
+
+  /** Steps the events left unfinished although the run ended: their real ending was missed. */
+  private unsettledSteps(): boolean {
+    return this.tracker.snapshot().stages.some((s) => !isTerminalStage(s.status));
   }
 
   private learn(id: string): void {
@@ -194,6 +229,17 @@ export class ExecuteSession {
     this.options.log.debug(`Supervity stream: ${event} event lacks required fields, skipped: ${JSON.stringify(json).slice(0, 120)}`);
     return false;
   }
+}
+
+/**
+ * Merges a run read from the service into the tracked one: the run fields it carries replace
+ * the known ones, each step it carries is updated in place (keeping what the events taught, such
+ * as `thinking` text), and steps it does not carry are kept: an empty list never wipes them.
+ */
+export function mergeRun(tracker: RunTracker, run: Run): void {
+  const { stages, ...fields } = run;
+  tracker.setRun(fields);
+  for (const { order: _order, ...stage } of stages) tracker.upsertStage(stage);
 }
 
 function parse<T>(schema: z.ZodType<T>, json: unknown): T | undefined {
