@@ -6,7 +6,10 @@ import { SAMPLE_IDS } from '../../../src/sandbox/samples';
 import { startSandbox } from '../../../src/sandbox/server';
 import type { Sandbox, SandboxOptions } from '../../../src/sandbox/server';
 
-/** The sample workflows' fixed ids, under the name these tests use. */
+/**
+ * The sample workflows' fixed ids, per face (`SAMPLES.powabase.linear`): each face has its own
+ * samples, and another face's ids are unknown to it.
+ */
 export const SAMPLES = SAMPLE_IDS;
 
 export async function startTestSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
