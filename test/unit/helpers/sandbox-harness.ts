@@ -12,6 +12,9 @@ import type { Sandbox, SandboxOptions } from '../../../src/sandbox/server';
  */
 export const SAMPLES = SAMPLE_IDS;
 
+/** The samples of the face each test connection talks to (`wr`, `pb`, `sv`, as explorer-harness names them). */
+export const SAMPLES_OF = { wr: SAMPLE_IDS.whiterabbit, pb: SAMPLE_IDS.powabase, sv: SAMPLE_IDS.supervity } as const;
+
 export async function startTestSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ timeScale: 0.05, heartbeatMs: 200, ...opts });
 }
