@@ -384,11 +384,13 @@ test('flowscope.connections in a workspace .vscode/settings.json does not change
       assert.deepEqual([...roots].sort(), Object.values(CONNECTIONS).sort(), JSON.stringify(roots));
       for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
       await expandRow(page, CONNECTIONS.powabase);
+      // The Powabase connection lists Powabase's own workflows: each sandbox API has its own.
+      const powabaseWorkflows = state.workflows.filter((w) => w.face === 'powabase');
       let listed: string[] = [];
-      await waitFor(async () => (listed = childrenOf(await treeRows(page), CONNECTIONS.powabase).map((r) => r.label)).length === state.workflows.length, 30_000, 250).catch(
+      await waitFor(async () => (listed = childrenOf(await treeRows(page), CONNECTIONS.powabase).map((r) => r.label)).length === powabaseWorkflows.length, 30_000, 250).catch(
         () => undefined,
       );
-      assert.deepEqual([...listed].sort(), state.workflows.map((w) => w.name).sort());
+      assert.deepEqual([...listed].sort(), powabaseWorkflows.map((w) => w.name).sort());
       const row = (await treeRows(page)).find((r) => r.label === CONNECTIONS.powabase);
       assert.match(row?.description ?? '', /· ok$/, JSON.stringify(row));
 
