@@ -15,7 +15,8 @@ import { isTerminalRun } from '../src/core/model';
 import type { GroupOptions, GroupResult, Row } from './util';
 import { collectGarbage, figure, fmt, isMain, log, monoMs, runAsChild, sleep, spawnNode, stopChild } from './util';
 
-const BIG_GRAPH = '5a4d0b00-0007-4000-8000-000000000007';
+/** White Rabbit's "Big graph (200 components)" sample (src/sandbox/samples/whiterabbit.ts). */
+const BIG_GRAPH = '5a4d0b01-0007-4000-8000-000000000107';
 const CONNECTION = 'sandbox';
 
 interface SandboxInfo {

@@ -84,6 +84,7 @@ export class Engine {
       id: newId(),
       workflowId: workflow.id,
       workflowName: workflow.name,
+      face: workflow.face,
       origin,
       jobId: `bull-${++this.jobCounter}`,
       status: 'queued',

@@ -4,15 +4,10 @@
  * `/api/v1/workflow-runs...`), plus loopback-only `/__sandbox/...` control routes. Requests whose
  * `Host` is not this server are refused on every face (DNS rebinding, see guard.ts).
  *
- * Every face sees the same workflows and the same runs. A run started by one face reads through
- * another with that face's vocabulary:
- *   engine      White Rabbit   Powabase                          Supervity
- *   queued      CREATED        running                           scheduled
- *   running     EXECUTING      running                           running
- *   completed   COMPLETED      completed                         completed
- *   failed      FAILED         completed (block errors in logs)  failed
- *   cancelled   CANCELED       failed ("Execution cancelled")    cancelled
- * Blocks are White Rabbit stages and Supervity activity runs (skipped blocks: CANCELED / skipped).
+ * Each face is its own service: it owns its workflows (the samples of src/sandbox/samples/<face>.ts
+ * and, for Powabase, the ones created through it) and the runs of those workflows. Records of one
+ * face are invisible through the other two (lists leave them out, lookups answer 404), exactly as
+ * three separate services would behave; only the engine underneath is shared.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -30,11 +25,12 @@ import { BODY_CAP, header, HttpError, isLoopback, readBody, sendHtml, sendJson }
 import type { Ctx } from './http';
 import { hostRefusal } from './guard';
 import { freshCredentials, parseCredentials, WhiteRabbitKeyring } from './keys';
-import { SAMPLE_IDS, sampleWorkflows } from './samples';
+import { assignFaces, needsSeeding, seededMeta, seedSamples } from './migrate';
+import { SAMPLE_IDS, sampleIdsOf } from './samples';
 import type { SseStream } from './sse';
 import { ensureDir, Store } from './store';
 import { isTerminal } from './types';
-import type { RunRecord } from './types';
+import type { FaceName, RunRecord } from './types';
 import { delay, errorMessage } from './util';
 
 export interface SandboxOptions {
@@ -81,18 +77,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const creds = parseCredentials(store.readMeta(CREDENTIALS_FILE)) ?? freshCredentials();
   await store.writeMeta(CREDENTIALS_FILE, creds);
-  // Samples are seeded once per state dir, so a user who deletes one keeps it deleted.
-  const meta = store.readMeta(META_FILE) as { samplesSeeded?: boolean } | undefined;
-  if (!meta?.samplesSeeded) {
-    for (const wf of sampleWorkflows()) {
-      if (!store.workflows.has(wf.id)) {
-        store.workflows.set(wf.id, wf);
-        store.save('workflows', wf.id);
-      }
-    }
+  // State from before each face owned its records: give them faces, drop the shared samples.
+  assignFaces(store, log);
+  // Samples are seeded once per state dir and layout, so a user who deletes one keeps it deleted.
+  if (needsSeeding(store.readMeta(META_FILE))) {
+    seedSamples(store);
     // Samples must be on disk before the marker is, or a kill in between would lose them for good.
     await store.flush();
-    await store.writeMeta(META_FILE, { samplesSeeded: true });
+    await store.writeMeta(META_FILE, seededMeta());
   }
 
   const lifetime = new AbortController();
@@ -135,7 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       store.save('workflows', wf.id);
     },
     saveCredentials: () => store.writeMeta(CREDENTIALS_FILE, creds),
-    sampleIds: Object.values(SAMPLE_IDS),
+    sampleIds: Object.values(SAMPLE_IDS).flatMap((ids) => Object.values(ids)),
   };
   prune();
   for (const run of [...store.runs.values()]) if (!isTerminal(run.status)) engine.resume(run);
@@ -164,12 +156,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const sampleIds = app.sampleIds.filter((id) => store.workflows.has(id));
+  // Each connection line lists its own face's samples (those the user has not deleted).
+  const sampleIds = (face: FaceName): string[] => sampleIdsOf(face).filter((id) => store.workflows.get(id)?.face === face);
   const info: SandboxInfo = {
     url,
-    whiterabbit: { apiKey: creds.whiterabbit[0]?.apiKey ?? '', apiSecret: creds.whiterabbit[0]?.apiSecret ?? '', workflowIds: sampleIds },
-    powabase: { apiKey: creds.powabase.apiKey, workflowIds: sampleIds },
-    supervity: { apiKey: creds.supervity.apiKey, org: creds.supervity.org, workflowIds: sampleIds },
+    whiterabbit: { apiKey: creds.whiterabbit[0]?.apiKey ?? '', apiSecret: creds.whiterabbit[0]?.apiSecret ?? '', workflowIds: sampleIds('whiterabbit') },
+    powabase: { apiKey: creds.powabase.apiKey, workflowIds: sampleIds('powabase') },
+    supervity: { apiKey: creds.supervity.apiKey, org: creds.supervity.org, workflowIds: sampleIds('supervity') },
   };
   log(`sandbox listening on ${url}${options.stateDir ? ` (state in ${options.stateDir})` : ' (in memory)'}`);
 

@@ -1,6 +1,13 @@
 import type { BlockType, Edge } from '../core/graph/schema';
 
-/** Which face started a run. Every face can read every run (see faces/*.ts for the mapping). */
+/**
+ * The three API faces. Each owns its workflows and the runs of those workflows: a record of one
+ * face is invisible (404) through the other two, as three separate services would be.
+ */
+export const FACE_NAMES = ['whiterabbit', 'powabase', 'supervity'] as const;
+export type FaceName = (typeof FACE_NAMES)[number];
+
+/** Which route started a run (a Powabase webhook is its own route, but still Powabase's run). */
 export type RunOrigin = 'whiterabbit' | 'powabase' | 'supervity' | 'webhook';
 
 /** Engine-level run status. Each face maps it onto its own vocabulary. */
@@ -37,6 +44,8 @@ export interface VariableSpec {
 
 export interface WorkflowRecord {
   id: string;
+  /** The face that owns this workflow; its runs belong to the same face. */
+  face: FaceName;
   name: string;
   description: string | null;
   variables: Record<string, VariableSpec>;
@@ -80,6 +89,8 @@ export interface RunRecord {
   id: string;
   workflowId: string;
   workflowName: string | null;
+  /** The owning face: always the workflow's face at the time the run started. */
+  face: FaceName;
   origin: RunOrigin;
   /** White Rabbit's BullMQ-style job id. */
   jobId: string;

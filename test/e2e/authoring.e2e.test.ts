@@ -20,7 +20,7 @@ import { REPO_ROOT, notifications, quickInput, readProblems, waitFor, withVsCode
 import { CONNECTIONS, clickNotificationButton, openFile, replaceEditorText, sandboxState, startSandbox, waitForNotification } from './flowscope';
 
 const FILE = 'broken.workflow.json';
-const TARGET = { id: '5a4d0b00-0002-4000-8000-000000000002', name: 'Regional quotes (fan-out / fan-in)' };
+const TARGET = { id: '5a4d0b02-0002-4000-8000-000000000202', name: 'Regional quotes (fan-out / fan-in)' };
 
 /** broken.workflow.json with each of its problems fixed (ids made unique, the loop cut, …). */
 const FIXED = {

@@ -21,11 +21,31 @@ export const CONNECTIONS = {
 export type Face = keyof typeof CONNECTIONS;
 export const FACES: readonly Face[] = ['whiterabbit', 'powabase', 'supervity'];
 
-/** The sample ids of src/sandbox/samples.ts (kept literal: a test must notice if they move). */
+/**
+ * The samples of src/sandbox/samples/<face>.ts (kept literal: a test must notice if they move).
+ * Each face has its own: another face's ids do not exist there.
+ */
 export const SAMPLES = {
-  linear: { id: '5a4d0b00-0001-4000-8000-000000000001', name: 'Research brief (linear)' },
-  long: { id: '5a4d0b00-0006-4000-8000-000000000006', name: 'Nightly batch (long run, ~60 s)' },
+  whiterabbit: {
+    linear: { id: '5a4d0b01-0001-4000-8000-000000000101', name: 'Treasury balance report' },
+    long: { id: '5a4d0b01-0006-4000-8000-000000000106', name: 'Cold wallet setup (long run, ~60 s)' },
+  },
+  powabase: {
+    linear: { id: '5a4d0b02-0001-4000-8000-000000000201', name: 'Research brief (linear)' },
+    fanout: { id: '5a4d0b02-0002-4000-8000-000000000202', name: 'Regional quotes (fan-out / fan-in)' },
+    failing: { id: '5a4d0b02-0005-4000-8000-000000000205', name: 'Broken upstream (fails for good)' },
+    long: { id: '5a4d0b02-0006-4000-8000-000000000206', name: 'Nightly batch (long run, ~60 s)' },
+  },
+  supervity: {
+    linear: { id: '5a4d0b03-0001-4000-8000-000000000301', name: 'Invoice intake' },
+    long: { id: '5a4d0b03-0006-4000-8000-000000000306', name: 'Month-end close (long run, ~60 s)' },
+  },
 } as const;
+
+/** How a connection labels a workflow in the tree and the pick: Powabase by name, the others by id. */
+export function sampleLabel(face: Face, sample: { id: string; name: string }): string {
+  return face === 'powabase' ? sample.name : sample.id;
+}
 
 // ---------------------------------------------------------------------------
 // Files the extension writes
@@ -116,6 +136,8 @@ export interface SandboxRun {
 
 export interface SandboxWorkflow {
   id: string;
+  /** The face that owns it: only that face's connection lists it. */
+  face: Face;
   name: string;
   version: number;
   blocks: Array<{ id: string; type: string; name: string; config: Record<string, unknown> }>;

@@ -48,8 +48,8 @@ import {
   waitForGraph,
 } from './graph';
 
-const FANOUT = { id: '5a4d0b00-0002-4000-8000-000000000002', name: 'Regional quotes (fan-out / fan-in)' };
-const FAILING = { id: '5a4d0b00-0005-4000-8000-000000000005', name: 'Broken upstream (fails for good)' };
+const FANOUT = SAMPLES.powabase.fanout;
+const FAILING = SAMPLES.powabase.failing;
 
 /** The sandbox's record of a block run, with the fields these tests compare beyond flowscope.ts's. */
 interface BlockRecord {
@@ -246,8 +246,8 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
     for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
     await selectRow(page, CONNECTIONS.supervity);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, CONNECTIONS.supervity, SAMPLES.long.id, { dataset: 'e2e-graph-cancel.csv' });
-    const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.long.id && r.createdAt >= since);
+    await triggerFromPalette(vscode, CONNECTIONS.supervity, SAMPLES.supervity.long.id, { period: 'e2e-graph-cancel' });
+    const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     // The trigger reveals and selects the new run row; act on it once that has happened (while the
     // reveal is still in flight the row's context actions can arrive without their row, see the

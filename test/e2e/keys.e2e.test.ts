@@ -59,7 +59,7 @@ test('a wrong API key is a clear error on its connection; the right one recovers
       const creds = await sandboxCredentials(vscode);
       for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
       await expandRow(page, CONNECTION);
-      await waitFor(async () => childrenOf(await treeRows(page), CONNECTION).some((r) => r.label === SAMPLES.linear.name), 30_000, 250);
+      await waitFor(async () => childrenOf(await treeRows(page), CONNECTION).some((r) => r.label === SAMPLES.powabase.linear.name), 30_000, 250);
 
       // The sandbox really refuses this key (so the error the user sees is the service's answer).
       const probe = await fetch(`${url}/api/workflows`, { headers: { apikey: WRONG_KEY, authorization: `Bearer ${WRONG_KEY}` } });
@@ -87,7 +87,7 @@ test('a wrong API key is a clear error on its connection; the right one recovers
       const errorRow = childrenOf(rows, CONNECTION).find((r) => /^Authentication failed/.test(r.label));
       assert.equal(errorRow?.icon, 'error');
       // No workflow is listed with a key the service refused.
-      assert.ok(!childrenOf(rows, CONNECTION).some((r) => r.label === SAMPLES.linear.name), JSON.stringify(rows));
+      assert.ok(!childrenOf(rows, CONNECTION).some((r) => r.label === SAMPLES.powabase.linear.name), JSON.stringify(rows));
       await vscode.screenshot('keys-wrong-key');
       // The wrong key did not start anything on the service.
       assert.equal((await sandboxState(url)).runs.length, 0);
@@ -99,7 +99,7 @@ test('a wrong API key is a clear error on its connection; the right one recovers
         async () => {
           rows = await treeRows(page);
           const c = rows.find((r) => r.label === CONNECTION);
-          return c?.icon === 'beaker' && /· ok$/.test(c.description) && childrenOf(rows, CONNECTION).some((r) => r.label === SAMPLES.linear.name);
+          return c?.icon === 'beaker' && /· ok$/.test(c.description) && childrenOf(rows, CONNECTION).some((r) => r.label === SAMPLES.powabase.linear.name);
         },
         30_000,
         250,
@@ -109,7 +109,7 @@ test('a wrong API key is a clear error on its connection; the right one recovers
 
       // And it works for real: a run started now reaches the sandbox through this connection.
       await selectRow(page, CONNECTION);
-      await triggerFromPalette(vscode, CONNECTION, SAMPLES.linear.name, { topic: 'after the key fix' });
+      await triggerFromPalette(vscode, CONNECTION, SAMPLES.powabase.linear.name, { topic: 'after the key fix' });
       const run = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.inputs.topic === 'after the key fix');
       await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'completed', 30_000);
     });

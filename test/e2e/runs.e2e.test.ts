@@ -24,6 +24,7 @@ import {
   FACES,
   SAMPLES,
   childrenOf,
+  sampleLabel,
   collapseRow,
   expandRow,
   flowscopeLog,
@@ -87,12 +88,13 @@ test('first run: the welcome offers the sandbox, one click creates the connectio
       [CONNECTIONS.whiterabbit, 'whiterabbit', true],
     ]);
 
-    // Each connection lists the sandbox's workflows: Powabase by name, the others by id.
+    // Each connection lists its own face's workflows, and only those: Powabase by name, the others by id.
     const state = await sandboxState(url);
-    const ids = state.workflows.map((w) => w.id).sort();
-    const names = state.workflows.map((w) => w.name).sort();
-    assert.ok(ids.includes(SAMPLES.linear.id) && ids.includes(SAMPLES.long.id), `sandbox workflows: ${names.join(', ')}`);
     for (const face of FACES) {
+      const own = state.workflows.filter((w) => w.face === face);
+      const ids = own.map((w) => w.id).sort();
+      const names = own.map((w) => w.name).sort();
+      assert.ok(ids.includes(SAMPLES[face].linear.id) && ids.includes(SAMPLES[face].long.id), `${face} workflows: ${names.join(', ')}`);
       const connection = CONNECTIONS[face];
       await expandRow(page, connection);
       let children: TreeRow[] = [];
@@ -107,9 +109,9 @@ test('first run: the welcome offers the sandbox, one click creates the connectio
     await vscode.screenshot('runs-first-run-tree');
   }));
 
-/** How each connection labels the linear sample in the tree and the pick. */
+/** How each connection labels its linear sample in the tree and the pick. */
 function linearLabel(face: Face): string {
-  return face === 'powabase' ? SAMPLES.linear.name : SAMPLES.linear.id;
+  return sampleLabel(face, SAMPLES[face].linear);
 }
 
 /** The stage rows under the run row labelled `runLabel`. */
@@ -135,7 +137,7 @@ for (const face of FACES) {
 
       // The sandbox got the run, through this API, with the input typed (White Rabbit: its defaults)
       // and the overrides.
-      const run = await waitForSandboxRun(url, (r) => r.origin === face && r.workflowId === SAMPLES.linear.id && r.createdAt >= since);
+      const run = await waitForSandboxRun(url, (r) => r.origin === face && r.workflowId === SAMPLES[face].linear.id && r.createdAt >= since);
       if (face === 'whiterabbit') assert.notEqual(run.inputs.topic, topic);
       else assert.equal(run.inputs.topic, topic);
       if (face === 'supervity') assert.deepEqual(run.envs, envs);
@@ -182,8 +184,8 @@ test('cancel a long Supervity run: cancelled in the tree and in the sandbox', { 
     for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
     await selectRow(page, connection);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, connection, SAMPLES.long.id, { dataset: 'e2e-cancel.csv' });
-    const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.long.id && r.createdAt >= since);
+    await triggerFromPalette(vscode, connection, SAMPLES.supervity.long.id, { period: 'e2e-cancel' });
+    const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     // Running in the tree (a stage spins) and in the sandbox.
     await waitFor(async () => (await stagesOf(runLabel)).some((s) => s.icon === 'sync'), 30_000, 200);

@@ -31,6 +31,7 @@ import {
   CONNECTIONS,
   FACES,
   SAMPLES,
+  sampleLabel,
   childrenOf,
   clearNotifications,
   collapseRow,
@@ -160,7 +161,7 @@ test('no secret leaks into logs, settings, the workspace, global storage, global
         for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
         await selectRow(page, CONNECTIONS[face]);
         const since = new Date().toISOString();
-        await triggerFromPalette(vscode, CONNECTIONS[face], face === 'powabase' ? SAMPLES.linear.name : SAMPLES.linear.id, { topic: `secrets scan via ${face}` });
+        await triggerFromPalette(vscode, CONNECTIONS[face], sampleLabel(face, SAMPLES[face].linear), { topic: `secrets scan via ${face}` });
         const run = await waitForSandboxRun(url, (r) => r.origin === face && r.createdAt >= since);
         await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'completed', 30_000);
       }
@@ -173,12 +174,12 @@ test('no secret leaks into logs, settings, the workspace, global storage, global
       await updatePowabaseKey(vscode, creds.powabase.apiKey);
       for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
       await expandRow(page, CONNECTIONS.powabase);
-      await waitFor(async () => childrenOf(await treeRows(page), CONNECTIONS.powabase).some((r) => r.label === SAMPLES.linear.name), 30_000, 250);
+      await waitFor(async () => childrenOf(await treeRows(page), CONNECTIONS.powabase).some((r) => r.label === SAMPLES.powabase.linear.name), 30_000, 250);
 
       // A graph panel with a selection, so the webview has persisted state (setState).
-      await expandRow(page, SAMPLES.linear.name);
+      await expandRow(page, SAMPLES.powabase.linear.name);
       let runRow: TreeRow | undefined;
-      await waitFor(async () => (runRow = childrenOf(await treeRows(page), SAMPLES.linear.name).find((r) => /^Run /.test(r.label))) !== undefined, 30_000, 250).catch(
+      await waitFor(async () => (runRow = childrenOf(await treeRows(page), SAMPLES.powabase.linear.name).find((r) => /^Run /.test(r.label))) !== undefined, 30_000, 250).catch(
         () => undefined,
       );
       assert.ok(runRow, 'the Powabase run is listed');
@@ -383,17 +384,19 @@ test('flowscope.connections in a workspace .vscode/settings.json does not change
       assert.deepEqual([...roots].sort(), Object.values(CONNECTIONS).sort(), JSON.stringify(roots));
       for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
       await expandRow(page, CONNECTIONS.powabase);
+      // The Powabase connection lists Powabase's own workflows: each sandbox API has its own.
+      const powabaseWorkflows = state.workflows.filter((w) => w.face === 'powabase');
       let listed: string[] = [];
-      await waitFor(async () => (listed = childrenOf(await treeRows(page), CONNECTIONS.powabase).map((r) => r.label)).length === state.workflows.length, 30_000, 250).catch(
+      await waitFor(async () => (listed = childrenOf(await treeRows(page), CONNECTIONS.powabase).map((r) => r.label)).length === powabaseWorkflows.length, 30_000, 250).catch(
         () => undefined,
       );
-      assert.deepEqual([...listed].sort(), state.workflows.map((w) => w.name).sort());
+      assert.deepEqual([...listed].sort(), powabaseWorkflows.map((w) => w.name).sort());
       const row = (await treeRows(page)).find((r) => r.label === CONNECTIONS.powabase);
       assert.match(row?.description ?? '', /· ok$/, JSON.stringify(row));
 
       // It works for real: a run goes to the sandbox.
       await selectRow(page, CONNECTIONS.powabase);
-      await triggerFromPalette(vscode, CONNECTIONS.powabase, SAMPLES.linear.name, { topic: 'not redirected' });
+      await triggerFromPalette(vscode, CONNECTIONS.powabase, SAMPLES.powabase.linear.name, { topic: 'not redirected' });
       await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.inputs.topic === 'not redirected');
       await vscode.screenshot('security-settings-redirect');
 

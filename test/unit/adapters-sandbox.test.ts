@@ -7,8 +7,10 @@ import { startSandbox } from '../../src/sandbox/server';
 import type { Sandbox } from '../../src/sandbox/server';
 import { drain } from './helpers/scripted-fixtures';
 
-const LINEAR = '5a4d0b00-0001-4000-8000-000000000001';
-const FAILING = '5a4d0b00-0005-4000-8000-000000000005';
+// Each sandbox face has its own samples (src/sandbox/samples/<face>.ts).
+const PB_LINEAR = '5a4d0b02-0001-4000-8000-000000000201';
+const PB_FAILING = '5a4d0b02-0005-4000-8000-000000000205';
+const SV_LINEAR = '5a4d0b03-0001-4000-8000-000000000301';
 const DEPS = { pollMinMs: 20, pollMaxMs: 100, timeoutMs: 5_000 };
 
 let sandbox: Sandbox;
@@ -21,7 +23,7 @@ describe('adapters against the sandbox', () => {
     const b = new PowabaseBackend({ name: 'sandbox', kind: 'powabase', baseUrl: url }, { apiKey: powabase.apiKey }, DEPS);
     const workflows = await b.listWorkflows();
     assert.ok(powabase.workflowIds.every((id) => workflows.some((w) => w.id === id)));
-    const id = powabase.workflowIds.includes(LINEAR) ? LINEAR : powabase.workflowIds[0]!;
+    const id = powabase.workflowIds.includes(PB_LINEAR) ? PB_LINEAR : powabase.workflowIds[0]!;
     const graph = await b.getGraph(id);
     assert.ok(graph.blocks.length > 0);
     const inputs = Object.fromEntries((await b.inputsOf(id)).map((v) => [v.name, v.default ?? 'sandbox test']));
@@ -39,9 +41,9 @@ describe('adapters against the sandbox', () => {
 
   test('Powabase: a sample with a failing block ends completed_with_errors', async () => {
     const { url, powabase } = sandbox.info;
-    if (!powabase.workflowIds.includes(FAILING)) return;
+    assert.ok(powabase.workflowIds.includes(PB_FAILING), 'the failing sample is one of Powabase\'s');
     const b = new PowabaseBackend({ name: 'sandbox', kind: 'powabase', baseUrl: url }, { apiKey: powabase.apiKey }, DEPS);
-    const final = (await drain(b.trigger(FAILING, {}))).at(-1)!;
+    const final = (await drain(b.trigger(PB_FAILING, {}))).at(-1)!;
     assert.equal(final.status, 'completed_with_errors', JSON.stringify(final));
     assert.equal(final.rawStatus, 'completed');
     assert.ok(final.stages.some((s) => s.status === 'failed'));
@@ -54,7 +56,7 @@ describe('adapters against the sandbox', () => {
       { apiKey: supervity.apiKey },
       DEPS,
     );
-    const id = supervity.workflowIds.includes(LINEAR) ? LINEAR : supervity.workflowIds[0]!;
+    const id = supervity.workflowIds.includes(SV_LINEAR) ? SV_LINEAR : supervity.workflowIds[0]!;
     const runs = await drain(b.trigger(id, { topic: 'sandbox test' }));
     const final = runs.at(-1)!;
     assert.ok(isTerminalRun(final.status));

@@ -65,11 +65,14 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-for (const connection of ['wr', 'pb', 'sv']) {
+/** Each connection's face: its samples are its own (src/sandbox/samples/<face>.ts). */
+const FACE = { wr: 'whiterabbit', pb: 'powabase', sv: 'supervity' } as const;
+
+for (const connection of ['wr', 'pb', 'sv'] as const) {
   test(`trigger --wait --json follows a run to completion on ${connection}, one line per change`, async () => {
     // White Rabbit takes no run inputs: the CLI refuses --input there (whiterabbit-live.test.ts).
     const inputs = connection === 'wr' ? [] : ['--input', 'topic=owls'];
-    const r = await cli(['--config', config, '--connection', connection, '--json', 'trigger', SAMPLE_IDS.fanout, ...inputs, '--wait']);
+    const r = await cli(['--config', config, '--connection', connection, '--json', 'trigger', SAMPLE_IDS[FACE[connection]].fanout, ...inputs, '--wait']);
     assert.equal(r.code, 0, r.stderr);
     const out = lines(r.stdout);
     assert.ok(out.length >= 3, `several states, got ${out.length}`);
@@ -80,15 +83,15 @@ for (const connection of ['wr', 'pb', 'sv']) {
     for (const l of out) for (const s of l.stages) assert.ok(s.id && s.name && s.status);
     for (let i = 1; i < out.length; i++) assert.notDeepEqual(out[i], out[i - 1], 'each line is a change');
 
-    const detail = await cli(['--config', config, '--connection', connection, '--json', 'run', end.runId, '--workflow', SAMPLE_IDS.fanout]);
+    const detail = await cli(['--config', config, '--connection', connection, '--json', 'run', end.runId, '--workflow', SAMPLE_IDS[FACE[connection]].fanout]);
     assert.equal(detail.code, 0, detail.stderr);
     assert.equal(lines(detail.stdout)[0]?.status, 'completed');
   });
 }
 
 test('watch --json follows a run started elsewhere to its end (White Rabbit and Supervity)', async () => {
-  for (const connection of ['wr', 'sv']) {
-    const started = await cli(['--config', config, '--connection', connection, 'trigger', SAMPLE_IDS.linear]);
+  for (const connection of ['wr', 'sv'] as const) {
+    const started = await cli(['--config', config, '--connection', connection, 'trigger', SAMPLE_IDS[FACE[connection]].linear]);
     assert.equal(started.code, 0, started.stderr);
     const runId = started.stdout.trim();
     const watched = await cli(['--config', config, '--connection', connection, '--json', 'watch', runId]);
@@ -98,14 +101,14 @@ test('watch --json follows a run started elsewhere to its end (White Rabbit and 
 });
 
 test('a failed run exits 1; the human view names the failed stage', async () => {
-  const r = await cli(['--config', config, '--connection', 'pb', 'trigger', SAMPLE_IDS.failing, '--wait']);
+  const r = await cli(['--config', config, '--connection', 'pb', 'trigger', SAMPLE_IDS.powabase.failing, '--wait']);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /✗/);
 });
 
 test('cancel a long Supervity run: exit 0 and the run ends cancelled', async () => {
   // The sample that waits for approval never ends on its own, however slow the machine.
-  const started = await cli(['--config', config, '--connection', 'sv', 'trigger', SAMPLE_IDS.approval]);
+  const started = await cli(['--config', config, '--connection', 'sv', 'trigger', SAMPLE_IDS.supervity.approval]);
   const runId = started.stdout.trim();
   const cancelled = await cli(['--config', config, '--connection', 'sv', 'cancel', runId, '--reason', 'testing']);
   assert.equal(cancelled.code, 0, cancelled.stderr);
@@ -124,7 +127,7 @@ test('exit codes: 2 usage, 3 authentication, 4 network; errors are one clear lin
   // White Rabbit's trigger takes no inputs: refused with the reason, and no run is started.
   const runCount = async (): Promise<number> => ((await (await request(`${sandbox.url}/__sandbox/state`)).body.json()) as { runs: unknown[] }).runs.length;
   const runsBefore = await runCount();
-  const inputsWr = await cli(['--config', config, '--connection', 'wr', 'trigger', SAMPLE_IDS.linear, '--input', 'topic=owls']);
+  const inputsWr = await cli(['--config', config, '--connection', 'wr', 'trigger', SAMPLE_IDS.whiterabbit.linear, '--input', 'topic=owls']);
   assert.equal(inputsWr.code, 2, inputsWr.stderr);
   assert.match(inputsWr.stderr, /White Rabbit's trigger endpoint takes no run inputs/);
   assert.equal(await runCount(), runsBefore);
@@ -144,8 +147,8 @@ test('exit codes: 2 usage, 3 authentication, 4 network; errors are one clear lin
 test('workflows and runs list through the APIs that have them', async () => {
   const wf = await cli(['--config', config, '--connection', 'pb', 'workflows']);
   assert.equal(wf.code, 0, wf.stderr);
-  assert.match(wf.stdout, new RegExp(SAMPLE_IDS.linear));
-  const runs = await cli(['--config', config, '--connection', 'sv', '--json', 'runs', SAMPLE_IDS.fanout]);
+  assert.match(wf.stdout, new RegExp(SAMPLE_IDS.powabase.linear));
+  const runs = await cli(['--config', config, '--connection', 'sv', '--json', 'runs', SAMPLE_IDS.supervity.fanout]);
   assert.equal(runs.code, 0, runs.stderr);
   assert.ok(lines(runs.stdout).length >= 1);
 });
@@ -162,7 +165,7 @@ test('graph validate reports each problem with its position; graph pull then pus
   assert.match(invalid.stdout, /missing-block/);
 
   const file = join(dir, 'pulled.workflow.json');
-  const pulled = await cli(['--config', config, '--connection', 'pb', 'graph', 'pull', SAMPLE_IDS.condition, '--out', file]);
+  const pulled = await cli(['--config', config, '--connection', 'pb', 'graph', 'pull', SAMPLE_IDS.powabase.condition, '--out', file]);
   assert.equal(pulled.code, 0, pulled.stderr);
   const valid = await cli(['graph', 'validate', file]);
   assert.equal(valid.code, 0, valid.stdout);

@@ -8,7 +8,7 @@ import { RunStore } from '../../src/core/runs/runStore';
 import { Explorer } from '../../src/core/tree/explorer';
 import type { ExplorerNode, MessageNode, WorkflowNode } from '../../src/core/tree/nodes';
 import type { Sandbox } from '../../src/sandbox/server';
-import { SAMPLES, startTestSandbox } from './helpers/sandbox-harness';
+import { SAMPLES_OF, startTestSandbox } from './helpers/sandbox-harness';
 import { TestConnections, sandboxConnections, until } from './helpers/explorer-harness';
 
 let sb: Sandbox;
@@ -72,14 +72,14 @@ describe('explorer over the sandbox', () => {
         assert.equal(t.explorer.health(root.connection).state, 'ok');
         assert.match(t.explorer.item(root).contextValue, /\bhealth-ok\b/);
       }
-      const pbLinear = await workflowNode(t.explorer, 'pb', SAMPLES.linear);
+      const pbLinear = await workflowNode(t.explorer, 'pb', SAMPLES_OF.pb.linear);
       const item = t.explorer.item(pbLinear);
       assert.match(item.contextValue, /^workflow\b/);
       assert.match(item.contextValue, /\bcanDeploy\b|\bcanUndeploy\b/, 'Powabase workflows can be deployed');
       assert.match(item.contextValue, /\bcanArm\b/);
-      const svLinear = await workflowNode(t.explorer, 'sv', SAMPLES.linear);
+      const svLinear = await workflowNode(t.explorer, 'sv', SAMPLES_OF.sv.linear);
       assert.match(t.explorer.item(svLinear).contextValue, /\bcanCancelRuns\b/);
-      const wrLinear = await workflowNode(t.explorer, 'wr', SAMPLES.linear);
+      const wrLinear = await workflowNode(t.explorer, 'wr', SAMPLES_OF.wr.linear);
       assert.doesNotMatch(t.explorer.item(wrLinear).contextValue, /\bcanCancelRuns\b|\bcanDeploy\b/);
       // White Rabbit cannot list runs: an explanation, not a blank.
       const wrRuns = await t.explorer.children(wrLinear);
@@ -90,11 +90,11 @@ describe('explorer over the sandbox', () => {
     }
   });
 
-  for (const connection of ['wr', 'pb', 'sv']) {
+  for (const connection of ['wr', 'pb', 'sv'] as const) {
     it(`${connection}: a run started here changes live in the tree without any read`, async () => {
       const t = setup({ names: [connection] });
       try {
-        const wf = await workflowNode(t.explorer, connection, SAMPLES.linear);
+        const wf = await workflowNode(t.explorer, connection, SAMPLES_OF[connection].linear);
         await t.explorer.children(wf);
         t.explorer.setVisible(true);
         const seen: RunStatus[] = [];
@@ -103,12 +103,12 @@ describe('explorer over the sandbox', () => {
           if (seen.at(-1) !== c.run.status) seen.push(c.run.status);
           for (const s of c.run.stages) stageStatuses.add(s.status);
         });
-        const first = await t.runs.trigger(connection, SAMPLES.linear, {});
+        const first = await t.runs.trigger(connection, SAMPLES_OF[connection].linear, {});
         await until(() => {
-          const runs = t.explorer.runsOf(connection, SAMPLES.linear);
+          const runs = t.explorer.runsOf(connection, SAMPLES_OF[connection].linear);
           return runs.length > 0 && runs.every((r) => isTerminalRun(r.status));
         }, 'the run to end');
-        const [run] = t.explorer.runsOf(connection, SAMPLES.linear);
+        const [run] = t.explorer.runsOf(connection, SAMPLES_OF[connection].linear);
         assert.ok(run);
         assert.equal(run.status, 'completed', `statuses seen: ${seen.join(' → ')}`);
         assert.ok(seen.length >= 2, `several states were streamed: ${seen.join(' → ')}`);
@@ -140,7 +140,7 @@ describe('explorer over the sandbox', () => {
   it('streams visible running runs once, shares the stream with another viewer, and closes it when nobody looks', async () => {
     const t = setup({ names: ['wr'] });
     try {
-      const wf = await workflowNode(t.explorer, 'wr', SAMPLES.long);
+      const wf = await workflowNode(t.explorer, 'wr', SAMPLES_OF.wr.long);
       await t.explorer.children(wf);
       // A run started elsewhere (another client): the store knows it only by a read.
       const other = new TestConnections();
@@ -149,13 +149,13 @@ describe('explorer over the sandbox', () => {
       other.add(wrConn.config, wrConn.credentials);
       const otherBackend = await other.resolve('wr');
       assert.ok(otherBackend);
-      const iterator = otherBackend.trigger(SAMPLES.long, {})[Symbol.asyncIterator]();
+      const iterator = otherBackend.trigger(SAMPLES_OF.wr.long, {})[Symbol.asyncIterator]();
       const started = await iterator.next();
       assert.ok(!started.done);
       await iterator.return?.(undefined);
       const runId = started.value.id;
       await t.explorer.children(wf);
-      t.runs.ingest('wr', [{ ...started.value, workflowId: SAMPLES.long }]);
+      t.runs.ingest('wr', [{ ...started.value, workflowId: SAMPLES_OF.wr.long }]);
       const baseline = (await stats()).openStreams;
 
       t.explorer.setVisible(true);
@@ -164,7 +164,7 @@ describe('explorer over the sandbox', () => {
       assert.deepEqual(t.explorer.watchedRuns().length, 1);
 
       // A graph panel watching the same run shares the stream.
-      const panel = t.runs.watch('wr', { id: runId, workflowId: SAMPLES.long });
+      const panel = t.runs.watch('wr', { id: runId, workflowId: SAMPLES_OF.wr.long });
       await new Promise((r) => setTimeout(r, 150));
       assert.equal(t.connections.openFollows('wr'), 1, 'still one follow');
       await until(async () => (await stats()).openStreams === baseline + 1, 'exactly one server stream');
@@ -192,7 +192,7 @@ describe('explorer over the sandbox', () => {
   it('polls run lists only while visible and focused, and shows runs started elsewhere', async () => {
     const t = setup({ names: ['sv'], pollMinMs: 100 });
     try {
-      const wf = await workflowNode(t.explorer, 'sv', SAMPLES.fanout);
+      const wf = await workflowNode(t.explorer, 'sv', SAMPLES_OF.sv.fanout);
       await t.explorer.children(wf);
       const before = t.explorer.pollerTicks;
       await new Promise((r) => setTimeout(r, 350));
@@ -210,14 +210,14 @@ describe('explorer over the sandbox', () => {
       other.add(sv.config, sv.credentials);
       const backend = await other.resolve('sv');
       assert.ok(backend);
-      const iterator = backend.trigger(SAMPLES.fanout, {})[Symbol.asyncIterator]();
+      const iterator = backend.trigger(SAMPLES_OF.sv.fanout, {})[Symbol.asyncIterator]();
       const first = await iterator.next();
       assert.ok(!first.done);
       const runId = first.value.id;
       await iterator.return?.(undefined);
 
       t.explorer.setFocused(true);
-      await until(() => t.explorer.runsOf('sv', SAMPLES.fanout).some((r) => r.id === runId), 'the foreign run to appear');
+      await until(() => t.explorer.runsOf('sv', SAMPLES_OF.sv.fanout).some((r) => r.id === runId), 'the foreign run to appear');
       assert.ok(t.explorer.pollerTicks > before);
       const children = await t.explorer.children(wf);
       assert.ok(children.some((c) => c.kind === 'run' && c.runId === runId));
@@ -231,10 +231,10 @@ describe('explorer over the sandbox', () => {
   it('a long Supervity run cancelled by id ends cancelled in the tree, followed live', async () => {
     const t = setup({ names: ['sv'] });
     try {
-      const wf = await workflowNode(t.explorer, 'sv', SAMPLES.long);
+      const wf = await workflowNode(t.explorer, 'sv', SAMPLES_OF.sv.long);
       await t.explorer.children(wf);
       t.explorer.setVisible(true);
-      const run = await t.runs.trigger('sv', SAMPLES.long, {});
+      const run = await t.runs.trigger('sv', SAMPLES_OF.sv.long, {});
       const backend = t.connections.backend('sv');
       assert.ok(backend?.cancel);
       assert.match(t.explorer.item(t.explorer.runNode('sv', run.id) as ExplorerNode).contextValue, /\bcanCancel\b/);
@@ -255,18 +255,18 @@ describe('explorer over the sandbox', () => {
   it('pages runs with a "load more" node', async () => {
     const t = setup({ names: ['pb'] });
     try {
-      const wf = await workflowNode(t.explorer, 'pb', SAMPLES.condition);
-      for (let i = 0; i < 7; i++) await t.runs.trigger('pb', SAMPLES.condition, {});
+      const wf = await workflowNode(t.explorer, 'pb', SAMPLES_OF.pb.condition);
+      for (let i = 0; i < 7; i++) await t.runs.trigger('pb', SAMPLES_OF.pb.condition, {});
       await until(() => t.runs.liveRuns().length === 0, 'runs to end', 15_000);
       await t.explorer.refresh(wf);
       const children = await t.explorer.children(wf);
       assert.equal(children.filter((c) => c.kind === 'run').length, 5);
       const more = children.at(-1);
       assert.equal(more?.kind, 'loadMore');
-      await t.explorer.loadMore('pb', SAMPLES.condition);
+      await t.explorer.loadMore('pb', SAMPLES_OF.pb.condition);
       const after = await t.explorer.children(wf);
       assert.equal(after.filter((c) => c.kind === 'run').length, 7);
-      const runs = t.explorer.runsOf('pb', SAMPLES.condition);
+      const runs = t.explorer.runsOf('pb', SAMPLES_OF.pb.condition);
       assert.ok(runs.every((r, i) => i === 0 || (runs[i - 1]?.createdAt ?? '') >= (r.createdAt ?? '')), 'newest first');
     } finally {
       t.dispose();

@@ -72,7 +72,7 @@ test('powabase: push reviews the diff, replaces the graph, and pulls back unchan
       ...file.blocks.map((b) => (b.type === 'code' ? { ...b, config: { ...b.config, durationMs: 50 } } : b)),
       { id: 'audit', type: 'code', name: 'Audit', config: { durationMs: 10 } },
     ],
-    edges: [...file.edges, { source: 'lin-outline', target: 'audit' }],
+    edges: [...file.edges, { source: 'outline', target: 'audit' }],
   };
   const text = `${JSON.stringify(edited, null, 2)}\n`;
   let review: PushReview | undefined;
@@ -90,8 +90,8 @@ test('powabase: push reviews the diff, replaces the graph, and pulls back unchan
   assert.equal(review.baselineSource, 'server');
   assert.equal(review.mode, 'replace');
   assert.deepEqual(review.summary.blocksAdded, ['audit']);
-  assert.deepEqual(review.summary.blocksChanged, [{ id: 'lin-outline', fields: ['config'] }]);
-  assert.deepEqual(review.summary.edgesAdded, ['lin-outline → audit']);
+  assert.deepEqual(review.summary.blocksChanged, [{ id: 'outline', fields: ['config'] }]);
+  assert.deepEqual(review.summary.edgesAdded, ['outline → audit']);
   assert.deepEqual([...review.summary.blocksRemoved, ...review.summary.edgesRemoved], []);
   assert.ok(outcome.status === 'pushed' && outcome.report.steps.some((s) => s.includes('replaced the graph')));
 
@@ -105,7 +105,7 @@ test('powabase: a push declined at the diff leaves the server untouched', async 
   const id = workflowId(CONDITION);
   const beforeGraph = await powabase.getGraph?.(id);
   const { file } = await pulledFile(id);
-  const edited: GraphFile = { ...file, blocks: file.blocks.filter((b) => b.type !== 'platform_api'), edges: file.edges.filter((e) => e.target !== 'cond-page' && e.source !== 'cond-page') };
+  const edited: GraphFile = { ...file, blocks: file.blocks.filter((b) => b.type !== 'platform_api'), edges: file.edges.filter((e) => e.target !== 'page' && e.source !== 'page') };
   let asked = 0;
   const outcome = await pushGraphFile({
     text: JSON.stringify(edited, null, 2),
@@ -113,7 +113,7 @@ test('powabase: a push declined at the diff leaves the server untouched', async 
     workflowId: id,
     confirm: async (review) => {
       asked++;
-      assert.deepEqual(review.summary.blocksRemoved, ['cond-page']);
+      assert.deepEqual(review.summary.blocksRemoved, ['page']);
       return false;
     },
   });
@@ -166,10 +166,12 @@ test('server messages without a block to point at land on "blocks"', () => {
 });
 
 async function serverGraph(id: string): Promise<Graph> {
-  // The sandbox serves one store behind every face: read White Rabbit's workflow through Powabase's.
-  const graph = await powabase.getGraph?.(id);
-  assert.ok(graph);
-  return graph;
+  // White Rabbit serves no graph, and its workflows are not Powabase's: read the sandbox's own record.
+  const res = await fetch(`${sandbox.url}/__sandbox/state`);
+  const state = (await res.json()) as { workflows: Array<{ id: string } & Graph> };
+  const wf = state.workflows.find((w) => w.id === id);
+  assert.ok(wf, `workflow ${id} in the sandbox`);
+  return { blocks: wf.blocks, edges: wf.edges };
 }
 
 test('white rabbit: one component update per changed block, and no claimed deletions', async () => {
@@ -190,7 +192,7 @@ test('white rabbit: one component update per changed block, and no claimed delet
         .map((b) => (b.id === first.id ? { ...b, name: 'Renamed', config: { ...b.config, durationMs: 42 } } : b.id === second.id ? { ...b, position: { x: 1, y: 2 } } : b)),
       { id: 'brand-new', type: 'code', name: 'New' },
     ],
-    edges: [...remembered.edges.filter((e) => e.source !== dropped.id && e.target !== dropped.id), { source: first.id, target: 'brand-new' }, { source: 'brand-new', target: 'lin-respond' }],
+    edges: [...remembered.edges.filter((e) => e.source !== dropped.id && e.target !== dropped.id), { source: first.id, target: 'brand-new' }, { source: 'brand-new', target: second.id }],
   };
   const text = JSON.stringify({ binding: { connection: 'sandbox-wr', workflowId: id }, ...local }, null, 2);
   let review: PushReview | undefined;

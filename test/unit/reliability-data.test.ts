@@ -59,14 +59,14 @@ function leftovers(): string[] {
 describe('CLI graph pull over local edits', () => {
   it('keeps the exact previous bytes in <file>.bak, writes the server graph, leaves no temp file', async () => {
     const file = join(dir, 'linear.workflow.json');
-    const first = await graph(['pull', SAMPLES.linear], { out: file });
+    const first = await graph(['pull', SAMPLES.powabase.linear], { out: file });
     assert.equal(first.code, 0, first.err.join('\n'));
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('linear')), ['linear.workflow.json'], 'no .bak for a new file');
 
     const edited = editLocally(readFileSync(file, 'utf8'));
     writeFileSync(file, edited, 'utf8');
     const before = readFileSync(file);
-    const second = await graph(['pull', SAMPLES.linear], { out: file });
+    const second = await graph(['pull', SAMPLES.powabase.linear], { out: file });
     assert.equal(second.code, 0, second.err.join('\n'));
     assert.ok(second.err.some((l) => l.includes(`${file}.bak`)), 'the user is told where the previous content is');
     assert.ok(readFileSync(`${file}.bak`).equals(before), 'the .bak holds exactly the previous bytes');
@@ -78,7 +78,7 @@ describe('CLI graph pull over local edits', () => {
     // Pulling again changes nothing and writes nothing: the backup of the edit stays.
     const bakBefore = readFileSync(`${file}.bak`);
     const fileBefore = readFileSync(file);
-    const third = await graph(['pull', SAMPLES.linear], { out: file });
+    const third = await graph(['pull', SAMPLES.powabase.linear], { out: file });
     assert.equal(third.code, 0);
     assert.ok(third.err.some((l) => /already matches/.test(l)));
     assert.ok(readFileSync(file).equals(fileBefore));
@@ -87,13 +87,13 @@ describe('CLI graph pull over local edits', () => {
 
   it('a rename that fails leaves the file exactly as it was (and its backup written)', async () => {
     const file = join(dir, 'fanout.workflow.json');
-    await graph(['pull', SAMPLES.fanout], { out: file });
+    await graph(['pull', SAMPLES.powabase.fanout], { out: file });
     const edited = editLocally(readFileSync(file, 'utf8'));
     writeFileSync(file, edited, 'utf8');
     const rename = mock.method(fs, 'rename', async () => {
       throw Object.assign(new Error('EXDEV: simulated crash before the rename'), { code: 'EXDEV' });
     });
-    await assert.rejects(graph(['pull', SAMPLES.fanout], { out: file }), /simulated crash/);
+    await assert.rejects(graph(['pull', SAMPLES.powabase.fanout], { out: file }), /simulated crash/);
     assert.equal(rename.mock.callCount(), 1);
     assert.equal(readFileSync(file, 'utf8'), edited, 'the file is untouched');
     assert.equal(readFileSync(`${file}.bak`, 'utf8'), edited);
@@ -103,7 +103,7 @@ describe('CLI graph pull over local edits', () => {
 
   it('a write that fails half-way (disk full) never reaches the file', async () => {
     const file = join(dir, 'retry.workflow.json');
-    await graph(['pull', SAMPLES.retry], { out: file });
+    await graph(['pull', SAMPLES.powabase.retry], { out: file });
     const edited = editLocally(readFileSync(file, 'utf8'));
     writeFileSync(file, edited, 'utf8');
     const real = fs.writeFile;
@@ -116,7 +116,7 @@ describe('CLI graph pull over local edits', () => {
       }
       return real(...args);
     });
-    await assert.rejects(graph(['pull', SAMPLES.retry], { out: file }), /disk full/);
+    await assert.rejects(graph(['pull', SAMPLES.powabase.retry], { out: file }), /disk full/);
     assert.equal(readFileSync(file, 'utf8'), edited, 'the file is untouched');
     mock.restoreAll();
     for (const f of leftovers()) rmSync(join(dir, f));
@@ -124,7 +124,7 @@ describe('CLI graph pull over local edits', () => {
 
   it('a backup that cannot be written stops the pull before the file is touched', async () => {
     const file = join(dir, 'condition.workflow.json');
-    await graph(['pull', SAMPLES.condition], { out: file });
+    await graph(['pull', SAMPLES.powabase.condition], { out: file });
     const edited = editLocally(readFileSync(file, 'utf8'));
     writeFileSync(file, edited, 'utf8');
     const real = fs.writeFile;
@@ -132,7 +132,7 @@ describe('CLI graph pull over local edits', () => {
       if (String(args[0]).endsWith('.bak')) throw Object.assign(new Error('EACCES: simulated read-only backup'), { code: 'EACCES' });
       return real(...args);
     });
-    await assert.rejects(graph(['pull', SAMPLES.condition], { out: file }), /read-only backup/);
+    await assert.rejects(graph(['pull', SAMPLES.powabase.condition], { out: file }), /read-only backup/);
     assert.equal(readFileSync(file, 'utf8'), edited);
     assert.deepEqual(leftovers(), []);
   });
@@ -141,7 +141,7 @@ describe('CLI graph pull over local edits', () => {
     'an edit saved while the pull is in flight is not lost',
     async () => {
       const file = join(dir, 'failing.workflow.json');
-      await graph(['pull', SAMPLES.failing], { out: file });
+      await graph(['pull', SAMPLES.powabase.failing], { out: file });
       const edited = editLocally(readFileSync(file, 'utf8'));
       writeFileSync(file, edited, 'utf8');
       const slow: Backend = Object.assign(Object.create(backend) as Backend, {
@@ -152,7 +152,7 @@ describe('CLI graph pull over local edits', () => {
           return got;
         },
       });
-      await graph(['pull', SAMPLES.failing], { out: file }, slow).catch(() => undefined);
+      await graph(['pull', SAMPLES.powabase.failing], { out: file }, slow).catch(() => undefined);
       const kept = [readFileSync(file, 'utf8'), ...(existsSync(`${file}.bak`) ? [readFileSync(`${file}.bak`, 'utf8')] : [])];
       assert.ok(kept.includes(`${edited}\r\n`), 'the latest edit survives in the file or its backup');
     },
@@ -162,7 +162,7 @@ describe('CLI graph pull over local edits', () => {
 describe('CLI graph push', () => {
   it('sends the local edit and never modifies the local file; a pull afterwards finds nothing to change', async () => {
     const file = join(dir, 'push.workflow.json');
-    await graph(['pull', SAMPLES.large], { out: file });
+    await graph(['pull', SAMPLES.powabase.large], { out: file });
     const edited = editLocally(readFileSync(file, 'utf8'));
     writeFileSync(file, edited, 'utf8');
     const before = readFileSync(file);
@@ -171,9 +171,9 @@ describe('CLI graph push', () => {
     const pushed = await graph(['push', file], { yes: true });
     assert.equal(pushed.code, 0, pushed.err.join('\n'));
     assert.ok(readFileSync(file).equals(before), 'push leaves the file byte for byte');
-    const server = await backend.getGraph?.(SAMPLES.large);
+    const server = await backend.getGraph?.(SAMPLES.powabase.large);
     assert.equal(server?.blocks.find((b) => b.name === 'Renamed here') !== undefined, true, 'the edit reached the server');
-    const again = await graph(['pull', SAMPLES.large], { out: file });
+    const again = await graph(['pull', SAMPLES.powabase.large], { out: file });
     assert.ok(again.err.some((l) => /already matches/.test(l)), again.err.join('\n'));
     assert.ok(readFileSync(file).equals(before));
     guard.check('push');

@@ -8,7 +8,7 @@ import { FlowscopeError } from '../../src/core/errors';
 import type { Run } from '../../src/core/model';
 import { startSandbox } from '../../src/sandbox/server';
 import type { Sandbox } from '../../src/sandbox/server';
-import { SAMPLES } from './helpers/sandbox-harness';
+import { SAMPLES_OF } from './helpers/sandbox-harness';
 import { installProcessGuard } from './helpers/hostile-guard';
 import type { ApiName, Rig } from './helpers/hostile-sandbox';
 import {
@@ -62,7 +62,8 @@ const APIS: readonly ApiCase[] = [
   },
   {
     api: 'sv',
-    events: 36,
+    // The stream of Supervity's linear sample, "Invoice intake" (src/sandbox/samples/supervity.ts).
+    events: 29,
     stream: () => '/api/v1/workflow-runs/execute',
     reads: () => '/api/v1/workflow-runs/',
     trigger: () => '/api/v1/workflow-runs/execute',
@@ -99,7 +100,7 @@ function matrix(api: ApiCase): FaultCase[] {
     { name: 'malformed frame after one event, then the rest', faults: (a, wf) => [[a.stream(wf), 'malformed-after=1', 1]] },
     {
       name: 'malformed frame mid-run on a failing workflow',
-      workflowId: SAMPLES.failing,
+      workflowId: SAMPLES_OF[api.api].failing,
       faults: (a, wf) => [[a.stream(wf), `malformed-after=2`, 1]],
     },
     {
@@ -143,7 +144,7 @@ function startedId(r: Rig): () => string | undefined {
 }
 
 async function runCase(sb: Sandbox, api: ApiCase, c: FaultCase): Promise<void> {
-  const wf = c.workflowId ?? SAMPLES.linear;
+  const wf = c.workflowId ?? SAMPLES_OF[api.api].linear;
   const r = rig(sb, api.api, DEPS);
   try {
     await r.open(wf);
@@ -203,7 +204,7 @@ describe('fault matrix through the RunStore and the tree', { concurrency: 3 }, (
       for (const c of matrix(api)) it(c.name, () => runCase(sb, api, c));
 
       it('401, 403 and 404 come back typed, show on the connection, and start nothing', async () => {
-        const wf = SAMPLES.linear;
+        const wf = SAMPLES_OF[api.api].linear;
         const before = (await sandboxRuns(sb)).length;
         for (const [status, reason, health] of [
           [401, 'auth', 'auth'],
@@ -247,7 +248,7 @@ describe('fault matrix through the RunStore and the tree', { concurrency: 3 }, (
       });
 
       it('a 401 on the reads that follow a running run ends the follow with one typed auth failure, shown on the connection', async () => {
-        const wf = SAMPLES.linear;
+        const wf = SAMPLES_OF[api.api].linear;
         const r = rig(sb, api.api, { ...DEPS, maxReconnects: 2 });
         try {
           await r.open(wf);

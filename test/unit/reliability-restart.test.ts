@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { isTerminalRun } from '../../src/core/model';
 import { startSandbox } from '../../src/sandbox/server';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/server';
-import { SAMPLES } from './helpers/sandbox-harness';
+import { SAMPLES_OF } from './helpers/sandbox-harness';
 import { installProcessGuard } from './helpers/hostile-guard';
 import type { ApiName, Seen } from './helpers/hostile-sandbox';
 import { describeFailures, essence, eventually, recordingDispatcher, rig, sandboxRuns, settled } from './helpers/hostile-sandbox';
@@ -36,13 +36,13 @@ describe('the server restarts in the middle of a run', { concurrency: 3 }, () =>
       const port = Number(new URL(sb.url).port);
       const r = rig(sb, api, { pollMinMs: 40, pollMaxMs: 150, timeoutMs: 3_000, streamIdleMs: 1_000, maxReconnects: 20 });
       try {
-        await r.open(SAMPLES.long);
+        await r.open(SAMPLES_OF[api].long);
         let id: string | undefined;
         r.runs.onDidChange((change) => {
           if (change.startedHere) id = change.run.id;
         });
-        const before = (await sandboxRuns(sb, SAMPLES.long)).length;
-        const first = await r.runs.trigger(api, SAMPLES.long, {});
+        const before = (await sandboxRuns(sb, SAMPLES_OF[api].long)).length;
+        const first = await r.runs.trigger(api, SAMPLES_OF[api].long, {});
 
         // Mid-run: some stages done, the run still going.
         await eventually(() => {
@@ -62,16 +62,16 @@ describe('the server restarts in the middle of a run', { concurrency: 3 }, () =>
         const final = await settled(r, () => id, 15_000);
         assert.equal(final.id, runId, 'the run keeps its id across the restart');
         if (api !== 'pb') assert.equal(first.id, runId);
-        const runs = await sandboxRuns(sb, SAMPLES.long);
+        const runs = await sandboxRuns(sb, SAMPLES_OF[api].long);
         assert.equal(runs.length, before + 1, 'the trigger went out exactly once');
         const server = runs.find((run) => run.id === runId);
         assert.ok(server, 'the sandbox still has the run after the restart');
         assert.equal(final.status, FINAL[api](server.status));
         assert.equal(final.status, 'completed', 'the resumed run finished');
-        const read = await (await r.backend()).getRun({ id: runId, workflowId: SAMPLES.long });
+        const read = await (await r.backend()).getRun({ id: runId, workflowId: SAMPLES_OF[api].long });
         assert.deepEqual(essence(final), essence(read), 'the store holds what a fresh read says');
         assert.deepEqual(r.failures, [], `no stream failure was reported: ${describeFailures(r.failures)}`);
-        const node = await r.runNode(SAMPLES.long, runId);
+        const node = await r.runNode(SAMPLES_OF[api].long, runId);
         assert.match(r.explorer.item(node).contextValue, /\bterminal\b/);
         guard.check(`${api} restart`);
       } finally {
@@ -103,11 +103,11 @@ describe('White Rabbit clock skew against the ±30 s signature window', { concur
           if (change.startedHere) id = change.run.id;
         });
         await r.backend();
-        const before = (await sandboxRuns(s, SAMPLES.linear)).length;
-        await r.runs.trigger('wr', SAMPLES.linear, {});
+        const before = (await sandboxRuns(s, SAMPLES_OF.wr.linear)).length;
+        await r.runs.trigger('wr', SAMPLES_OF.wr.linear, {});
         const final = await settled(r, () => id);
         assert.equal(final.status, 'completed');
-        assert.equal((await sandboxRuns(s, SAMPLES.linear)).length, before + 1, 'exactly one run');
+        assert.equal((await sandboxRuns(s, SAMPLES_OF.wr.linear)).length, before + 1, 'exactly one run');
         const unauthorized = seen.filter((x) => x.status === 401);
         assert.equal(unauthorized.length, expected401, `401s: ${JSON.stringify(unauthorized)}`);
         if (expected401) {

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../src/sandbox/server';
-import { dataFrames, json, pb, pbHeaders, raw, SAMPLES, sse, startTestSandbox, sv, svForm, svHeaders, waitUntil, wr } from './helpers/sandbox-harness';
+import { dataFrames, json, pb, pbHeaders, raw, SAMPLES, sse, startTestSandbox, svForm, svHeaders, waitUntil, wr } from './helpers/sandbox-harness';
 
-describe('sandbox: engine and cross-face behaviour', () => {
+describe('sandbox: the shared engine', () => {
   let sb: Sandbox;
   before(async () => {
     sb = await startTestSandbox({ executeLimitPerMinute: 1000 });
@@ -19,49 +19,27 @@ describe('sandbox: engine and cross-face behaviour', () => {
   const pbStream = (wf: string, body = '{}') => sse(`${sb.url}/api/workflows/${wf}/execute/stream`, { method: 'POST', headers: pbHeaders(sb), body }, { timeoutMs: 15_000 });
 
   it('runs independent branches at the same time (fan-out, fan-in)', async () => {
-    const events = dataFrames(await pbStream(SAMPLES.fanout)).map((f) => json(f) as { type: string; block_id?: string });
+    const events = dataFrames(await pbStream(SAMPLES.powabase.fanout)).map((f) => json(f) as { type: string; block_id?: string });
     const idx = (type: string, id: string) => events.findIndex((e) => e.type === type && e.block_id === id);
-    const quotes = ['fan-q-eu', 'fan-q-us', 'fan-q-apac'];
+    const quotes = ['quote-eu', 'quote-us', 'quote-apac'];
     const firstComplete = Math.min(...quotes.map((q) => idx('block_complete', q)));
     assert.ok(quotes.every((q) => idx('block_start', q) < firstComplete), 'all three quotes start before any completes');
-    assert.ok(quotes.every((q) => idx('block_complete', q) < idx('block_start', 'fan-merge')), 'the merge waits for every branch');
+    assert.ok(quotes.every((q) => idx('block_complete', q) < idx('block_start', 'merge')), 'the merge waits for every branch');
     assert.equal(events.at(-1)?.type, 'done');
   });
 
   it('runs the 200-block sample to completion in dependency order', async () => {
-    const wf = (await pb(sb, 'GET', `/api/workflows/${SAMPLES.large}`)).json as { blocks: unknown[]; edges: { source: string; target: string }[] };
+    const wf = (await pb(sb, 'GET', `/api/workflows/${SAMPLES.powabase.large}`)).json as { blocks: unknown[]; edges: { source: string; target: string }[] };
     assert.equal(wf.blocks.length, 200);
-    const r = (await pb(sb, 'POST', `/api/workflows/${SAMPLES.large}/execute`, {})).json as { output: unknown; block_logs: { block_id: string }[] };
+    const r = (await pb(sb, 'POST', `/api/workflows/${SAMPLES.powabase.large}/execute`, {})).json as { output: unknown; block_logs: { block_id: string }[] };
     assert.equal(r.block_logs.length, 200);
     const order = new Map(r.block_logs.map((l, i) => [l.block_id, i]));
     for (const e of wf.edges) assert.ok((order.get(e.source) ?? -1) < (order.get(e.target) ?? -1), `${e.source} before ${e.target}`);
     assert.deepEqual(r.output, { blocks: 200 });
   });
 
-  it('a run cancelled through Supervity ends a Powabase stream with an error event', async () => {
-    const streaming = pbStream(SAMPLES.long);
-    let runId = '';
-    await waitUntil(async () => {
-      const list = (await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.long}&status=running`)).json as { workflowRuns: { id: string }[] };
-      runId = list.workflowRuns[0]?.id ?? '';
-      return !!runId;
-    });
-    await sv(sb, 'POST', '/api/v1/workflow-runs/cancel', { runIds: [runId], reason: 'enough' });
-    const res = await streaming;
-    const last = json(dataFrames(res).at(-1)) as { type: string; error: string };
-    assert.equal(last.type, 'error');
-    assert.match(last.error, /cancelled/);
-    assert.ok(!('execution_id' in last));
-    const wrView = (await wr(sb, 'GET', `/v1/sdk/workflows/executions/${runId}`)).json as { status: string; cancelReason: string; cancelRequestedAt: string };
-    assert.equal(wrView.status, 'CANCELED');
-    assert.equal(wrView.cancelReason, 'enough');
-    assert.ok(wrView.cancelRequestedAt);
-    const pbView = (await pb(sb, 'GET', `/api/workflows/${SAMPLES.long}/executions?limit=1`)).json as { executions: { id: string; status: string }[] };
-    assert.deepEqual(pbView.executions[0], { ...pbView.executions[0], id: runId, status: 'failed' });
-  });
-
   it('keeps file inputs as metadata on Supervity runs', async () => {
-    const fd = svForm(SAMPLES.linear, { topic: 'files' });
+    const fd = svForm(SAMPLES.supervity.linear, { invoice: 'files' });
     fd.append('inputs[document]', new Blob([Buffer.from('%PDF-1.4 hello')], { type: 'application/pdf' }), 'doc.pdf');
     const res = await fetch(`${sb.url}/api/v1/workflow-runs/execute`, { method: 'POST', headers: svHeaders(sb), body: fd as unknown as globalThis.FormData });
     assert.equal(res.status, 200);
@@ -106,7 +84,7 @@ describe('sandbox: engine and cross-face behaviour', () => {
   });
 
   it('survives garbage requests on every face without crashing or hanging', async () => {
-    const paths = ['/v1/sdk/workflows/x', '/v1/sdk/components', '/api/workflows', `/api/workflows/${SAMPLES.linear}/graph`, '/api/webhooks/x', '/api/v1/workflow-runs/cancel', '/api/v1/workflow-runs/execute', '/nowhere', '/__sandbox/faults'];
+    const paths = ['/v1/sdk/workflows/x', '/v1/sdk/components', '/api/workflows', `/api/workflows/${SAMPLES.powabase.linear}/graph`, '/api/webhooks/x', '/api/v1/workflow-runs/cancel', '/api/v1/workflow-runs/execute', '/nowhere', '/__sandbox/faults'];
     const bodies = ['', 'null', '[]', '{"a":', '"str"', '\u0000\u0001', JSON.stringify({ blocks: 'x', edges: 1 })];
     for (const p of paths) {
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {

@@ -15,7 +15,7 @@ describe('sandbox: fault injection', () => {
   const control = (method: string, body?: unknown) =>
     raw(`${sb.url}/__sandbox/faults`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-  const wrStream = async (fault: string, workflow: string = SAMPLES.retry, timeoutMs = 10_000) => {
+  const wrStream = async (fault: string, workflow: string = SAMPLES.whiterabbit.retry, timeoutMs = 10_000) => {
     const t = (await wr(sb, 'POST', `/v1/sdk/workflows/${workflow}`, {})).json as { runId: string };
     const path = `/v1/sdk/workflows/executions/${t.runId}/stream`;
     return sse(sb.url + path, { headers: { ...wrHeaders(sb.info.whiterabbit, 'GET', path), 'x-sandbox-fault': fault } }, { timeoutMs });
@@ -35,7 +35,7 @@ describe('sandbox: fault injection', () => {
   });
 
   it('status=429;retry-after=2 sends Retry-After', async () => {
-    const r = await pb(sb, 'POST', `/api/workflows/${SAMPLES.linear}/execute`, {}, { 'x-sandbox-fault': 'status=429;retry-after=2' });
+    const r = await pb(sb, 'POST', `/api/workflows/${SAMPLES.powabase.linear}/execute`, {}, { 'x-sandbox-fault': 'status=429;retry-after=2' });
     assert.equal(r.status, 429);
     assert.equal(r.headers['retry-after'], '2');
   });
@@ -63,7 +63,7 @@ describe('sandbox: fault injection', () => {
   });
 
   it('silent sends nothing, pings included, but keeps the connection open', async () => {
-    const res = await wrStream('silent', SAMPLES.retry, 800);
+    const res = await wrStream('silent', SAMPLES.whiterabbit.retry, 800);
     assert.equal(res.end, 'timeout');
     assert.equal(res.frames.length, 0);
   });
@@ -78,10 +78,10 @@ describe('sandbox: fault injection', () => {
   });
 
   it('stream faults apply to Powabase and Supervity streams too', async () => {
-    const p = await sse(`${sb.url}/api/workflows/${SAMPLES.linear}/execute/stream`, { method: 'POST', headers: { ...pbHeaders(sb), 'x-sandbox-fault': 'drop-after=3' }, body: '{}' });
+    const p = await sse(`${sb.url}/api/workflows/${SAMPLES.powabase.linear}/execute/stream`, { method: 'POST', headers: { ...pbHeaders(sb), 'x-sandbox-fault': 'drop-after=3' }, body: '{}' });
     assert.equal(p.end, 'error');
     assert.equal(dataFrames(p).length, 3);
-    const fd = svForm(SAMPLES.retry);
+    const fd = svForm(SAMPLES.supervity.retry);
     const s = await sse(`${sb.url}/api/v1/workflow-runs/execute/stream`, {
       method: 'POST',
       headers: { authorization: `Bearer ${sb.info.supervity.apiKey}`, 'x-source': 'external', 'x-sandbox-fault': 'malformed-after=0' },
@@ -112,7 +112,7 @@ describe('sandbox: fault injection', () => {
   it('serves a read-only state dump', async () => {
     const r = await raw(`${sb.url}/__sandbox/state`);
     const s = r.json as { workflows: { id: string }[]; runs: { id: string; status: string }[] };
-    assert.ok(s.workflows.some((w) => w.id === SAMPLES.large));
+    assert.ok(s.workflows.some((w) => w.id === SAMPLES.powabase.large));
     assert.ok(s.runs.length > 0);
     assert.equal((await raw(`${sb.url}/__sandbox/state`, { method: 'POST' })).status, 405);
   });

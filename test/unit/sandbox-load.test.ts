@@ -6,7 +6,12 @@ import { pbHeaders, SAMPLES, startTestSandbox, svForm, svHeaders, wr, wrHeaders 
 
 const SUBSCRIBERS = 200;
 const DURATION_MS = 30_000;
-const WORKFLOWS = [SAMPLES.linear, SAMPLES.retry, SAMPLES.fanout, SAMPLES.condition, SAMPLES.failing];
+/** Each face runs its own samples (White Rabbit has no condition sample: it cannot branch). */
+const WORKFLOWS = {
+  whiterabbit: [SAMPLES.whiterabbit.linear, SAMPLES.whiterabbit.retry, SAMPLES.whiterabbit.fanout, SAMPLES.whiterabbit.failing],
+  powabase: [SAMPLES.powabase.linear, SAMPLES.powabase.retry, SAMPLES.powabase.fanout, SAMPLES.powabase.condition, SAMPLES.powabase.failing],
+  supervity: [SAMPLES.supervity.linear, SAMPLES.supervity.retry, SAMPLES.supervity.fanout, SAMPLES.supervity.condition, SAMPLES.supervity.failing],
+};
 
 /**
  * 200 concurrent stream subscribers on loopback for 30 s, spread over the three faces. Each
@@ -50,21 +55,21 @@ describe('sandbox: load', () => {
   }
 
   async function once(worker: number, i: number): Promise<boolean> {
-    const wfId = WORKFLOWS[(worker + i) % WORKFLOWS.length] as string;
+    const pick = (ids: readonly string[]): string => ids[(worker + i) % ids.length] as string;
     switch (worker % 3) {
       case 0: {
-        const t = await wr(sb, 'POST', `/v1/sdk/workflows/${wfId}`, {});
+        const t = await wr(sb, 'POST', `/v1/sdk/workflows/${pick(WORKFLOWS.whiterabbit)}`, {});
         const runId = (t.json as { runId: string }).runId;
         const path = `/v1/sdk/workflows/executions/${runId}/stream`;
         const last = await follow(sb.url + path, { method: 'GET', headers: wrHeaders(sb.info.whiterabbit, 'GET', path) });
         return ['COMPLETED', 'FAILED', 'CANCELED'].includes((JSON.parse(last.data ?? '{}') as { status?: string }).status ?? '');
       }
       case 1: {
-        const last = await follow(`${sb.url}/api/workflows/${wfId}/execute/stream`, { method: 'POST', headers: pbHeaders(sb), body: '{}' });
+        const last = await follow(`${sb.url}/api/workflows/${pick(WORKFLOWS.powabase)}/execute/stream`, { method: 'POST', headers: pbHeaders(sb), body: '{}' });
         return ['done', 'error'].includes((JSON.parse(last.data ?? '{}') as { type?: string }).type ?? '');
       }
       default: {
-        const last = await follow(`${sb.url}/api/v1/workflow-runs/execute/stream`, { method: 'POST', headers: svHeaders(sb), body: svForm(wfId) });
+        const last = await follow(`${sb.url}/api/v1/workflow-runs/execute/stream`, { method: 'POST', headers: svHeaders(sb), body: svForm(pick(WORKFLOWS.supervity)) });
         return last.event === 'result' || last.event === 'error';
       }
     }

@@ -42,7 +42,7 @@ describe('sandbox: Powabase face', () => {
     assert.equal((await pb(sb, 'GET', '/api/workflows?sort=bogus')).status, 400);
     assert.equal((await pb(sb, 'GET', '/api/workflows?order=up')).status, 400);
     const q = (await pb(sb, 'GET', '/api/workflows?q=triage')).json as { workflows: { id: string }[] };
-    assert.deepEqual(q.workflows.map((w) => w.id), [SAMPLES.condition]);
+    assert.deepEqual(q.workflows.map((w) => w.id), [SAMPLES.powabase.condition]);
 
     const created = await pb(sb, 'POST', '/api/workflows', { name: 'Mine', variables: { x: { type: 'string' } } });
     assert.equal(created.status, 201);
@@ -110,36 +110,36 @@ describe('sandbox: Powabase face', () => {
   });
 
   it('executes synchronously with block_outputs and block_logs; failing blocks do not fail the run', async () => {
-    const r = await pb(sb, 'POST', `/api/workflows/${SAMPLES.failing}/execute`, { variables: {} });
+    const r = await pb(sb, 'POST', `/api/workflows/${SAMPLES.powabase.failing}/execute`, { variables: {} });
     assert.equal(r.status, 200, r.text);
     const body = r.json as { execution_id: string; status: string; output: unknown; block_outputs: Record<string, unknown>; block_logs: { block_id: string; status: string; duration_ms: number; agent_run_id: unknown }[] };
     assert.equal(body.status, 'completed');
     assert.equal(body.output, null, 'the response block never ran');
-    assert.deepEqual(body.block_outputs['fail-broken'], { error: 'upstream returned 502 Bad Gateway' });
-    assert.ok(!('fail-notify' in body.block_outputs), 'downstream of a failed block is skipped');
+    assert.deepEqual(body.block_outputs['broken'], { error: 'upstream returned 502 Bad Gateway' });
+    assert.ok(!('notify' in body.block_outputs), 'downstream of a failed block is skipped');
     assert.deepEqual(body.block_logs.map((l) => [l.block_id, l.status]), [
-      ['fail-start', 'success'],
-      ['fail-fetch', 'success'],
-      ['fail-broken', 'error'],
+      ['start', 'success'],
+      ['fetch', 'success'],
+      ['broken', 'error'],
     ]);
 
-    const ok = (await pb(sb, 'POST', `/api/workflows/${SAMPLES.linear}/execute`, { variables: { topic: 'tides' } })).json as { output: { brief: string } };
+    const ok = (await pb(sb, 'POST', `/api/workflows/${SAMPLES.powabase.linear}/execute`, { variables: { topic: 'tides' } })).json as { output: { brief: string } };
     assert.equal(ok.output.brief, 'Brief on tides');
 
-    const history = (await pb(sb, 'GET', `/api/workflows/${SAMPLES.failing}/executions?limit=1`)).json as { executions: { id: string; status: string; started_at: string; completed_at: string }[] };
+    const history = (await pb(sb, 'GET', `/api/workflows/${SAMPLES.powabase.failing}/executions?limit=1`)).json as { executions: { id: string; status: string; started_at: string; completed_at: string }[] };
     assert.equal(history.executions.length, 1);
     assert.equal(history.executions[0]?.id, body.execution_id);
     assert.equal(history.executions[0]?.status, 'completed');
     assert.match(history.executions[0]?.completed_at ?? '', PY_ISO);
-    const logs = await pb(sb, 'GET', `/api/workflows/${SAMPLES.failing}/executions/${body.execution_id}/logs`);
+    const logs = await pb(sb, 'GET', `/api/workflows/${SAMPLES.powabase.failing}/executions/${body.execution_id}/logs`);
     const bl = (logs.json as { block_logs: { execution_order: number; error: string | null; config_snapshot: unknown }[] }).block_logs;
     assert.deepEqual(bl.map((l) => l.execution_order), [1, 2, 3]);
     assert.equal(bl[2]?.error, 'upstream returned 502 Bad Gateway');
-    const noLogs = await pb(sb, 'GET', `/api/workflows/${SAMPLES.linear}/executions/${body.execution_id}/logs`);
+    const noLogs = await pb(sb, 'GET', `/api/workflows/${SAMPLES.powabase.linear}/executions/${body.execution_id}/logs`);
     assert.equal(noLogs.status, 404);
     assert.deepEqual(noLogs.json, { error: 'Execution not found' });
     assert.deepEqual((await pb(sb, 'GET', '/api/workflows/nope/executions')).json, { executions: [] });
-    const bad = await pb(sb, 'POST', `/api/workflows/${SAMPLES.linear}/execute`, { variables: 'x' });
+    const bad = await pb(sb, 'POST', `/api/workflows/${SAMPLES.powabase.linear}/execute`, { variables: 'x' });
     assert.equal(bad.status, 400);
     assert.equal((bad.json as { error_code: string }).error_code, 'VALIDATION_ERROR');
     const nf = await pb(sb, 'POST', '/api/workflows/00000000-0000-4000-8000-000000000000/execute', {});
@@ -147,7 +147,7 @@ describe('sandbox: Powabase face', () => {
   });
 
   it('streams data-only frames: block_start, block_chunk, block_complete, block_error, done with execution_id', async () => {
-    const url = `${sb.url}/api/workflows/${SAMPLES.failing}/execute/stream`;
+    const url = `${sb.url}/api/workflows/${SAMPLES.powabase.failing}/execute/stream`;
     const res = await sse(url, { method: 'POST', headers: pbHeaders(sb), body: '{}' });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-cache');
@@ -165,7 +165,7 @@ describe('sandbox: Powabase face', () => {
     assert.equal(err.data.error, 'upstream returned 502 Bad Gateway');
     assert.equal(typeof err.duration_ms, 'number');
 
-    const agent = await sse(`${sb.url}/api/workflows/${SAMPLES.linear}/execute/stream`, { method: 'POST', headers: pbHeaders(sb), body: JSON.stringify({ variables: { topic: 'owls' } }) });
+    const agent = await sse(`${sb.url}/api/workflows/${SAMPLES.powabase.linear}/execute/stream`, { method: 'POST', headers: pbHeaders(sb), body: JSON.stringify({ variables: { topic: 'owls' } }) });
     const chunks = dataFrames(agent).map((f) => json(f)).filter((e) => e.type === 'block_chunk');
     assert.ok(chunks.length > 3);
     assert.match(chunks.map((c) => c.chunk).join(''), /owls/);
@@ -174,9 +174,9 @@ describe('sandbox: Powabase face', () => {
   it('enforces the per-minute execute limit with 429', async () => {
     const limited = await startTestSandbox({ executeLimitPerMinute: 2 });
     try {
-      const go = () => pb(limited, 'POST', `/api/workflows/${SAMPLES.retry}/execute/stream`, {});
+      const go = () => pb(limited, 'POST', `/api/workflows/${SAMPLES.powabase.retry}/execute/stream`, {});
       assert.equal((await go()).status, 200);
-      assert.equal((await pb(limited, 'POST', `/api/workflows/${SAMPLES.retry}/execute`, {})).status, 200);
+      assert.equal((await pb(limited, 'POST', `/api/workflows/${SAMPLES.powabase.retry}/execute`, {})).status, 200);
       const third = await go();
       assert.equal(third.status, 429);
       assert.deepEqual(third.json, { error: 'Rate limit exceeded. Max 2 executions per minute.' });
@@ -186,7 +186,7 @@ describe('sandbox: Powabase face', () => {
   });
 
   it('deploys, undeploys and arms with a Python isoformat window; the webhook fires once', async () => {
-    const wf = SAMPLES.linear;
+    const wf = SAMPLES.powabase.linear;
     const hook = (await pb(sb, 'GET', `/api/workflows/${wf}`)).json as { blocks: { type: string; config: { webhook_id: string; webhook_secret: string } }[] };
     const cfg = hook.blocks.find((b) => b.type === 'webhook')?.config;
     assert.ok(cfg);

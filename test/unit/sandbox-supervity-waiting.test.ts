@@ -6,10 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { SupervityBackend } from '../../src/core/adapters/supervity/adapter';
 import type { Run } from '../../src/core/model';
-import { APPROVAL_SAMPLE_ID } from '../../src/sandbox/faces/supervity-approval';
 import type { Sandbox } from '../../src/sandbox/server';
 import { json, sse, startTestSandbox, sv, svForm, svHeaders } from './helpers/sandbox-harness';
 import type { SseFrame } from './helpers/sandbox-harness';
+
+// The Supervity face's sample that waits for approval (src/sandbox/samples/supervity.ts).
+const APPROVAL_SAMPLE_ID = '5a4d0b03-0008-4000-8000-000000000308';
 
 interface ActivityRun {
   stepName: string;

@@ -35,7 +35,7 @@ describe('sandbox: Supervity face', () => {
   });
 
   it('accepts bracket multipart fields and runs to completion (blocking execute)', async () => {
-    const r = await multipart(svForm(SAMPLES.condition, { priority: 'urgent' }, [['envs[REGION]', 'eu']]));
+    const r = await multipart(svForm(SAMPLES.supervity.condition, { priority: 'urgent' }, [['envs[REGION]', 'eu']]));
     assert.equal(r.status, 200);
     const run = r.json.workflowRun as { id: string; status: string; inputs: { name: string; value: unknown }[]; activityRuns: { stepName: string; status: string; attempt: number; outputs: { output: string } | null }[] };
     assert.equal(r.json.success, true);
@@ -49,7 +49,7 @@ describe('sandbox: Supervity face', () => {
 
   it('rejects a JSON-string inputs field with 400 "expected record, received string"', async () => {
     const fd = new FormData();
-    fd.append('workflowId', SAMPLES.linear);
+    fd.append('workflowId', SAMPLES.supervity.linear);
     fd.append('inputs', JSON.stringify({ topic: 'x' }));
     const r = await multipart(fd);
     assert.equal(r.status, 400);
@@ -58,23 +58,23 @@ describe('sandbox: Supervity face', () => {
     assert.equal(missing.status, 400);
     const unknownWf = await multipart(svForm('00000000-0000-4000-8000-000000000000'));
     assert.equal(unknownWf.status, 404);
-    const extra = await multipart(svForm(SAMPLES.linear, {}, [['bogus', '1']]));
+    const extra = await multipart(svForm(SAMPLES.supervity.linear, {}, [['bogus', '1']]));
     assert.equal(extra.status, 400);
   });
 
   it('answers a JSON body with an error status quickly, never a hang (both routes)', async () => {
     for (const path of ['/api/v1/workflow-runs/execute', '/api/v1/workflow-runs/execute/stream']) {
       const t0 = Date.now();
-      const r = await raw(sb.url + path, { method: 'POST', headers: { ...svHeaders(sb), 'content-type': 'application/json' }, body: JSON.stringify({ workflowId: SAMPLES.linear, inputs: {} }) });
+      const r = await raw(sb.url + path, { method: 'POST', headers: { ...svHeaders(sb), 'content-type': 'application/json' }, body: JSON.stringify({ workflowId: SAMPLES.supervity.linear, inputs: {} }) });
       assert.ok(r.status >= 400, `status ${r.status}`);
       assert.ok(Date.now() - t0 < 2000);
     }
-    const runs = (await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.linear}&limit=100`)).json as { workflowRuns: unknown[] };
+    const runs = (await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.supervity.linear}&limit=100`)).json as { workflowRuns: unknown[] };
     assert.ok(Array.isArray(runs.workflowRuns));
   });
 
   it('streams named events: workflow-run, activity-run, thinking, ping, then result', async () => {
-    const res = await stream(svForm(SAMPLES.linear, { topic: 'moss' }));
+    const res = await stream(svForm(SAMPLES.supervity.linear, { topic: 'moss' }));
     assert.equal(res.status, 200);
     assert.equal(res.end, 'eof');
     const names = new Set(res.frames.map((f) => f.event));
@@ -95,32 +95,32 @@ describe('sandbox: Supervity face', () => {
   });
 
   it('reports retries with attempt numbers, condition branches with conditionMet, and failures as error', async () => {
-    const retry = await stream(svForm(SAMPLES.retry));
+    const retry = await stream(svForm(SAMPLES.supervity.retry));
     const attempts = retry.frames
       .filter((f) => f.event === 'activity-run')
       .map((f) => json(f).content as { stepId: string; status: string; attempt: number })
-      .filter((c) => c.stepId === 'retry-ledger');
+      .filter((c) => c.stepId === 'post');
     assert.deepEqual(attempts.map((a) => `${a.attempt}:${a.status}`), ['1:running', '1:failed', '2:running', '2:failed', '3:running', '3:completed']);
 
-    const cond = await stream(svForm(SAMPLES.condition, { priority: 'normal' }));
+    const cond = await stream(svForm(SAMPLES.supervity.condition, { priority: 'normal' }));
     const branches = cond.frames.map((f) => (f.event === 'activity-run' ? (json(f).content as { stepId: string; conditionMet?: boolean; condition?: string }) : null)).filter((c) => c?.conditionMet !== undefined);
     assert.deepEqual(branches.map((b) => [b?.stepId, b?.condition, b?.conditionMet]), [
-      ['cond-route', 'urgent', false],
-      ['cond-route', 'normal', true],
+      ['route', 'urgent', false],
+      ['route', 'normal', true],
     ]);
 
-    const failing = await stream(svForm(SAMPLES.failing));
+    const failing = await stream(svForm(SAMPLES.supervity.failing));
     const last = failing.frames.at(-1);
     assert.equal(last?.event, 'error');
     const err = json(last) as { error: string; details: string };
-    assert.ok(err.error && err.details.includes('502'));
+    assert.ok(err.error && err.details.includes('503'));
   });
 
   it('cancels by run ids and by workflow with per-run outcomes', async () => {
-    const longRun = stream(svForm(SAMPLES.long));
+    const longRun = stream(svForm(SAMPLES.supervity.long));
     let runId = '';
     await waitUntil(async () => {
-      const list = (await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.long}&status=running`)).json as { workflowRuns: { id: string }[] };
+      const list = (await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.supervity.long}&status=running`)).json as { workflowRuns: { id: string }[] };
       runId = list.workflowRuns[0]?.id ?? '';
       return !!runId;
     });
@@ -143,26 +143,26 @@ describe('sandbox: Supervity face', () => {
     assert.ok(detail.activityRuns.some((a) => a.status === 'canceled'));
 
     // By workflow: two running runs of the long sample are both cancelled.
-    const a = stream(svForm(SAMPLES.long));
-    const b = stream(svForm(SAMPLES.long));
-    await waitUntil(async () => ((await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.long}&status=running`)).json as { workflowRuns: unknown[] }).workflowRuns.length === 2);
-    const byWf = (await sv(sb, 'POST', '/api/v1/workflow-runs/cancel', { workflowId: SAMPLES.long })).json as { results: { status: string }[] };
+    const a = stream(svForm(SAMPLES.supervity.long));
+    const b = stream(svForm(SAMPLES.supervity.long));
+    await waitUntil(async () => ((await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.supervity.long}&status=running`)).json as { workflowRuns: unknown[] }).workflowRuns.length === 2);
+    const byWf = (await sv(sb, 'POST', '/api/v1/workflow-runs/cancel', { workflowId: SAMPLES.supervity.long })).json as { results: { status: string }[] };
     assert.deepEqual(byWf.results.map((o) => o.status), ['cancelled', 'cancelled']);
     await Promise.all([a, b]);
 
-    assert.equal((await sv(sb, 'POST', '/api/v1/workflow-runs/cancel', { runIds: [runId], workflowId: SAMPLES.long })).status, 400);
+    assert.equal((await sv(sb, 'POST', '/api/v1/workflow-runs/cancel', { runIds: [runId], workflowId: SAMPLES.supervity.long })).status, 400);
     assert.equal((await sv(sb, 'POST', '/api/v1/workflow-runs/cancel', {})).status, 400);
     assert.equal((await sv(sb, 'POST', '/api/v1/workflow-runs/cancel', { runIds: [runId], reason: 'x'.repeat(501) })).status, 400);
   });
 
   it('lists with filters and paging, counts for the dashboard, and returns run detail', async () => {
-    for (let i = 0; i < 3; i++) await multipart(svForm(SAMPLES.retry));
-    const page1 = (await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.retry}&limit=2&page=1`)).json as { workflowRuns: { id: string; workflowId: string; workflowName: string; inputs: unknown[] }[]; pagination: { total: number; totalPages: number; page: number; limit: number } };
+    for (let i = 0; i < 3; i++) await multipart(svForm(SAMPLES.supervity.retry));
+    const page1 = (await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.supervity.retry}&limit=2&page=1`)).json as { workflowRuns: { id: string; workflowId: string; workflowName: string; inputs: unknown[] }[]; pagination: { total: number; totalPages: number; page: number; limit: number } };
     assert.equal(page1.workflowRuns.length, 2);
     assert.ok(page1.pagination.total >= 3);
     assert.equal(page1.pagination.totalPages, Math.ceil(page1.pagination.total / 2));
-    assert.ok(page1.workflowRuns.every((r) => r.workflowId === SAMPLES.retry && Array.isArray(r.inputs)));
-    const page2 = (await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.retry}&limit=2&page=2`)).json as { workflowRuns: { id: string }[] };
+    assert.ok(page1.workflowRuns.every((r) => r.workflowId === SAMPLES.supervity.retry && Array.isArray(r.inputs)));
+    const page2 = (await sv(sb, 'GET', `/api/v1/workflow-runs?workflowId=${SAMPLES.supervity.retry}&limit=2&page=2`)).json as { workflowRuns: { id: string }[] };
     assert.ok(!page2.workflowRuns.some((r) => page1.workflowRuns.some((p) => p.id === r.id)));
     const search = (await sv(sb, 'GET', '/api/v1/workflow-runs?search=flaky')).json as { workflowRuns: { workflowName: string }[] };
     assert.ok(search.workflowRuns.length >= 3 && search.workflowRuns.every((r) => /flaky/i.test(r.workflowName)));
@@ -172,7 +172,7 @@ describe('sandbox: Supervity face', () => {
     assert.equal(unknown.status, 400);
     assert.match((unknown.json as { message: string }).message, /Unrecognized key/);
 
-    const dash = (await sv(sb, 'GET', `/api/v1/workflow-runs/dashboard/${SAMPLES.retry}`)).json as Record<string, number>;
+    const dash = (await sv(sb, 'GET', `/api/v1/workflow-runs/dashboard/${SAMPLES.supervity.retry}`)).json as Record<string, number>;
     for (const s of ['scheduled', 'running', 'completed', 'failed', 'cancelled', 'waiting']) assert.equal(typeof dash[s], 'number', s);
     assert.equal(dash.total, page1.pagination.total);
     assert.equal((await sv(sb, 'GET', '/api/v1/workflow-runs/dashboard/not-a-uuid')).status, 400);
@@ -180,22 +180,10 @@ describe('sandbox: Supervity face', () => {
     const id = page1.workflowRuns[0]?.id as string;
     const detail = (await sv(sb, 'GET', `/api/v1/workflow-runs/${id}`)).json as { workflowRun: { id: string }; activityRuns: { id: string; stepId: string; stepName: string; attempt: number; createdAt: string; updatedAt: string }[] };
     assert.equal(detail.workflowRun.id, id);
-    const ledger = detail.activityRuns.find((a) => a.stepId === 'retry-ledger');
+    const ledger = detail.activityRuns.find((a) => a.stepId === 'post');
     assert.equal(ledger?.attempt, 3);
     const nf = await sv(sb, 'GET', '/api/v1/workflow-runs/00000000-0000-4000-8000-000000000000');
     assert.equal(nf.status, 404);
     assert.ok('message' in (nf.json as object));
-  });
-
-  it('sees runs started by the other faces', async () => {
-    const r = await raw(`${sb.url}/api/workflows/${SAMPLES.retry}/execute`, {
-      method: 'POST',
-      headers: { apikey: sb.info.powabase.apiKey, authorization: `Bearer ${sb.info.powabase.apiKey}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    const id = (r.json as { execution_id: string }).execution_id;
-    const detail = await sv(sb, 'GET', `/api/v1/workflow-runs/${id}`);
-    assert.equal(detail.status, 200);
-    assert.equal((detail.json as { workflowRun: { status: string } }).workflowRun.status, 'completed');
   });
 });

@@ -30,11 +30,19 @@ describe('sandbox: White Rabbit face', () => {
     assert.match(sb.info.whiterabbit.apiKey, /^ws_/);
     assert.ok(sb.info.whiterabbit.apiSecret.startsWith('MC4CAQAwBQYDK2VwBCIEI'));
     assert.equal(Buffer.from(sb.info.whiterabbit.apiSecret, 'base64').length, 48);
-    assert.deepEqual(sb.info.whiterabbit.workflowIds, Object.values(SAMPLES));
+    // White Rabbit's own samples only (src/sandbox/samples/whiterabbit.ts): no other face's ids.
+    assert.deepEqual(sb.info.whiterabbit.workflowIds, [
+      '5a4d0b01-0001-4000-8000-000000000101',
+      '5a4d0b01-0002-4000-8000-000000000102',
+      '5a4d0b01-0004-4000-8000-000000000104',
+      '5a4d0b01-0005-4000-8000-000000000105',
+      '5a4d0b01-0006-4000-8000-000000000106',
+      '5a4d0b01-0007-4000-8000-000000000107',
+    ]);
   });
 
   it('accepts a valid signature and signs bodiless requests with {}', async () => {
-    const runId = await trigger(SAMPLES.linear);
+    const runId = await trigger(SAMPLES.whiterabbit.linear);
     const r = await wr(sb, 'GET', `/v1/sdk/workflows/executions/${runId}`);
     assert.equal(r.status, 200);
     assert.ok(r.headers.date, 'Date header lets clients compute clock skew');
@@ -45,7 +53,7 @@ describe('sandbox: White Rabbit face', () => {
   });
 
   it('rejects missing, unknown, forged and skewed signatures with 401 UNAUTHORIZED', async () => {
-    const path = `/v1/sdk/workflows/${SAMPLES.linear}`;
+    const path = `/v1/sdk/workflows/${SAMPLES.whiterabbit.linear}`;
     const noKey = await raw(sb.url + path, { method: 'POST', body: '{}' });
     assert.equal(noKey.status, 401);
     assert.equal((noKey.json as { error: string }).error, 'UNAUTHORIZED');
@@ -80,7 +88,7 @@ describe('sandbox: White Rabbit face', () => {
   });
 
   it('signs the pathname only (query excluded)', async () => {
-    const runId = await trigger(SAMPLES.retry);
+    const runId = await trigger(SAMPLES.whiterabbit.retry);
     const path = `/v1/sdk/workflows/executions/${runId}`;
     const r = await raw(`${sb.url}${path}?x=1`, { headers: wrHeaders(sb.info.whiterabbit, 'GET', path) });
     assert.equal(r.status, 200);
@@ -89,7 +97,7 @@ describe('sandbox: White Rabbit face', () => {
   // The seeds' own stream examples authenticate with `X-Api-Key` alone (seed 001 line 37; seed 002
   // lines 32, 75, 99, 115 and 169), while the REST routes need the signature (seed 000 lines 16-18).
   it('streams accept the API key alone; a signature that is present is still verified', async () => {
-    const runId = await trigger(SAMPLES.linear);
+    const runId = await trigger(SAMPLES.whiterabbit.linear);
     const keyOnly = await sse(sb.url + streamUrl(runId), { headers: { 'x-api-key': sb.info.whiterabbit.apiKey } });
     assert.equal(keyOnly.status, 200);
     assert.equal(keyOnly.end, 'eof');
@@ -116,29 +124,27 @@ describe('sandbox: White Rabbit face', () => {
   });
 
   // The public SDK triggers with `{}`; the API documents no inputs (contracts A.2, seed 000 lines 10-30).
-  it('a trigger reads nothing from its body: the run takes the workflow\'s own defaults', async () => {
-    const state = async (): Promise<{ workflows: { id: string; variables?: Record<string, { default?: unknown }> }[]; runs: { id: string; inputs: Record<string, unknown> }[] }> =>
-      (await raw(`${sb.url}/__sandbox/state`)).json as never;
-    const empty = await trigger(SAMPLES.condition, {});
-    const ignored = await trigger(SAMPLES.condition, { inputs: { priority: 'urgent' }, other: true });
+  it('a trigger reads nothing from its body: the run takes no inputs', async () => {
+    const state = async (): Promise<{ runs: { id: string; inputs: Record<string, unknown> }[] }> => (await raw(`${sb.url}/__sandbox/state`)).json as never;
+    const empty = await trigger(SAMPLES.whiterabbit.linear, {});
+    const ignored = await trigger(SAMPLES.whiterabbit.linear, { inputs: { topic: 'owls' }, other: true });
     const s = await state();
-    const defaults = Object.fromEntries(Object.entries(s.workflows.find((w) => w.id === SAMPLES.condition)?.variables ?? {}).map(([k, v]) => [k, v.default]));
-    assert.deepEqual(s.runs.find((r) => r.id === empty)?.inputs, defaults);
-    assert.deepEqual(s.runs.find((r) => r.id === ignored)?.inputs, defaults);
-    assert.notEqual(defaults.priority, 'urgent');
+    // White Rabbit samples take their data from their components' config, never from the body.
+    assert.deepEqual(s.runs.find((r) => r.id === empty)?.inputs, {});
+    assert.deepEqual(s.runs.find((r) => r.id === ignored)?.inputs, {});
   });
 
   it('enforces allowedWorkflowIds with 403 FORBIDDEN', async () => {
-    const mint = await raw(`${sb.url}/__sandbox/whiterabbit/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ allowedWorkflowIds: [SAMPLES.retry] }) });
+    const mint = await raw(`${sb.url}/__sandbox/whiterabbit/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ allowedWorkflowIds: [SAMPLES.whiterabbit.retry] }) });
     assert.equal(mint.status, 200);
     const key = mint.json as { apiKey: string; apiSecret: string };
-    const denied = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.linear}`, {}, key);
+    const denied = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.whiterabbit.linear}`, {}, key);
     assert.equal(denied.status, 403);
     assert.equal((denied.json as { error: string }).error, 'FORBIDDEN');
-    const allowed = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.retry}`, {}, key);
+    const allowed = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.whiterabbit.retry}`, {}, key);
     assert.equal(allowed.status, 200);
     // A run of a workflow outside the scope is forbidden too, even though the key is valid.
-    const otherRun = await trigger(SAMPLES.linear);
+    const otherRun = await trigger(SAMPLES.whiterabbit.linear);
     const detail = await wr(sb, 'GET', `/v1/sdk/workflows/executions/${otherRun}`, undefined, key);
     assert.equal(detail.status, 403);
   });
@@ -151,10 +157,10 @@ describe('sandbox: White Rabbit face', () => {
     assert.equal(run.status, 404);
     const route = await wr(sb, 'GET', '/v1/sdk/nothing-here');
     assert.equal(route.status, 404);
-    const bad = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.linear}`, ['not', 'an', 'object']);
+    const bad = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.whiterabbit.linear}`, ['not', 'an', 'object']);
     assert.equal(bad.status, 400);
     assert.equal((bad.json as { error: string }).error, 'BAD_REQUEST');
-    const path = `/v1/sdk/workflows/${SAMPLES.linear}`;
+    const path = `/v1/sdk/workflows/${SAMPLES.whiterabbit.linear}`;
     const notJson = await raw(sb.url + path, { method: 'POST', headers: wrHeaders(sb.info.whiterabbit, 'POST', path, '{oops'), body: '{oops' });
     assert.equal(notJson.status, 400);
     const big = 'x'.repeat(1024 * 1024 + 10);
@@ -164,7 +170,7 @@ describe('sandbox: White Rabbit face', () => {
   });
 
   it('streams unnamed data frames with :ping comments and closes after the terminal event', async () => {
-    const runId = await trigger(SAMPLES.retry);
+    const runId = await trigger(SAMPLES.whiterabbit.retry);
     const res = await stream(runId);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
@@ -190,7 +196,7 @@ describe('sandbox: White Rabbit face', () => {
   });
 
   it('sends :ping comments on the heartbeat while a run is quiet', async () => {
-    const runId = await trigger(SAMPLES.long);
+    const runId = await trigger(SAMPLES.whiterabbit.long);
     const path = streamUrl(runId);
     const res = await sse(sb.url + path, { headers: wrHeaders(sb.info.whiterabbit, 'GET', path) }, { stop: (fs) => fs.filter((f) => f.comment === 'ping').length >= 2 });
     assert.equal(res.end, 'stopped');
@@ -198,7 +204,7 @@ describe('sandbox: White Rabbit face', () => {
   });
 
   it('re-subscribing to a finished run emits its state at once and closes', async () => {
-    const runId = await trigger(SAMPLES.failing);
+    const runId = await trigger(SAMPLES.whiterabbit.failing);
     await stream(runId);
     const t0 = Date.now();
     const again = await stream(runId);
@@ -211,17 +217,26 @@ describe('sandbox: White Rabbit face', () => {
     assert.equal(ev.output.failedStageCount, 1);
   });
 
-  it('runs a workflow with a condition on its own defaults; the untaken branch reads CANCELED', async () => {
-    const runId = await trigger(SAMPLES.condition, { inputs: { priority: 'urgent' } });
+  it('names stages by component, and a stage behind a failed one reads CANCELED', async () => {
+    const runId = await trigger(SAMPLES.whiterabbit.failing);
     await stream(runId);
-    const d = (await wr(sb, 'GET', `/v1/sdk/workflows/executions/${runId}`)).json as { status: string; runStages: { name: string; status: string }[] };
-    assert.equal(d.status, 'COMPLETED');
-    assert.equal(d.runStages.find((s) => s.name === 'Add to backlog')?.status, 'COMPLETED');
-    assert.equal(d.runStages.find((s) => s.name === 'Page on-call')?.status, 'CANCELED');
+    const d = (await wr(sb, 'GET', `/v1/sdk/workflows/executions/${runId}`)).json as { status: string; runStages: { name: string; module: string; status: string }[] };
+    assert.equal(d.status, 'FAILED');
+    assert.deepEqual(
+      d.runStages.map((s) => [s.name, s.module, s.status]),
+      [
+        ['On API call', 'ON_API_CALLED', 'COMPLETED'],
+        ['Compute sender address', 'COMPUTE_EVM_ADDRESS', 'COMPLETED'],
+        ['Sign sweep transaction', 'SIGN_EVM_TRANSACTION', 'COMPLETED'],
+        ['Broadcast transaction', 'BROADCAST_EVM_TRANSACTION', 'FAILED'],
+        ['Wait for confirmation', 'WAIT_FOR_EVM_TRANSACTION', 'CANCELED'],
+      ],
+    );
   });
 
   it('updates a component with config merged', async () => {
-    const path = `/v1/sdk/workflows/${SAMPLES.retry}/components/retry-ledger`;
+    // The flaky balance read: component ids are UUIDs, as in White Rabbit's dashboard URLs.
+    const path = `/v1/sdk/workflows/${SAMPLES.whiterabbit.retry}/components/5a4d0c01-0004-4000-8000-000000000002`;
     const r = await wr(sb, 'POST', path, { config: { durationMs: 300 }, name: 'Ledger v2', position: [10, 20] });
     assert.equal(r.status, 200, r.text);
     const c = r.json as { config: Record<string, unknown>; name: string; position: number[] };
@@ -229,7 +244,7 @@ describe('sandbox: White Rabbit face', () => {
     assert.equal(c.config.failAttempts, 2, 'existing keys survive the merge');
     assert.equal(c.name, 'Ledger v2');
     assert.deepEqual(c.position, [10, 20]);
-    const missing = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.retry}/components/nope`, { name: 'x' });
+    const missing = await wr(sb, 'POST', `/v1/sdk/workflows/${SAMPLES.whiterabbit.retry}/components/nope`, { name: 'x' });
     assert.equal(missing.status, 404);
     const bad = await wr(sb, 'POST', path, { position: 'left' });
     assert.equal(bad.status, 400);

@@ -54,7 +54,7 @@ test('lists the configured workflows (the API cannot list them)', async () => {
 
 test('triggers and follows the run live to completion with every stage', async () => {
   const seen: Run[] = [];
-  const end = await last(backend().trigger(SAMPLE_IDS.linear, {}), seen);
+  const end = await last(backend().trigger(SAMPLE_IDS.whiterabbit.linear, {}), seen);
   assert.equal(seen[0]?.status, 'queued');
   assert.ok(seen.some((r) => r.status === 'running'), 'saw it running');
   assert.equal(end.status, 'completed');
@@ -66,57 +66,57 @@ test('triggers and follows the run live to completion with every stage', async (
 });
 
 test('a failing workflow ends failed with the stage error', async () => {
-  const end = await last(backend().trigger(SAMPLE_IDS.failing, {}));
+  const end = await last(backend().trigger(SAMPLE_IDS.whiterabbit.failing, {}));
   assert.equal(end.status, 'failed');
   assert.ok(end.stages.some((s) => s.status === 'failed' && s.error), 'the failed stage carries its error');
 });
 
 test('retries show their attempt number', async () => {
-  const end = await last(backend().trigger(SAMPLE_IDS.retry, {}));
+  const end = await last(backend().trigger(SAMPLE_IDS.whiterabbit.retry, {}));
   assert.equal(end.status, 'completed');
   assert.ok(end.stages.some((s) => (s.attempt ?? 1) > 1), 'a stage succeeded on a later attempt');
 });
 
 test('a clock two minutes slow is corrected from the Date header with one retry', async () => {
   const slow = backend({ now: () => Date.now() - 120_000 });
-  const before = await runsOf(SAMPLE_IDS.linear);
-  const end = await last(slow.trigger(SAMPLE_IDS.linear, {}));
+  const before = await runsOf(SAMPLE_IDS.whiterabbit.linear);
+  const end = await last(slow.trigger(SAMPLE_IDS.whiterabbit.linear, {}));
   assert.equal(end.status, 'completed');
   assert.ok(Math.abs(slow.clockOffset - 120_000) < 3_000, `offset ${slow.clockOffset}`);
-  assert.equal(await runsOf(SAMPLE_IDS.linear), before + 1, 'exactly one run was started');
+  assert.equal(await runsOf(SAMPLE_IDS.whiterabbit.linear), before + 1, 'exactly one run was started');
 });
 
 test('a wrong secret is an auth error; a key scoped to other workflows is forbidden', async () => {
   const other = (await control('/__sandbox/whiterabbit/keys', { allowedWorkflowIds: [] })) as { apiSecret: string };
   await assert.rejects(
-    last(backend({ apiSecret: other.apiSecret }).trigger(SAMPLE_IDS.linear, {})),
+    last(backend({ apiSecret: other.apiSecret }).trigger(SAMPLE_IDS.whiterabbit.linear, {})),
     (e: unknown) => e instanceof FlowscopeError && e.reason === 'auth',
   );
-  const scoped = (await control('/__sandbox/whiterabbit/keys', { allowedWorkflowIds: [SAMPLE_IDS.fanout] })) as { apiKey: string; apiSecret: string };
+  const scoped = (await control('/__sandbox/whiterabbit/keys', { allowedWorkflowIds: [SAMPLE_IDS.whiterabbit.fanout] })) as { apiKey: string; apiSecret: string };
   await assert.rejects(
-    last(backend(scoped).trigger(SAMPLE_IDS.linear, {})),
+    last(backend(scoped).trigger(SAMPLE_IDS.whiterabbit.linear, {})),
     (e: unknown) => e instanceof FlowscopeError && e.reason === 'forbidden',
   );
-  const ok = await last(backend(scoped).trigger(SAMPLE_IDS.fanout, {}));
+  const ok = await last(backend(scoped).trigger(SAMPLE_IDS.whiterabbit.fanout, {}));
   assert.equal(ok.status, 'completed');
 });
 
 test('a stream dropped mid-run is re-subscribed (re-signed) and ends in the right state, trigger sent once', async () => {
   await control('/__sandbox/faults', { pathPrefix: '/v1/sdk/workflows/executions/', fault: 'drop-after=1', count: 2 });
-  const before = await runsOf(SAMPLE_IDS.fanout);
-  const end = await last(backend().trigger(SAMPLE_IDS.fanout, {}));
+  const before = await runsOf(SAMPLE_IDS.whiterabbit.fanout);
+  const end = await last(backend().trigger(SAMPLE_IDS.whiterabbit.fanout, {}));
   assert.equal(end.status, 'completed');
-  assert.equal(await runsOf(SAMPLE_IDS.fanout), before + 1, 'exactly one run was started');
+  assert.equal(await runsOf(SAMPLE_IDS.whiterabbit.fanout), before + 1, 'exactly one run was started');
 });
 
 test('a silent stream trips the watchdog and the run is still followed to its end', async () => {
   await control('/__sandbox/faults', { pathPrefix: '/v1/sdk/workflows/executions/', fault: 'silent', count: 1 });
-  const end = await last(backend({ streamIdleMs: 400 }).trigger(SAMPLE_IDS.linear, {}));
+  const end = await last(backend({ streamIdleMs: 400 }).trigger(SAMPLE_IDS.whiterabbit.linear, {}));
   assert.equal(end.status, 'completed');
 });
 
 test('following a finished run emits its final state at once', async () => {
-  const done = await last(backend().trigger(SAMPLE_IDS.linear, {}));
+  const done = await last(backend().trigger(SAMPLE_IDS.whiterabbit.linear, {}));
   const seen: Run[] = [];
   const end = await last(backend().follow({ id: done.id }), seen);
   assert.equal(end.status, 'completed');
@@ -153,7 +153,7 @@ test('pushing a graph sends one merged component update per changed block and re
   };
   const state = async (): Promise<Record<string, unknown>[]> =>
     ((await (await request(`${sandbox.url}/__sandbox/state`)).body.json()) as { workflows: Array<{ id: string; blocks: Record<string, unknown>[] }> }).workflows.find(
-      (w) => w.id === SAMPLE_IDS.linear,
+      (w) => w.id === SAMPLE_IDS.whiterabbit.linear,
     )?.blocks ?? [];
   const blocks = await state();
   const target = blocks[1] as { id: string; config?: Record<string, unknown> };
@@ -161,7 +161,7 @@ test('pushing a graph sends one merged component update per changed block and re
     blocks: previous.blocks.map((b, i) => ({ ...b, id: i === 1 ? target.id : b.id })),
     edges: previous.edges,
   };
-  const report = await wr.pushGraph(SAMPLE_IDS.linear, { ...next, blocks: next.blocks.map((b, i) => ({ ...b, id: i === 1 ? target.id : b.id })) }, mapped);
+  const report = await wr.pushGraph(SAMPLE_IDS.whiterabbit.linear, { ...next, blocks: next.blocks.map((b, i) => ({ ...b, id: i === 1 ? target.id : b.id })) }, mapped);
   assert.equal(report.steps.length, 1, report.steps.join('\n'));
   assert.match(report.steps[0] ?? '', /Work harder/);
   assert.ok(report.notApplied.some((n) => /is new/.test(n)));

@@ -7,6 +7,7 @@ import { Commands } from '../commandIds';
 import type { ConnectionSetting } from '../settings';
 import type { CommandDeps } from './deps';
 import { registerCommand } from './register';
+import { withCurrentSampleIds } from './sandboxIds';
 
 /**
  * "Start Sandbox": one action that starts the embedded sandbox and creates one connection per API,
@@ -17,7 +18,10 @@ import { registerCommand } from './register';
 export function registerSandboxCommands(deps: CommandDeps): vscode.Disposable {
   return vscode.Disposable.from(
     registerCommand(Commands.sandboxStart, () => start(deps), deps.host),
-    deps.sandbox.onDidStart((info) => void syncCredentials(deps, info)),
+    deps.sandbox.onDidStart((info) => {
+      void syncSampleIds(deps, info).catch((error: unknown) => deps.log.warn(`sandbox connections: could not update their workflow ids: ${String(error)}`));
+      void syncCredentials(deps, info);
+    }),
   );
 }
 
@@ -30,6 +34,7 @@ async function start(deps: CommandDeps): Promise<void> {
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the Flowscope sandbox…') },
     () => deps.sandbox.ensure(),
   );
+  await syncSampleIds(deps, sandbox.info);
   const existing = deps.settings.current.connections;
   const added: ConnectionSetting[] = [];
   for (const kind of BACKEND_KINDS) {
@@ -52,6 +57,15 @@ async function start(deps: CommandDeps): Promise<void> {
   void vscode.window.showInformationMessage(
     vscode.l10n.t('The sandbox is running with sample workflows on each API. Expand a connection and trigger a run.'),
   );
+}
+
+/** Sandbox connections made by an older version list retired sample ids: point them at their face's samples. */
+async function syncSampleIds(deps: CommandDeps, info: SandboxInfo): Promise<void> {
+  const current = deps.settings.current.connections;
+  const next = current.map((c) => (c.kind === 'powabase' ? c : withCurrentSampleIds(c, info[c.kind].workflowIds)));
+  if (next.every((c, i) => c === current[i])) return;
+  deps.log.info('sandbox connections: replaced the retired shared sample ids with each API\'s own samples');
+  await deps.settings.setConnections(next);
 }
 
 async function syncCredentials(deps: CommandDeps, info: SandboxInfo, extra: readonly ConnectionSetting[] = []): Promise<void> {

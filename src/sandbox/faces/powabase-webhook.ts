@@ -1,6 +1,7 @@
 import type { App } from '../app';
 import { header, HttpError, parseJson, sendJson } from '../http';
 import type { Ctx } from '../http';
+import { FaceRecords } from '../ownership';
 import { isRecord, UUID_RE } from '../util';
 import { structured, waitFor } from './powabase-common';
 
@@ -19,7 +20,8 @@ export async function handleWebhook(app: App, ctx: Ctx): Promise<void> {
   if (!UUID_RE.test(webhookId)) throw structured(400, 'Invalid webhook ID', 'VALIDATION_ERROR');
   let wf;
   let secret: unknown;
-  for (const w of app.store.workflows.values()) {
+  // Webhook blocks are Powabase's: only its own workflows are searched.
+  for (const w of new FaceRecords(app.store, 'powabase').workflows()) {
     const block = w.blocks.find((b) => b.type === 'webhook' && b.config?.webhook_id === webhookId);
     if (block) {
       wf = w;

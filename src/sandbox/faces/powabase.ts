@@ -6,6 +6,7 @@ import { header, HttpError, parseJson, Router, sendEmpty, sendJson } from '../ht
 import type { Ctx } from '../http';
 import { dataFrame, SseStream } from '../sse';
 import type { RunRecord, VariableSpec, WorkflowRecord } from '../types';
+import { FaceRecords } from '../ownership';
 import { delay, isRecord, newId, nowIso, pythonIso } from '../util';
 import { blockOutputs, executeLogs, executionRow, powabaseRunError, powabaseStatus, storedLogs, workflowDetail, workflowSummary } from './powabase-view';
 import { handleWebhook } from './powabase-webhook';
@@ -18,8 +19,8 @@ const SORTS = ['created_at', 'name', 'updated_at', 'last_execution_at'] as const
 const notFoundStructured = (): HttpError => structured(404, 'Workflow not found', 'WORKFLOW_NOT_FOUND');
 
 /**
- * Powabase workflows API (`/api/workflows`, `/api/webhooks`). Runs started by other faces show up
- * in execution history too; their statuses are mapped by `powabaseStatus`.
+ * Powabase workflows API (`/api/workflows`, `/api/webhooks`), over Powabase's own workflows and
+ * their runs only.
  */
 export function createPowabaseFace(app: App): Face {
   const router = new Router();
@@ -37,7 +38,9 @@ export function createPowabaseFace(app: App): Face {
     if (parts[1] !== app.creds.powabase.apiKey) throw new HttpError(401, 'Invalid token: Signature verification failed');
   };
 
-  const workflow = (id: string): WorkflowRecord | undefined => app.store.workflows.get(id);
+  // Only Powabase's own workflows and runs: another face's ids read as unknown here.
+  const own = new FaceRecords(app.store, 'powabase');
+  const workflow = (id: string): WorkflowRecord | undefined => own.workflow(id);
 
   const jsonBody = async (ctx: Ctx): Promise<Record<string, unknown>> => {
     const v = parseJson(await ctx.body());
@@ -87,8 +90,9 @@ export function createPowabaseFace(app: App): Face {
       const limit = clampInt(q.get('limit'), 50, 1, 100);
       const offset = clampInt(q.get('offset'), 0, 0, Number.MAX_SAFE_INTEGER);
       const needle = (q.get('q') ?? '').trim().slice(0, 200).toLowerCase();
-      const stats = runStats(app);
-      const rows = [...app.store.workflows.values()]
+      const stats = runStats(own);
+      const rows = own
+        .workflows()
         .filter((w) => !needle || w.name.toLowerCase().includes(needle))
         .map((w) => workflowSummary(w, stats.get(w.id) ?? { count: 0, last: null }));
       rows.sort((a, b) => compare(a[sort], b[sort]) * (order === 'asc' ? 1 : -1));
@@ -103,6 +107,7 @@ export function createPowabaseFace(app: App): Face {
       const now = nowIso();
       const wf: WorkflowRecord = {
         id: newId(),
+        face: 'powabase',
         name,
         description: typeof body.description === 'string' ? body.description : null,
         variables: variables as Record<string, VariableSpec>,
@@ -144,6 +149,7 @@ export function createPowabaseFace(app: App): Face {
     })
     .add('DELETE', '/api/workflows/:id', (ctx) => {
       // Quirk: 204 whether or not the workflow existed.
+      // Another face's workflow is not Powabase's to delete: it reads as unknown, so 204 and nothing.
       if (workflow(ctx.params.id ?? '')) app.store.remove('workflows', ctx.params.id ?? '');
       sendEmpty(ctx.res, 204);
     })
@@ -213,14 +219,15 @@ export function createPowabaseFace(app: App): Face {
     })
     .add('GET', '/api/workflows/:id/executions', (ctx) => {
       const limit = clampInt(ctx.url.searchParams.get('limit'), 20, 1, 100);
-      const runs = [...app.store.runs.values()]
+      const runs = own
+        .runs()
         .filter((r) => r.workflowId === ctx.params.id)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, limit);
       sendJson(ctx.res, 200, { executions: runs.map(executionRow) });
     })
     .add('GET', '/api/workflows/:id/executions/:eid/logs', (ctx) => {
-      const run = app.store.runs.get(ctx.params.eid ?? '');
+      const run = own.run(ctx.params.eid ?? '');
       if (!run || run.workflowId !== ctx.params.id) throw new HttpError(404, 'Execution not found');
       sendJson(ctx.res, 200, { block_logs: storedLogs(run) });
     });
@@ -295,9 +302,9 @@ function powabaseFrame(ev: EngineEvent): Record<string, unknown> | null {
   }
 }
 
-function runStats(app: App): Map<string, { count: number; last: string | null }> {
+function runStats(own: FaceRecords): Map<string, { count: number; last: string | null }> {
   const stats = new Map<string, { count: number; last: string | null }>();
-  for (const r of app.store.runs.values()) {
+  for (const r of own.runs()) {
     const s = stats.get(r.workflowId) ?? { count: 0, last: null };
     s.count++;
     if (!s.last || r.createdAt > s.last) s.last = r.createdAt;

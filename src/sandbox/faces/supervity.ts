@@ -6,6 +6,7 @@ import type { Ctx } from '../http';
 import { namedFrame, SseStream } from '../sse';
 import { isTerminal } from '../types';
 import type { RunRecord } from '../types';
+import { FaceRecords } from '../ownership';
 import { isRecord, UUID_RE } from '../util';
 import { readExecuteRequest, zodError } from './supervity-multipart';
 import { activityRun, activityRuns, runSummary, runWithActivities, supervityStatus, SUPERVITY_RUN_STATUSES } from './supervity-view';
@@ -13,11 +14,13 @@ import { activityRun, activityRuns, runSummary, runWithActivities, supervityStat
 const LIST_KEYS = ['workflowId', 'status', 'page', 'limit', 'search'];
 
 /**
- * Supervity Auto workflow-runs API (`/api/v1/workflow-runs`). Runs of every face are visible
- * here (statuses mapped by `supervityStatus`), and this is the face that can cancel.
+ * Supervity Auto workflow-runs API (`/api/v1/workflow-runs`), over Supervity's own workflows and
+ * their runs only. This is the face that can cancel, and only its own runs.
  */
 export function createSupervityFace(app: App): Face {
   const router = new Router();
+  // Another face's workflow or run reads exactly as an unknown id here.
+  const own = new FaceRecords(app.store, 'supervity');
 
   const auth = (ctx: Ctx): void => {
     // API keys only work with `x-source: external`; without it even a valid key is a bare 401.
@@ -30,7 +33,7 @@ export function createSupervityFace(app: App): Face {
 
   const startRun = async (ctx: Ctx): Promise<RunRecord> => {
     const req = await readExecuteRequest(ctx);
-    const wf = app.store.workflows.get(req.workflowId);
+    const wf = own.workflow(req.workflowId);
     if (!wf) throw new HttpError(404, 'Workflow not found');
     return app.engine.start(wf, 'supervity', req.inputs, req.envs);
   };
@@ -66,13 +69,16 @@ export function createSupervityFace(app: App): Face {
       } else {
         if (typeof body.workflowId !== 'string' || !UUID_RE.test(body.workflowId)) throw zodError('Invalid uuid', { code: 'invalid_string', validation: 'uuid', path: ['workflowId'] });
         const wfId = body.workflowId;
-        ids = [...app.store.runs.values()].filter((r) => r.workflowId === wfId && !isTerminal(r.status)).map((r) => r.id);
+        ids = own
+          .runs()
+          .filter((r) => r.workflowId === wfId && !isTerminal(r.status))
+          .map((r) => r.id);
       }
       const results = ids.map((runId) => {
-        const run = app.engine.get(runId);
+        const run = own.run(runId);
         // Seed 004 line 60: `error`, "Cancellation failed (Temporal error)"; the run goes on.
         if (ctx.fault?.cancelError && run && !isTerminal(run.status)) return { runId, status: 'error', message: 'Cancellation failed (Temporal error): injected fault' };
-        const status = app.engine.cancel(runId, reason);
+        const status = run ? app.engine.cancel(runId, reason) : 'not_found';
         const message = { cancelled: 'Run cancelled', already_completed: 'Run already in a terminal state', not_eligible: 'Run already cancelled', not_found: 'Run not found' }[status];
         return { runId, status, message };
       });
@@ -90,7 +96,8 @@ export function createSupervityFace(app: App): Face {
       const limit = intParam(q.get('limit'), 10, 1, 100, 'limit');
       const wfId = q.get('workflowId');
       const search = (q.get('search') ?? '').trim().toLowerCase();
-      const rows = [...app.store.runs.values()]
+      const rows = own
+        .runs()
         .filter((r) => (!wfId || r.workflowId === wfId) && (!status || supervityStatus(r) === status) && (!search || (r.workflowName ?? '').toLowerCase().includes(search)))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       const total = rows.length;
@@ -102,10 +109,10 @@ export function createSupervityFace(app: App): Face {
     .add('GET', '/api/v1/workflow-runs/dashboard/:workflowId', (ctx) => {
       const id = ctx.params.workflowId ?? '';
       if (!UUID_RE.test(id)) throw zodError('Invalid uuid', { code: 'invalid_string', validation: 'uuid', path: ['workflowId'] });
-      if (!app.store.workflows.has(id)) throw new HttpError(404, 'Workflow not found');
+      if (!own.workflow(id)) throw new HttpError(404, 'Workflow not found');
       const counts: Record<string, number> = Object.fromEntries(SUPERVITY_RUN_STATUSES.map((s) => [s, 0]));
       let total = 0;
-      for (const r of app.store.runs.values()) {
+      for (const r of own.runs()) {
         if (r.workflowId !== id) continue;
         const s = supervityStatus(r);
         counts[s] = (counts[s] ?? 0) + 1;
@@ -114,7 +121,7 @@ export function createSupervityFace(app: App): Face {
       sendJson(ctx.res, 200, { workflowId: id, ...counts, total });
     })
     .add('GET', '/api/v1/workflow-runs/:runId', (ctx) => {
-      const run = app.engine.get(ctx.params.runId ?? '');
+      const run = own.run(ctx.params.runId ?? '');
       if (!run) throw new HttpError(404, 'Workflow run not found');
       sendJson(ctx.res, 200, { workflowRun: runSummary(run), activityRuns: activityRuns(run) });
     });

@@ -7,6 +7,7 @@ import type { Ctx } from '../http';
 import { SseStream, dataFrame } from '../sse';
 import { isTerminal } from '../types';
 import type { RunRecord } from '../types';
+import { FaceRecords } from '../ownership';
 import { isRecord, nowIso } from '../util';
 import { authenticate, authenticateStream, checkScope, jsonObject, WR_MALFORMED } from './whiterabbit-auth';
 import { registerComponentRoutes } from './whiterabbit-components';
@@ -37,8 +38,11 @@ export function createWhiteRabbitFace(app: App): Face {
   type Authed = Awaited<ReturnType<typeof authenticate>>;
   const authed = (fn: (ctx: Ctx, auth: Authed) => Promise<void> | void) => async (ctx: Ctx) => fn(ctx, await authenticate(app, ctx));
 
+  // Only White Rabbit's own workflows and runs: another face's ids read as unknown here.
+  const own = new FaceRecords(app.store, 'whiterabbit');
+
   const runFor = (ctx: Ctx, auth: Authed): RunRecord => {
-    const run = app.engine.get(ctx.params.runId ?? '');
+    const run = own.run(ctx.params.runId ?? '');
     if (!run) throw new HttpError(404, 'Workflow run not found');
     checkScope(auth.key, run.workflowId);
     return run;
@@ -66,7 +70,7 @@ export function createWhiteRabbitFace(app: App): Face {
         // run inputs and the public SDK sends `{}`. A run takes its data from its components' config
         // (and the workflow's variable defaults).
         jsonObject(auth.raw);
-        const wf = app.store.workflows.get(id);
+        const wf = own.workflow(id);
         if (!wf) throw new HttpError(404, 'Workflow not found');
         const run = app.engine.start(wf, 'whiterabbit', {});
         sendJson(ctx.res, 200, { runId: run.id, jobId: run.jobId });
@@ -79,7 +83,7 @@ export function createWhiteRabbitFace(app: App): Face {
         const id = ctx.params.workflowId ?? '';
         checkScope(auth.key, id);
         const body = jsonObject(auth.raw);
-        const wf = app.store.workflows.get(id);
+        const wf = own.workflow(id);
         if (!wf) throw new HttpError(404, 'Workflow not found');
         const block = wf.blocks.find((b) => b.id === ctx.params.componentId);
         if (!block) throw new HttpError(404, 'Component not found');

@@ -6,8 +6,14 @@ import { SAMPLE_IDS } from '../../../src/sandbox/samples';
 import { startSandbox } from '../../../src/sandbox/server';
 import type { Sandbox, SandboxOptions } from '../../../src/sandbox/server';
 
-/** The sample workflows' fixed ids, under the name these tests use. */
+/**
+ * The sample workflows' fixed ids, per face (`SAMPLES.powabase.linear`): each face has its own
+ * samples, and another face's ids are unknown to it.
+ */
 export const SAMPLES = SAMPLE_IDS;
+
+/** The samples of the face each test connection talks to (`wr`, `pb`, `sv`, as explorer-harness names them). */
+export const SAMPLES_OF = { wr: SAMPLE_IDS.whiterabbit, pb: SAMPLE_IDS.powabase, sv: SAMPLE_IDS.supervity } as const;
 
 export async function startTestSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ timeScale: 0.05, heartbeatMs: 200, ...opts });
