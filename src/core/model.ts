@@ -115,6 +115,8 @@ export interface Run {
   readonly inputs?: unknown;
   readonly output?: unknown;
   readonly error?: string;
+  /** Something the user should know about a run still in progress (e.g. its stream dropped). */
+  readonly notice?: string;
   readonly totalUsage?: number;
   readonly stages: readonly Stage[];
 }

@@ -103,7 +103,11 @@ class IdleWatch {
   }
 
   race<T>(read: Promise<T>): Promise<T> {
-    if (this.signal?.aborted) return Promise.reject(abortedError());
+    if (this.signal?.aborted) {
+      // The read was already started and will fail with the abort too: nobody else awaits it.
+      read.catch(() => undefined);
+      return Promise.reject(abortedError());
+    }
     const guard = new Promise<never>((_, reject) => {
       this.reject = reject;
       if (this.timeoutMs !== undefined) {

@@ -17,7 +17,10 @@ import type { Logger } from '../../util/log';
 import { silentLogger } from '../../util/log';
 import type { AdapterDeps } from '../deps';
 import { toGraph, toRun, toStageLog, toWorkflow } from './map';
+import { DEFAULT_SETTLE } from './settle';
+import type { SettleOptions } from './settle';
 import { ExecuteSession } from './stream';
+import type { KnownBlock } from './stream';
 import type { PbBlockLog, PbExecution } from './wire';
 import { PbArmed, PbExecutionList, PbGraphSaved, PbLogs, PbState, PbWorkflowDetail, PbWorkflowList } from './wire';
 
@@ -40,8 +43,22 @@ const CAPABILITIES: Capabilities = {
 /** The executions route has a `limit` (max 100) and no offset. */
 const MAX_EXECUTIONS = 100;
 const WORKFLOW_PAGE = 100;
-/** Powabase's stream route sends no keepalive: only a long silence means a dead connection. */
-const DEFAULT_STREAM_IDLE_MS = 5 * 60_000;
+/** Our run was started moments ago: it is among the newest executions. */
+const SETTLE_WINDOW = 20;
+/**
+ * The run lives on its stream: closing it stops the run (`routes/workflows.py`, `_sync_stream`).
+ * The route sends no keepalive and agent blocks can be silent for minutes, so Flowscope never
+ * drops it for silence before the service's own limit (`STREAM_EXECUTION_TIMEOUT = 600` s, after
+ * which the service sends `error` EXECUTION_TIMEOUT itself). The watchdog only catches a
+ * half-open connection after that, and no setting can make it shorter.
+ */
+const MIN_STREAM_IDLE_MS = 660_000;
+
+/** Powabase-only dependencies. */
+export interface PowabaseDeps extends AdapterDeps {
+  /** Waiting for the run to be saved after `done`. */
+  readonly settle?: Partial<SettleOptions>;
+}
 
 /**
  * Powabase (`/api/workflows`, Flask). Runs live under their workflow, there is no cancel, and a
@@ -58,7 +75,7 @@ export class PowabaseBackend implements Backend {
   constructor(
     readonly connection: ConnectionConfig,
     credentials: Credentials,
-    private readonly deps: AdapterDeps = {},
+    private readonly deps: PowabaseDeps = {},
   ) {
     this.log = deps.log ?? silentLogger;
     // Kong routes on `apikey`; Flask authenticates `Authorization`. Both carry the same key.
@@ -152,18 +169,34 @@ export class PowabaseBackend implements Backend {
    */
   async *trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options: LiveOptions = {}): AsyncIterable<Run> {
     const { signal } = options;
-    // Errors before the stream opens (402, 429, Werkzeug HTML 400…) end here: no run exists to follow.
-    const res = await this.http.send(
-      { method: 'POST', path: `${wf(workflowId)}/execute/stream`, json: { variables: inputs }, idempotent: false, signal },
-      true,
-    );
+    // The graph names the blocks (stream events carry only ids and types). It is read alongside
+    // the execute, so the run is not delayed; a failed read only leaves stages named by id.
+    const [graph, opened] = await Promise.allSettled([
+      this.detail(workflowId, signal),
+      // Errors before the stream opens (402, 429, Werkzeug HTML 400…) end here: no run exists to follow.
+      this.http.send({ method: 'POST', path: `${wf(workflowId)}/execute/stream`, json: { variables: inputs }, idempotent: false, signal }, true),
+    ]);
+    if (opened.status === 'rejected') throw opened.reason;
+    const res = opened.value;
+    let blocks: readonly KnownBlock[] | undefined;
+    if (graph.status === 'fulfilled') blocks = (graph.value.blocks ?? []).map((b) => ({ id: b.id, name: b.name ?? undefined, type: b.type }));
+    else this.log.debug(`Powabase: could not read the graph of ${workflowId} to name its stages: ${String(graph.reason)}`);
     const session = new ExecuteSession(
       {
         newestExecution: async (s) => (await this.executions(workflowId, 1, s, false))[0],
         blockLogs: (eid, s) => this.blockLogs(workflowId, eid, s),
         getRun: (eid, s) => this.getRun({ id: eid, workflowId }, s),
+        findExecution: async (eid, s) => (await this.executions(workflowId, SETTLE_WINDOW, s, false)).find((e) => e.id === eid),
       },
-      { workflowId, inputs, idleTimeoutMs: this.deps.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, log: this.log, signal },
+      {
+        workflowId,
+        inputs,
+        blocks,
+        idleTimeoutMs: Math.max(this.deps.streamIdleMs ?? 0, MIN_STREAM_IDLE_MS),
+        settle: { ...DEFAULT_SETTLE, ...this.deps.settle },
+        log: this.log,
+        signal,
+      },
     );
     try {
       yield* followLive((round) => (round === 0 ? session.stream(res.body) : none()), (s) => session.read(s), {
