@@ -56,8 +56,11 @@ describe('sandbox: engine and cross-face behaviour', () => {
     assert.equal(wrView.status, 'CANCELED');
     assert.equal(wrView.cancelReason, 'enough');
     assert.ok(wrView.cancelRequestedAt);
-    const pbView = (await pb(sb, 'GET', `/api/workflows/${SAMPLES.long}/executions?limit=1`)).json as { executions: { id: string; status: string }[] };
-    assert.deepEqual(pbView.executions[0], { ...pbView.executions[0], id: runId, status: 'failed' });
+    // Powabase saves a streamed run's end a moment after its last event (routes/workflows.py, `_sync_stream`).
+    const pbRow = async () => ((await pb(sb, 'GET', `/api/workflows/${SAMPLES.long}/executions?limit=1`)).json as { executions: { id: string; status: string }[] }).executions[0];
+    await waitUntil(async () => (await pbRow())?.status !== 'running');
+    const saved = await pbRow();
+    assert.deepEqual(saved, { ...saved, id: runId, status: 'failed' });
   });
 
   it('keeps file inputs as metadata on Supervity runs', async () => {

@@ -4,5 +4,5 @@
  * from `main` fails to load ("Cannot find module './impl/format'"). Every import of jsonc-parser
  * goes through this file so that choice is made once.
  */
-export { findNodeAtLocation, findNodeAtOffset, getNodeValue, modify, parse, parseTree, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
+export { applyEdits, findNodeAtLocation, findNodeAtOffset, getNodeValue, modify, parse, parseTree, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
 export type { FormattingOptions, Node, ParseError } from 'jsonc-parser/lib/esm/main.js';

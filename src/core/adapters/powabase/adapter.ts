@@ -7,6 +7,7 @@ import type {
   PushReport,
   RunRef,
   StageLog,
+  WorkflowMeta,
 } from '../../backend';
 import { FlowscopeError } from '../../errors';
 import type { Graph } from '../../graph/schema';
@@ -22,7 +23,7 @@ import type { SettleOptions } from './settle';
 import { ExecuteSession } from './stream';
 import type { KnownBlock } from './stream';
 import type { PbBlockLog, PbExecution } from './wire';
-import { PbArmed, PbExecutionList, PbGraphSaved, PbLogs, PbState, PbWorkflowDetail, PbWorkflowList } from './wire';
+import { PbArmed, PbCreated, PbExecutionList, PbGraphSaved, PbLogs, PbOk, PbState, PbWorkflowDetail, PbWorkflowList } from './wire';
 
 const CAPABILITIES: Capabilities = {
   listWorkflows: true,
@@ -217,6 +218,27 @@ export class PowabaseBackend implements Backend {
     yield* pollRun((s) => this.getRun({ id: ref.id, workflowId }, s), this.pollBounds(options.signal));
   }
 
+  /** `POST /api/workflows` (201 `{id, name}`); never retried, since a retry could create two. */
+  async createWorkflow(meta: WorkflowMeta & { readonly name: string }, signal?: AbortSignal): Promise<{ id: string; name: string }> {
+    const created = await this.http.json({ method: 'POST', path: '/api/workflows', json: strip(meta), idempotent: false, signal }, PbCreated);
+    return { id: created.id, name: created.name };
+  }
+
+  /** `PATCH /api/workflows/{id}`; sending the same fields twice is harmless. */
+  async updateWorkflow(workflowId: string, meta: WorkflowMeta, signal?: AbortSignal): Promise<void> {
+    const body = strip(meta);
+    if (Object.keys(body).length === 0) return;
+    // The route reports ok for an unknown id (no existence check), so check first: a rename of a
+    // workflow deleted meanwhile must not look successful.
+    await this.detail(workflowId, signal);
+    await this.http.json({ method: 'PATCH', path: wf(workflowId), json: body, idempotent: true, signal }, PbOk);
+  }
+
+  /** `DELETE /api/workflows/{id}` answers 204 whether or not the workflow existed. */
+  async deleteWorkflow(workflowId: string, signal?: AbortSignal): Promise<void> {
+    await this.http.empty({ method: 'DELETE', path: wf(workflowId), signal });
+  }
+
   async deploy(workflowId: string, signal?: AbortSignal): Promise<string> {
     return this.setState(workflowId, 'deploy', signal);
   }
@@ -282,6 +304,10 @@ function enc(id: string): string {
 
 function wf(workflowId: string): string {
   return `/api/workflows/${enc(workflowId)}`;
+}
+
+function strip(meta: WorkflowMeta): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined));
 }
 
 function clamp(n: number, lo: number, hi: number): number {

@@ -235,9 +235,11 @@ export class ExecuteSession {
         this.options.log.debug(`Powabase: could not read the logs of ${id}: ${typed.message}`);
       }
     }
+    // Blocks that never started did not run, and Powabase records nothing for them: the run
+    // ends with the stages the service keeps, as a later read of it shows.
+    const snapshot = t.snapshot();
+    t.reset({ ...snapshot, stages: snapshot.stages.filter((s) => s.status !== 'queued') });
     const stages = t.snapshot().stages;
-    // Blocks that never started did not run: Powabase skips what follows a failed or untaken branch.
-    for (const s of stages) if (s.status === 'queued') t.upsertStage({ id: s.id, status: 'skipped', rawStatus: 'not run' });
     if (kind === 'error') {
       // The engine stopped: a block still "running" did not finish.
       const why = t.snapshot().error;
