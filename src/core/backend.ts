@@ -24,6 +24,13 @@ export interface Capabilities {
   readonly dashboard: boolean;
   readonly componentUpdate: boolean;
   readonly componentExecute: boolean;
+  /**
+   * The run lives on the stream that started it (Powabase): closing that stream stops the run,
+   * so "stop following" a run started here is really "stop run".
+   */
+  readonly runEndsWithStream?: boolean;
+  /** Workflows can be created, renamed and deleted through the API (Powabase). */
+  readonly manageWorkflows?: boolean;
 }
 
 export interface RunRef {

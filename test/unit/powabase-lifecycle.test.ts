@@ -81,11 +81,11 @@ describe('Powabase runs as the published source runs them', { timeout: 20_000 },
       await store.trigger('pb', WF, {});
       await source.paused;
       const runId = source.executions[0]!.id;
-      store.stopFollowing('pb', runId);
+      assert.equal(store.ownsStream('pb', runId), true, 'the stream that started the run is held here');
+      const stopped = store.stopRun('pb', { id: runId, workflowId: WF });
       await source.disconnected;
       source.resume();
-      await source.saved;
-      const after = await store.refresh('pb', { id: runId, workflowId: WF });
+      const after = await stopped;
       assert.deepEqual([after.status, after.rawStatus, after.output], ['completed', 'completed', undefined]);
       assert.deepEqual(stageRows(after), [
         ['start', 'Start', 'completed'],

@@ -186,6 +186,7 @@ export function presentWorkflow(view: WorkflowView, ctx: PresentContext): Presen
       capabilities.deploy && workflow.state !== 'deployed' && 'canDeploy',
       capabilities.deploy && workflow.state === 'deployed' && 'canUndeploy',
       capabilities.arm && 'canArm',
+      capabilities.manageWorkflows && 'canManage',
       terminalLatest ? undefined : 'hasActiveRun',
     ),
     collapsible: 'collapsed',
@@ -208,6 +209,8 @@ export interface RunView {
   readonly run: Run;
   readonly capabilities: Capabilities;
   readonly live: boolean;
+  /** The run lives on a stream this window holds (Powabase): closing it, or VS Code, stops the run. */
+  readonly stopsWithStream?: boolean;
 }
 
 export function presentRun(view: RunView, ctx: PresentContext): Presentation {
@@ -224,6 +227,10 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
     run.endedAt ? t('Ended: {0}', run.endedAt) : undefined,
     run.totalUsage !== undefined ? t('Credits used: {0}', run.totalUsage) : undefined,
     run.error ? t('Error: {0}', escapeMarkdown(oneLine(run.error, 400))) : undefined,
+    run.notice && !terminal ? escapeMarkdown(oneLine(run.notice, 400)) : undefined,
+    view.stopsWithStream && !terminal
+      ? t('This run lives on the connection that started it here: Stop Run, or closing VS Code, stops it at its next step (recorded as completed with the outputs so far).')
+      : undefined,
   ].filter((line): line is string => line !== undefined);
   return {
     label: t('Run {0}', shortId(run.id)),
@@ -236,6 +243,7 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
       !terminal && capabilities.cancel !== 'none' && 'canCancel',
       !terminal && capabilities.cancel === 'none' && 'noCancel',
       view.live && 'live',
+      view.stopsWithStream && !terminal && 'stoppable',
       capabilities.logs && 'canShowLogs',
       run.inputs !== undefined && 'hasInputs',
     ),

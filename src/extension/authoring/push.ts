@@ -117,10 +117,12 @@ async function confirmPush(ctx: AuthoringContext, target: GraphTarget, review: P
     );
   }
   detail.push(...list(summaryLines(review.summary)));
+  const metaFields = Object.keys(review.meta);
+  if (metaFields.length > 0) detail.push(vscode.l10n.t("The workflow's {0} will be set to the file's.", metaFields.join(', ')));
   if (review.notApplicable.length > 0) {
     detail.push('', vscode.l10n.t('These changes cannot be made through the API and will not be applied:'), ...list(review.notApplicable));
   }
-  const count = review.baselineSource === 'none' ? review.local.blocks.length : review.summary.total;
+  const count = (review.baselineSource === 'none' ? review.local.blocks.length : review.summary.total) + metaFields.length;
   const push = vscode.l10n.t('Push');
   const picked = await vscode.window.showWarningMessage(
     vscode.l10n.t('Push {0} change(s) to "{1}" on {2}?', count, review.file.name ?? target.workflowId, target.connection),

@@ -39,6 +39,8 @@ const CAPABILITIES: Capabilities = {
   dashboard: false,
   componentUpdate: false,
   componentExecute: false,
+  runEndsWithStream: true,
+  manageWorkflows: true,
 };
 
 /** The executions route has a `limit` (max 100) and no offset. */
