@@ -286,6 +286,8 @@ function streamRun(app: App, ctx: Ctx, run: RunRecord, saving: Set<string>): voi
     }
   });
   sse.onClose(() => {
+    // The stream's own 600 s limit ends with it (and its timer must not outlive it).
+    ctl.abort();
     if (!isTerminal(run.status)) clientGone = true;
     else off();
   });
