@@ -20,6 +20,8 @@ export interface CommandOptions {
   readonly limit?: string;
   readonly out?: string;
   readonly yes?: boolean;
+  /** `graph push --create`: make a new workflow from an unbound file. */
+  readonly create?: boolean;
 }
 
 export interface CommandContext {

@@ -10,6 +10,7 @@ import { pullGraphFile } from '../core/graph/pullPlan';
 import { validateGraphText } from '../core/graph/validate';
 import type { Command, CommandContext } from './commands';
 import { EXIT } from './exitCodes';
+import { pushAsNew } from './graphCreate';
 import { neutraliseLine, safeText } from './render';
 
 /** `graph validate|pull|push`: the same checks and the same push and pull sequences as the editor. */
@@ -72,8 +73,9 @@ async function pull(ctx: CommandContext, backend: Backend, workflowId: string): 
 
 async function push(ctx: CommandContext, backend: Backend, file: string): Promise<number> {
   const text = await readText(file);
+  if (ctx.options.create) return pushAsNew(ctx, backend, file, text);
   const workflowId = ctx.options.workflow ?? boundWorkflow(text);
-  if (!workflowId) throw new FlowscopeError('usage', `${file} has no binding.workflowId; pass --workflow ID.`);
+  if (!workflowId) throw new FlowscopeError('usage', `${file} has no binding.workflowId; pass --workflow ID, or --create to make a new workflow from it.`);
   const outcome = await pushGraphFile({ text, backend, workflowId, signal: ctx.signal, confirm: (review) => confirm(ctx, review, backend.connection.name) });
   switch (outcome.status) {
     case 'invalid':
@@ -102,6 +104,7 @@ async function push(ctx: CommandContext, backend: Backend, file: string): Promis
 async function confirm(ctx: CommandContext, review: PushReview, connection: string): Promise<boolean> {
   for (const line of summaryLines(review.summary)) ctx.err(line);
   for (const line of review.notApplicable) ctx.err(`cannot apply: ${line}`);
+  for (const field of Object.keys(review.meta)) ctx.err(`workflow ${field} changes to the file's`);
   if (ctx.options.yes) return true;
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stderr });

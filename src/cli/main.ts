@@ -37,6 +37,8 @@ Commands:
   graph pull WORKFLOW [--out FILE]   write the server's graph to a file (or stdout)
   graph push FILE [--workflow ID] [--yes]
                                      replace the server's graph with the file's
+  graph push FILE --create [--yes]   create a workflow from an unbound file (Powabase),
+                                     push its graph and write the binding into the file
 
 Exit codes: 0 completed, 1 run failed or cancelled, 2 usage or invalid input,
 3 authentication or permission, 4 network or server failure.
@@ -61,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
         limit: { type: 'string' },
         out: { type: 'string' },
         yes: { type: 'boolean', default: false },
+        create: { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },

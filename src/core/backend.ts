@@ -26,6 +26,13 @@ export interface Capabilities {
   readonly dashboard: boolean;
   readonly componentUpdate: boolean;
   readonly componentExecute: boolean;
+  /**
+   * The run lives on the stream that started it (Powabase): closing that stream stops the run,
+   * so "stop following" a run started here is really "stop run".
+   */
+  readonly runEndsWithStream?: boolean;
+  /** Workflows can be created, renamed and deleted through the API (Powabase). */
+  readonly manageWorkflows?: boolean;
 }
 
 /** Why a list stopped before the server said it ended (adapters/paging.ts). */
@@ -97,6 +104,17 @@ export interface StageLog {
   readonly order?: number;
 }
 
+/**
+ * A workflow's own fields besides its graph (Powabase: `POST /api/workflows` and `PATCH
+ * /api/workflows/{id}`). `variables` is written as the graph file writes it: name → spec.
+ */
+export interface WorkflowMeta {
+  readonly name?: string;
+  /** null clears it. */
+  readonly description?: string | null;
+  readonly variables?: Readonly<Record<string, unknown>>;
+}
+
 export interface ArmResult {
   readonly armedUntil: string;
   /** Webhook URLs of the graph's webhook blocks. */
@@ -145,6 +163,11 @@ export interface Backend {
   getGraph?(workflowId: string, signal?: AbortSignal): Promise<Graph>;
   pushGraph?(workflowId: string, graph: Graph, previous: Graph | undefined, signal?: AbortSignal): Promise<PushReport>;
   logs?(ref: RunRef, signal?: AbortSignal): Promise<readonly StageLog[]>;
+  /** Creates an empty workflow; its graph is pushed next. */
+  createWorkflow?(meta: WorkflowMeta & { readonly name: string }, signal?: AbortSignal): Promise<{ id: string; name: string }>;
+  /** Changes a workflow's name, description or inputs (only the fields given). */
+  updateWorkflow?(workflowId: string, meta: WorkflowMeta, signal?: AbortSignal): Promise<void>;
+  deleteWorkflow?(workflowId: string, signal?: AbortSignal): Promise<void>;
   deploy?(workflowId: string, signal?: AbortSignal): Promise<string>;
   undeploy?(workflowId: string, signal?: AbortSignal): Promise<string>;
   arm?(workflowId: string, signal?: AbortSignal): Promise<ArmResult>;

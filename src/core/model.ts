@@ -120,6 +120,8 @@ export interface Run {
   readonly inputs?: unknown;
   readonly output?: unknown;
   readonly error?: string;
+  /** Something the user should know about a run still in progress (e.g. its stream dropped). */
+  readonly notice?: string;
   readonly totalUsage?: number;
   /** Counts the service reports besides the stage list (White Rabbit's stream and detail). */
   readonly stageCounts?: StageCounts;

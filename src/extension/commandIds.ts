@@ -18,6 +18,7 @@ export const Commands = {
   runRerun: 'flowscope.run.rerun',
   runCancel: 'flowscope.run.cancel',
   runStopFollowing: 'flowscope.run.stopFollowing',
+  runStop: 'flowscope.run.stop',
   runOpenGraph: 'flowscope.run.openGraph',
   runCopyId: 'flowscope.run.copyId',
   runShowLogs: 'flowscope.run.showLogs',
@@ -27,6 +28,8 @@ export const Commands = {
   workflowDeploy: 'flowscope.workflow.deploy',
   workflowUndeploy: 'flowscope.workflow.undeploy',
   workflowArm: 'flowscope.workflow.arm',
+  workflowRename: 'flowscope.workflow.rename',
+  workflowDelete: 'flowscope.workflow.delete',
   componentExecute: 'flowscope.component.execute',
   logShow: 'flowscope.log.show',
 } as const;

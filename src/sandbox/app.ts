@@ -15,6 +15,8 @@ export interface ResolvedOptions {
   wrHeartbeatMs: number;
   /** Supervity `ping` event interval (9 s as documented). */
   supervityHeartbeatMs: number;
+  /** How long after `done` Powabase saves a streamed run's final status and logs. */
+  powabaseSaveDelayMs: number;
 }
 
 /** Everything the faces share. */

@@ -16,6 +16,8 @@ export interface EngineDeps {
 /** Abort reasons: a cancel ends the run cancelled; a shutdown leaves it running so it resumes on restart. */
 class CancelSignal extends Error {}
 class ShutdownSignal extends Error {}
+/** Powabase's run ends with its stream: blocks in flight are dropped and the run ends as it stands. */
+class StopSignal extends Error {}
 
 interface Live {
   ctl: AbortController;
@@ -138,6 +140,20 @@ export class Engine {
     run.cancelReason = reason;
     live.ctl.abort(new CancelSignal(reason ?? 'cancelled'));
     return 'cancelled';
+  }
+
+  /**
+   * Stops a run where it stands, as Powabase does when its stream's client goes
+   * (`routes/workflows.py`, `_sync_stream`: the generator is closed and the run saved with the
+   * outputs so far). Blocks in flight or not started yet leave no output; the run then ends
+   * exactly as a run whose remaining blocks were skipped.
+   */
+  stop(runId: string): boolean {
+    const run = this.deps.runs.get(runId);
+    const live = this.live.get(runId);
+    if (!run || !live || isTerminal(run.status)) return false;
+    live.ctl.abort(new StopSignal('stopped'));
+    return true;
   }
 
   /** Stops every run without changing its persisted state (they resume on the next start). */
@@ -279,7 +295,7 @@ export class Engine {
       }
     } catch (e) {
       if (e instanceof ShutdownSignal) return; // left `running`; resume() restarts the attempt
-      if (e instanceof CancelSignal) return; // onAbort settled it
+      if (e instanceof CancelSignal || e instanceof StopSignal) return; // onAbort settled it
       this.deps.log(`engine: block ${br.blockId} of run ${run.id} crashed: ${errorMessage(e)}`);
       br.error = errorMessage(e);
       this.settle(run, br, 'failed');
@@ -320,6 +336,18 @@ export class Engine {
 
   private onAbort(run: RunRecord, live: Live): void {
     const reason: unknown = live.ctl.signal.reason;
+    if (reason instanceof StopSignal) {
+      for (const br of Object.values(run.blocks)) {
+        if (br.status === 'running' || br.status === 'pending') {
+          // A block cut off mid-run has no output: it reads as never having run.
+          br.startedAt = null;
+          this.settle(run, br, 'skipped');
+          this.events.emit(run.id, { type: 'block-skip', run, block: br });
+        }
+      }
+      this.finish(run, live);
+      return;
+    }
     if (!(reason instanceof CancelSignal)) {
       this.live.delete(run.id);
       // In-flight blocks reject synchronously-ish; wait for them so shutdown leaves a quiet engine.

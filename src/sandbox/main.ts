@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from './server';
 
 /**
- * `node dist/sandbox.js [--port N] [--state DIR] [--heartbeat-ms N] [--time-scale X] [--execute-limit N]`.
+ * `node dist/sandbox.js [--port N] [--state DIR] [--heartbeat-ms N] [--time-scale X] [--execute-limit N]
+ * [--powabase-save-delay-ms N]`.
  * Prints exactly one JSON line (the connection info) on stdout; logs go to stderr.
  */
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
       'heartbeat-ms': { type: 'string' },
       'time-scale': { type: 'string' },
       'execute-limit': { type: 'string' },
+      'powabase-save-delay-ms': { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
     strict: true,
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     heartbeatMs: num('heartbeat-ms', values['heartbeat-ms'], 1),
     timeScale: num('time-scale', values['time-scale'], 0),
     executeLimitPerMinute: num('execute-limit', values['execute-limit'], 1),
+    powabaseSaveDelayMs: num('powabase-save-delay-ms', values['powabase-save-delay-ms'], 0),
     log: values.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);

@@ -45,6 +45,11 @@ export interface SandboxOptions {
   timeScale?: number;
   /** Powabase's per-minute execute limit (default 20). */
   executeLimitPerMinute?: number;
+  /**
+   * How long after a streamed run's `done` Powabase saves its final status and logs (default
+   * 300 ms; the service writes them after sending `done`). 0 saves at once.
+   */
+  powabaseSaveDelayMs?: number;
   /** Finished runs kept before the oldest are pruned (default 1000). */
   maxRuns?: number;
   log?: (line: string) => void;
@@ -119,6 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       executeLimitPerMinute: options.executeLimitPerMinute ?? 20,
       wrHeartbeatMs: options.heartbeatMs ?? 15_000,
       supervityHeartbeatMs: options.heartbeatMs ?? 9_000,
+      powabaseSaveDelayMs: options.powabaseSaveDelayMs ?? 300,
     },
     signal: lifetime.signal,
     log,

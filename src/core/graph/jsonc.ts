@@ -13,7 +13,7 @@ import type { ParseError, ParseOptions } from 'jsonc-parser/lib/esm/main.js';
 import * as jsonc from 'jsonc-parser/lib/esm/main.js';
 import { MAX_JSON_DEPTH } from '../json';
 
-export { findNodeAtLocation, findNodeAtOffset, getNodeValue, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
+export { applyEdits, findNodeAtLocation, findNodeAtOffset, getNodeValue, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
 export type { FormattingOptions, Node, ParseError } from 'jsonc-parser/lib/esm/main.js';
 
 export class JsoncTooDeepError extends Error {

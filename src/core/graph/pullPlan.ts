@@ -1,5 +1,4 @@
 import type { Backend } from '../backend';
-import type { VariableSpec } from '../model';
 import { diffGraphs, edgeKey, stableJson } from './diff';
 import type { GraphDiffSummary } from './diff';
 import type { GraphFile } from './graphFile';
@@ -8,6 +7,7 @@ import { serviceName } from './pushPlan';
 import type { Block, Edge, Graph } from './schema';
 import { canonicalBlockType } from './schema';
 import { analyzeGraphText } from './validate';
+import { variablesOf } from './workflowMeta';
 
 /**
  * Pull as one vscode-free step: read the server's graph and produce the new file text. The host
@@ -66,15 +66,6 @@ export async function pullGraphFile(request: PullRequest): Promise<PullOutcome> 
 function withoutGraph(file: GraphFile): Partial<GraphFile> {
   const { blocks: _b, edges: _e, ...rest } = file;
   return rest;
-}
-
-function variablesOf(specs: readonly VariableSpec[]): NonNullable<GraphFile['variables']> {
-  const out: NonNullable<GraphFile['variables']> = {};
-  for (const v of specs) {
-    const type = (['string', 'number', 'boolean', 'object', 'array'] as const).find((t) => t === v.type);
-    out[v.name] = { ...(type ? { type } : {}), ...(v.default !== undefined ? { default: v.default } : {}), ...(v.description ? { description: v.description } : {}) };
-  }
-  return out;
 }
 
 /** Values the server fills in; a pulled block leaves them out where the local file did. */

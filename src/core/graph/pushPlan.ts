@@ -1,4 +1,4 @@
-import type { Backend, PushReport } from '../backend';
+import type { Backend, PushReport, WorkflowMeta } from '../backend';
 import { diffComponents } from '../adapters/whiterabbit/components';
 import type { FlowscopeError } from '../errors';
 import { toFlowscopeError } from '../errors';
@@ -13,6 +13,7 @@ import { toGraph } from './graphFile';
 import type { Graph } from './schema';
 import { serverValidationDiagnostics } from './serverDiagnostics';
 import { analyzeGraphText } from './validate';
+import { metaChanges, metaFields } from './workflowMeta';
 
 /**
  * Push as one vscode-free sequence: validate → fetch the server's graph → diff → ask → push →
@@ -39,6 +40,8 @@ export interface PushReview {
   readonly mode: 'replace' | 'components';
   /** Changes the service's API cannot make, known before pushing (White Rabbit). */
   readonly notApplicable: readonly string[];
+  /** The workflow's own fields (name, description, inputs) that differ from the file's. */
+  readonly meta: WorkflowMeta;
 }
 
 export interface PushRequest {
@@ -82,15 +85,24 @@ export async function pushGraphFile(request: PushRequest): Promise<PushOutcome> 
     baselineSource = baseline ? 'remembered' : 'none';
   }
 
+  // Where the service keeps name, description and inputs apart from the graph (Powabase), they
+  // are pushed too, so a pull right after gives back the same file.
+  const meta = backend.updateWorkflow ? metaChanges(analysis.file, await backend.getWorkflow(workflowId, signal)) : {};
   const notApplicable = mode === 'components' ? diffComponents(local, baseline).notApplied : [];
-  const review: PushReview = { workflowId, local, file: analysis.file, baseline, baselineSource, summary: diffGraphs(baseline, local), mode, notApplicable };
+  const review: PushReview = { workflowId, local, file: analysis.file, baseline, baselineSource, summary: diffGraphs(baseline, local), mode, notApplicable, meta };
+  const metaChanged = metaFields(meta).length > 0;
   // With a known baseline and nothing to change there is nothing to ask about. Without one
   // (White Rabbit, first push) the user still decides, since the server may differ.
-  if (baseline && review.summary.total === 0) return { status: 'unchanged', review };
+  if (baseline && review.summary.total === 0 && !metaChanged) return { status: 'unchanged', review };
   if (!(await request.confirm(review))) return { status: 'declined', review };
 
   try {
-    const report = await backend.pushGraph(workflowId, local, baseline, signal);
+    const graphChanged = !baseline || review.summary.total > 0;
+    const report = graphChanged ? await backend.pushGraph(workflowId, local, baseline, signal) : { steps: [], notApplied: [] };
+    if (metaChanged && backend.updateWorkflow) {
+      await backend.updateWorkflow(workflowId, meta, signal);
+      return { status: 'pushed', review, report: { ...report, steps: [...report.steps, `updated the workflow's ${metaFields(meta).join(', ')}`] } };
+    }
     return { status: 'pushed', review, report };
   } catch (error) {
     const e = toFlowscopeError(error);
@@ -119,6 +131,8 @@ export function serviceName(backend: Backend): string {
  * push to production read like a push to a sandbox.
  */
 export function pushQuestion(review: PushReview, connection: string, t: Translate = identityTranslate): string {
-  const count = review.baselineSource === 'none' ? review.local.blocks.length : review.summary.total;
+  const graphChanges = review.baselineSource === 'none' ? review.local.blocks.length : review.summary.total;
+  // Each changed workflow field (name, description, variables) is one more change the push makes.
+  const count = graphChanges + Object.keys(review.meta).length;
   return t('Push {0} change(s) to workflow {1} on connection "{2}"?', count, review.workflowId, connection);
 }

@@ -90,6 +90,12 @@ export class RunStore implements Disposable {
     return this.entries.get(keyOf(connection, runId))?.live !== undefined;
   }
 
+  /** The run's live follow is the stream that started it here (closing it may end the run). */
+  ownsStream(connection: string, runId: string): boolean {
+    const entry = this.entries.get(keyOf(connection, runId));
+    return entry?.live !== undefined && entry.startedHere;
+  }
+
   /** Records runs read through REST (a list or a detail) without opening streams. */
   ingest(connection: string, runs: readonly Run[]): void {
     for (const run of runs) {
@@ -176,6 +182,33 @@ export class RunStore implements Disposable {
       entry.live = undefined;
       entry.startedHere = false;
     }
+  }
+
+  /**
+   * Stops a run that lives on the stream that started it here (Powabase: closing the stream ends
+   * the run at its next step), then reads it until the service has recorded its end, which it
+   * does only after noticing the closed stream. Resolves with that final state.
+   */
+  stopRun(connection: string, ref: RunRef): Promise<Run> {
+    this.stopFollowing(connection, ref.id);
+    const known = this.get(connection, ref.id);
+    if (known && isTerminalRun(known.status)) return Promise.resolve(known);
+    return new Promise<Run>((resolve, reject) => {
+      const subscriptions: Disposable[] = [];
+      const settle = (finish: () => void): void => {
+        for (const d of subscriptions) d.dispose();
+        finish();
+      };
+      subscriptions.push(
+        this.onDidChange((c) => {
+          if (c.connection === connection && c.run.id === ref.id && isTerminalRun(c.run.status)) settle(() => resolve(c.run));
+        }),
+        this.onDidFail((e) => {
+          if (e.connection === connection && e.runId === ref.id) settle(() => reject(e.error));
+        }),
+      );
+      subscriptions.push(this.watch(connection, ref));
+    });
   }
 
   /** Forgets every run of a connection (removed or re-keyed). */

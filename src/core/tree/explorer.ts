@@ -216,7 +216,9 @@ export class Explorer extends DisposableBase {
       }
       case 'run': {
         const run = this.options.runs.get(node.connection, node.runId) ?? placeholderRun(node);
-        return presentRun({ run, capabilities: capabilities ?? NO_CAPABILITIES, live: this.options.runs.isLive(node.connection, node.runId) }, ctx);
+        const live = this.options.runs.isLive(node.connection, node.runId);
+        const stopsWithStream = capabilities?.runEndsWithStream === true && this.options.runs.ownsStream(node.connection, node.runId);
+        return presentRun({ run, capabilities: capabilities ?? NO_CAPABILITIES, live, stopsWithStream }, ctx);
       }
       case 'stage': {
         const stage = this.options.runs.get(node.connection, node.runId)?.stages.find((s) => s.id === node.stageId);

@@ -192,6 +192,7 @@ export function presentWorkflow(view: WorkflowView, ctx: PresentContext): Presen
       capabilities.deploy && workflow.state !== 'deployed' && 'canDeploy',
       capabilities.deploy && workflow.state === 'deployed' && 'canUndeploy',
       capabilities.arm && 'canArm',
+      capabilities.manageWorkflows && 'canManage',
       terminalLatest ? undefined : 'hasActiveRun',
     ),
     collapsible: 'collapsed',
@@ -214,6 +215,8 @@ export interface RunView {
   readonly run: Run;
   readonly capabilities: Capabilities;
   readonly live: boolean;
+  /** The run lives on a stream this window holds (Powabase): closing it, or VS Code, stops the run. */
+  readonly stopsWithStream?: boolean;
 }
 
 export function presentRun(view: RunView, ctx: PresentContext): Presentation {
@@ -232,6 +235,10 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
     run.stageCounts?.pending !== undefined ? t('Stages pending: {0}', escapeMarkdown(run.stageCounts.pending)) : undefined,
     run.stageCounts?.failed !== undefined ? t('Stages failed: {0}', escapeMarkdown(run.stageCounts.failed)) : undefined,
     run.error ? t('Error: {0}', escapeMarkdown(oneLine(run.error, 400))) : undefined,
+    run.notice && !terminal ? escapeMarkdown(oneLine(run.notice, 400)) : undefined,
+    view.stopsWithStream && !terminal
+      ? t('This run lives on the connection that started it here: Stop Run, or closing VS Code, stops it at its next step (recorded as completed with the outputs so far).')
+      : undefined,
   ].filter((line): line is string => line !== undefined);
   return {
     label: t('Run {0}', shortId(run.id)),
@@ -244,6 +251,7 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
       !terminal && capabilities.cancel !== 'none' && 'canCancel',
       !terminal && capabilities.cancel === 'none' && 'noCancel',
       view.live && 'live',
+      view.stopsWithStream && !terminal && 'stoppable',
       capabilities.logs && 'canShowLogs',
       run.inputs !== undefined && 'hasInputs',
     ),

@@ -34,6 +34,7 @@ export class GraphCodeLens implements vscode.CodeLensProvider, vscode.Disposable
       lens(status, GraphCommands.validate, vscode.l10n.t('Validate this graph file')),
       lens(vscode.l10n.t('$(type-hierarchy) Preview'), GraphCommands.preview, vscode.l10n.t('Show the graph')),
       lens(vscode.l10n.t('$(cloud-upload) Push'), GraphCommands.push, where ? vscode.l10n.t('Review and push to {0}', where) : vscode.l10n.t('Choose a workflow, review and push')),
+      ...(where ? [] : [lens(vscode.l10n.t('$(add) Push as New Workflow'), GraphCommands.pushNew, vscode.l10n.t('Create a workflow from this file (Powabase) and bind the file to it'))]),
       lens(vscode.l10n.t('$(cloud-download) Pull'), GraphCommands.pull, where ? vscode.l10n.t('Replace with the graph of {0}', where) : vscode.l10n.t('Choose a workflow to pull')),
       lens(vscode.l10n.t('$(play) Run'), GraphCommands.run, where ? vscode.l10n.t('Run {0}', where) : vscode.l10n.t('Bind the file to a workflow first')),
     ];

@@ -2,6 +2,7 @@
 export const GraphCommands = {
   validate: 'flowscope.graph.validate',
   push: 'flowscope.graph.push',
+  pushNew: 'flowscope.graph.pushNew',
   pull: 'flowscope.graph.pull',
   run: 'flowscope.graph.run',
   insertWebhook: 'flowscope.graph.insertWebhook',

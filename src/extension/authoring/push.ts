@@ -117,6 +117,8 @@ async function confirmPush(ctx: AuthoringContext, target: GraphTarget, review: P
     );
   }
   detail.push(...list(summaryLines(review.summary)));
+  const metaFields = Object.keys(review.meta);
+  if (metaFields.length > 0) detail.push(vscode.l10n.t("The workflow's {0} will be set to the file's.", metaFields.join(', ')));
   if (review.notApplicable.length > 0) {
     detail.push('', vscode.l10n.t('These changes cannot be made through the API and will not be applied:'), ...list(review.notApplicable));
   }

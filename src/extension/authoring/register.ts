@@ -11,6 +11,7 @@ import { baseName, isGraphDocument } from './graphFiles';
 import { LastSynced } from './lastSynced';
 import { pullCommand } from './pull';
 import { pushCommand } from './push';
+import { pushNewCommand } from './pushNew';
 import { runCommand } from './run';
 import { insertWebhookCommand, WebhookQuickFix } from './webhookBlock';
 
@@ -40,6 +41,10 @@ export function registerGraphAuthoring(services: Services): vscode.Disposable {
     command(services, GraphCommands.push, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await pushCommand(ctx, document);
+    }),
+    command(services, GraphCommands.pushNew, async (arg) => {
+      const document = await graphDocument(arg);
+      if (document) await pushNewCommand(ctx, document);
     }),
     command(services, GraphCommands.pull, async (arg) => {
       // Without a graph file at hand, pull goes to a new file.

@@ -6,6 +6,7 @@ import type { CommandDeps } from './deps';
 import type { RunTarget } from './pick';
 import { requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';
 import { registerCommand, scoped } from './register';
+import { confirmAndStop, isStoppable } from './stopRun';
 import { confirmProtected } from './trigger';
 
 const MAX_REASON = 500;
@@ -98,8 +99,17 @@ async function afterCancel(deps: CommandDeps, connection: string, runs: readonly
   }
 }
 
-/** Where the API has no cancel endpoint, say so and offer what Flowscope can do: stop following. */
+/**
+ * Where the API has no cancel endpoint, say so and offer what Flowscope can do: stop a run that
+ * lives on a stream held here (Powabase), else stop following.
+ */
 async function offerStopFollowing(deps: CommandDeps, connection: string, runs: readonly RunTarget[], service: string): Promise<void> {
+  const stoppable = runs.filter((r) => isStoppable(deps, r));
+  if (stoppable.length > 0) {
+    await confirmAndStop(deps, stoppable);
+    runs = runs.filter((r) => !stoppable.includes(r));
+    if (runs.length === 0) return;
+  }
   const stop = vscode.l10n.t('Stop Following');
   const picked = await vscode.window.showInformationMessage(
     vscode.l10n.t('{0} has no API to cancel a run: it goes on on the server. Stop following it here instead?', service),
@@ -110,7 +120,13 @@ async function offerStopFollowing(deps: CommandDeps, connection: string, runs: r
 }
 
 async function stopFollowing(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
-  const targets = await runTargets(deps, arg, selection, vscode.l10n.t('Runs to stop following'));
+  let targets = await runTargets(deps, arg, selection, vscode.l10n.t('Runs to stop following'));
+  // Closing the stream of such a run stops it on the server: that needs the Stop Run confirmation.
+  const stoppable = targets.filter((t) => isStoppable(deps, t));
+  if (stoppable.length > 0) {
+    await confirmAndStop(deps, stoppable);
+    targets = targets.filter((t) => !stoppable.includes(t));
+  }
   for (const t of targets) deps.services.runs.stopFollowing(t.connection, t.runId);
   if (targets.length) vscode.window.setStatusBarMessage(vscode.l10n.t('Stopped following {0} run(s).', targets.length), 4_000);
 }

@@ -4,7 +4,9 @@ import { registerCancelCommands } from './cancel';
 import { registerComponentCommands } from './component';
 import type { CommandDeps } from './deps';
 import { registerRunCommands } from './runs';
+import { registerManageCommands } from './manage';
 import { registerSandboxCommands } from './sandbox';
+import { registerStopRunCommand } from './stopRun';
 import { registerTriggerCommands } from './trigger';
 import { registerWorkflowCommands } from './workflows';
 
@@ -15,8 +17,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     registerConnectionCommands(deps),
     registerTriggerCommands(deps),
     registerCancelCommands(deps),
+    registerStopRunCommand(deps),
     registerRunCommands(deps),
     registerWorkflowCommands(deps),
+    registerManageCommands(deps),
     registerComponentCommands(deps),
   ];
 }

@@ -106,15 +106,16 @@ export function blockOutputs(run: RunRecord): Record<string, unknown> {
   return Object.fromEntries(executedBlocks(run).map((b) => [b.blockId, blockData(b)]));
 }
 
-export function executionRow(run: RunRecord): Record<string, unknown> {
+/** `unsaved`: a streamed run whose end the service has not written yet still reads as running. */
+export function executionRow(run: RunRecord, unsaved = false): Record<string, unknown> {
   return {
     id: run.id,
-    status: powabaseStatus(run),
+    status: unsaved ? 'running' : powabaseStatus(run),
     input: run.inputs,
-    output: run.output,
-    error: powabaseRunError(run),
+    output: unsaved ? null : run.output,
+    error: unsaved ? null : powabaseRunError(run),
     started_at: pythonIso(run.startedAt ?? run.createdAt),
-    completed_at: pythonIso(run.completedAt),
+    completed_at: unsaved ? null : pythonIso(run.completedAt),
     created_at: pythonIso(run.createdAt),
   };
 }

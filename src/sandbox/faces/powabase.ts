@@ -5,6 +5,7 @@ import { GraphError, normalizeGraph } from '../graph';
 import { header, HttpError, parseJson, Router, sendEmpty, sendJson } from '../http';
 import type { Ctx } from '../http';
 import { dataFrame, SseStream } from '../sse';
+import { isTerminal } from '../types';
 import type { RunRecord, VariableSpec, WorkflowRecord } from '../types';
 import { FaceRecords } from '../ownership';
 import { delay, isRecord, newId, nowIso, pythonIso } from '../util';
@@ -25,6 +26,8 @@ const notFoundStructured = (): HttpError => structured(404, 'Workflow not found'
 export function createPowabaseFace(app: App): Face {
   const router = new Router();
   const executeLog = new Map<string, number[]>();
+  /** Streamed runs whose final status and logs the service has not saved yet. */
+  const saving = new Set<string>();
 
   const auth = (ctx: Ctx): void => {
     // Kong's key-auth runs first and answers in its own shape.
@@ -215,7 +218,7 @@ export function createPowabaseFace(app: App): Face {
     .add('POST', '/api/workflows/:id/execute/stream', async (ctx) => {
       const { wf, vars } = await executeInputs(ctx);
       const run = app.engine.start(wf, 'powabase', vars);
-      streamRun(app, ctx, run);
+      streamRun(app, ctx, run, saving);
     })
     .add('GET', '/api/workflows/:id/executions', (ctx) => {
       const limit = clampInt(ctx.url.searchParams.get('limit'), 20, 1, 100);
@@ -224,12 +227,13 @@ export function createPowabaseFace(app: App): Face {
         .filter((r) => r.workflowId === ctx.params.id)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, limit);
-      sendJson(ctx.res, 200, { executions: runs.map(executionRow) });
+      sendJson(ctx.res, 200, { executions: runs.map((r) => executionRow(r, saving.has(r.id))) });
     })
     .add('GET', '/api/workflows/:id/executions/:eid/logs', (ctx) => {
       const run = own.run(ctx.params.eid ?? '');
       if (!run || run.workflowId !== ctx.params.id) throw new HttpError(404, 'Execution not found');
-      sendJson(ctx.res, 200, { block_logs: storedLogs(run) });
+      // A streamed run's block logs are written with its final status, not before.
+      sendJson(ctx.res, 200, { block_logs: saving.has(run.id) ? [] : storedLogs(run) });
     });
 
   return {
@@ -257,21 +261,42 @@ function syncResult(run: RunRecord): Record<string, unknown> {
   return { execution_id: run.id, status: 'completed', output: run.output, block_outputs: blockOutputs(run), block_logs: executeLogs(run) };
 }
 
-/** Translates engine events into Powabase's `data: {type...}` frames. No keepalives on this route. */
-function streamRun(app: App, ctx: Ctx, run: RunRecord): void {
+/**
+ * Translates engine events into Powabase's `data: {type...}` frames. No keepalives on this route.
+ *
+ * As in the published service (`routes/workflows.py`, `execute_workflow_stream`), the run lives
+ * on this response: when the client goes away, the run is stopped at its next block event and
+ * ends with what it has (Powabase records it `completed` with the partial outputs). And the final
+ * status and logs are saved only a moment after `done` (`_persist_execution_result` runs in the
+ * generator's `finally`): `saving` hides the end of the run from the REST reads until then.
+ */
+function streamRun(app: App, ctx: Ctx, run: RunRecord, saving: Set<string>): void {
   const sse = new SseStream(ctx.res, { malformed: 'data: {"type": "block_chunk", "chunk": \n\n', fault: ctx.fault }, app.streams);
   const ctl = new AbortController();
+  let clientGone = false;
+  saving.add(run.id);
   const off = app.engine.events.on(run.id, (ev: EngineEvent) => {
     const frame = powabaseFrame(ev);
+    if (frame && clientGone && ev.type !== 'run-end') {
+      // The next event after the disconnect is where the service notices it.
+      app.engine.stop(run.id);
+      return;
+    }
     if (frame) sse.send(dataFrame(frame));
     if (ev.type === 'run-end') {
       sse.end();
       off();
+      ctl.abort();
+      delay(app.options.powabaseSaveDelayMs, app.signal)
+        .catch(() => undefined)
+        .finally(() => saving.delete(run.id));
     }
   });
   sse.onClose(() => {
-    off();
+    // The stream's own 600 s limit ends with it (and its timer must not outlive it).
     ctl.abort();
+    if (!isTerminal(run.status)) clientGone = true;
+    else off();
   });
   delay(STREAM_TIMEOUT_MS, ctl.signal)
     .then(() => {

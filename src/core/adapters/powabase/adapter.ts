@@ -8,6 +8,7 @@ import type {
   RunRef,
   StageLog,
   WorkflowList,
+  WorkflowMeta,
 } from '../../backend';
 import { FlowscopeError } from '../../errors';
 import type { Graph } from '../../graph/schema';
@@ -20,9 +21,12 @@ import type { AdapterDeps } from '../deps';
 import { collectPages } from '../paging';
 import { pathSegment } from '../../urlPath';
 import { toGraph, toRun, toStageLog, toWorkflow } from './map';
+import { DEFAULT_SETTLE } from './settle';
+import type { SettleOptions } from './settle';
 import { ExecuteSession } from './stream';
+import type { KnownBlock } from './stream';
 import type { PbBlockLog, PbExecution } from './wire';
-import { PbArmed, PbExecutionList, PbGraphSaved, PbLogs, PbState, PbWorkflowDetail, PbWorkflowList } from './wire';
+import { PbArmed, PbCreated, PbExecutionList, PbGraphSaved, PbLogs, PbOk, PbState, PbWorkflowDetail, PbWorkflowList } from './wire';
 
 const CAPABILITIES: Capabilities = {
   listWorkflows: true,
@@ -38,13 +42,29 @@ const CAPABILITIES: Capabilities = {
   dashboard: false,
   componentUpdate: false,
   componentExecute: false,
+  runEndsWithStream: true,
+  manageWorkflows: true,
 };
 
 /** The executions route has a `limit` (max 100) and no offset. */
 const MAX_EXECUTIONS = 100;
 const WORKFLOW_PAGE = 100;
-/** Powabase's stream route sends no keepalive: only a long silence means a dead connection. */
-const DEFAULT_STREAM_IDLE_MS = 5 * 60_000;
+/** Our run was started moments ago: it is among the newest executions. */
+const SETTLE_WINDOW = 20;
+/**
+ * The run lives on its stream: closing it stops the run (`routes/workflows.py`, `_sync_stream`).
+ * The route sends no keepalive and agent blocks can be silent for minutes, so Flowscope never
+ * drops it for silence before the service's own limit (`STREAM_EXECUTION_TIMEOUT = 600` s, after
+ * which the service sends `error` EXECUTION_TIMEOUT itself). The watchdog only catches a
+ * half-open connection after that, and no setting can make it shorter.
+ */
+const MIN_STREAM_IDLE_MS = 660_000;
+
+/** Powabase-only dependencies. */
+export interface PowabaseDeps extends AdapterDeps {
+  /** Waiting for the run to be saved after `done`. */
+  readonly settle?: Partial<SettleOptions>;
+}
 
 /**
  * Powabase (`/api/workflows`, Flask). Runs live under their workflow, there is no cancel, and a
@@ -61,7 +81,7 @@ export class PowabaseBackend implements Backend {
   constructor(
     readonly connection: ConnectionConfig,
     credentials: Credentials,
-    private readonly deps: AdapterDeps = {},
+    private readonly deps: PowabaseDeps = {},
   ) {
     this.log = deps.log ?? silentLogger;
     // Kong routes on `apikey`; Flask authenticates `Authorization`. Both carry the same key.
@@ -155,18 +175,34 @@ export class PowabaseBackend implements Backend {
    */
   async *trigger(workflowId: string, inputs: Readonly<Record<string, unknown>>, options: LiveOptions = {}): AsyncIterable<Run> {
     const { signal } = options;
-    // Errors before the stream opens (402, 429, Werkzeug HTML 400…) end here: no run exists to follow.
-    const res = await this.http.send(
-      { method: 'POST', path: `${wf(workflowId)}/execute/stream`, json: { variables: inputs }, idempotent: false, signal },
-      true,
-    );
+    // The graph names the blocks (stream events carry only ids and types). It is read alongside
+    // the execute, so the run is not delayed; a failed read only leaves stages named by id.
+    const [graph, opened] = await Promise.allSettled([
+      this.detail(workflowId, signal),
+      // Errors before the stream opens (402, 429, Werkzeug HTML 400…) end here: no run exists to follow.
+      this.http.send({ method: 'POST', path: `${wf(workflowId)}/execute/stream`, json: { variables: inputs }, idempotent: false, signal }, true),
+    ]);
+    if (opened.status === 'rejected') throw opened.reason;
+    const res = opened.value;
+    let blocks: readonly KnownBlock[] | undefined;
+    if (graph.status === 'fulfilled') blocks = (graph.value.blocks ?? []).map((b) => ({ id: b.id, name: b.name ?? undefined, type: b.type }));
+    else this.log.debug(`Powabase: could not read the graph of ${workflowId} to name its stages: ${String(graph.reason)}`);
     const session = new ExecuteSession(
       {
         newestExecution: async (s) => (await this.executions(workflowId, 1, s, false))[0],
         blockLogs: (eid, s) => this.blockLogs(workflowId, eid, s),
         getRun: (eid, s) => this.getRun({ id: eid, workflowId }, s),
+        findExecution: async (eid, s) => (await this.executions(workflowId, SETTLE_WINDOW, s, false)).find((e) => e.id === eid),
       },
-      { workflowId, inputs, idleTimeoutMs: this.deps.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS, log: this.log, signal },
+      {
+        workflowId,
+        inputs,
+        blocks,
+        idleTimeoutMs: Math.max(this.deps.streamIdleMs ?? 0, MIN_STREAM_IDLE_MS),
+        settle: { ...DEFAULT_SETTLE, ...this.deps.settle },
+        log: this.log,
+        signal,
+      },
     );
     try {
       yield* followLive((round) => (round === 0 ? session.stream(res.body) : none()), (s) => session.read(s), {
@@ -185,6 +221,27 @@ export class PowabaseBackend implements Backend {
   async *follow(ref: RunRef, options: LiveOptions = {}): AsyncIterable<Run> {
     const workflowId = ref.workflowId ?? (await this.ownerOf(ref.id, options.signal));
     yield* pollRun((s) => this.getRun({ id: ref.id, workflowId }, s), this.pollBounds(options.signal));
+  }
+
+  /** `POST /api/workflows` (201 `{id, name}`); never retried, since a retry could create two. */
+  async createWorkflow(meta: WorkflowMeta & { readonly name: string }, signal?: AbortSignal): Promise<{ id: string; name: string }> {
+    const created = await this.http.json({ method: 'POST', path: '/api/workflows', json: strip(meta), idempotent: false, signal }, PbCreated);
+    return { id: created.id, name: created.name };
+  }
+
+  /** `PATCH /api/workflows/{id}`; sending the same fields twice is harmless. */
+  async updateWorkflow(workflowId: string, meta: WorkflowMeta, signal?: AbortSignal): Promise<void> {
+    const body = strip(meta);
+    if (Object.keys(body).length === 0) return;
+    // The route reports ok for an unknown id (no existence check), so check first: a rename of a
+    // workflow deleted meanwhile must not look successful.
+    await this.detail(workflowId, signal);
+    await this.http.json({ method: 'PATCH', path: wf(workflowId), json: body, idempotent: true, signal }, PbOk);
+  }
+
+  /** `DELETE /api/workflows/{id}` answers 204 whether or not the workflow existed. */
+  async deleteWorkflow(workflowId: string, signal?: AbortSignal): Promise<void> {
+    await this.http.empty({ method: 'DELETE', path: wf(workflowId), signal });
   }
 
   async deploy(workflowId: string, signal?: AbortSignal): Promise<string> {
@@ -252,6 +309,10 @@ function enc(id: string): string {
 
 function wf(workflowId: string): string {
   return `/api/workflows/${enc(workflowId)}`;
+}
+
+function strip(meta: WorkflowMeta): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined));
 }
 
 function clamp(n: number, lo: number, hi: number): number {

@@ -3,11 +3,13 @@ import type { z } from 'zod';
 import { FlowscopeError, toFlowscopeError } from '../../errors';
 import { parseJson } from '../../json';
 import { isTransient } from '../../live';
-import type { Run } from '../../model';
+import type { Run, Stage } from '../../model';
 import { RunTracker } from '../../runTracker';
 import { readSse } from '../../sse';
 import type { Logger } from '../../util/log';
 import { blockFailure, errorText, isRecord, runStatusOf, toStage } from './map';
+import { awaitSaved } from './settle';
+import type { SettleOptions } from './settle';
 import type { PbBlockLog, PbEventKind, PbExecution } from './wire';
 import { PbBlockChunk, PbBlockComplete, PbBlockError, PbBlockStart, PbDone, PbError, PbFrame, eventKind } from './wire';
 
@@ -16,6 +18,15 @@ export interface SessionIo {
   readonly newestExecution: (signal?: AbortSignal) => Promise<PbExecution | undefined>;
   readonly blockLogs: (executionId: string, signal?: AbortSignal) => Promise<readonly PbBlockLog[]>;
   readonly getRun: (executionId: string, signal?: AbortSignal) => Promise<Run>;
+  /** The execution's row in the executions list (newest first), if it is there. */
+  readonly findExecution: (executionId: string, signal?: AbortSignal) => Promise<PbExecution | undefined>;
+}
+
+/** A block of the workflow's graph, read when the run starts: stream events carry no names. */
+export interface KnownBlock {
+  readonly id: string;
+  readonly name?: string;
+  readonly type: string;
 }
 
 export interface SessionOptions {
@@ -24,7 +35,19 @@ export interface SessionOptions {
   readonly idleTimeoutMs: number;
   readonly log: Logger;
   readonly signal?: AbortSignal;
+  /** The graph's blocks, or undefined when it could not be read (stages are then named by id). */
+  readonly blocks?: readonly KnownBlock[];
+  readonly settle: SettleOptions;
 }
+
+/**
+ * Shown on a run whose stream dropped without us asking. In the published service the run
+ * executes inside the stream's generator (`routes/workflows.py`, `_sync_stream`): when the
+ * connection goes, the generator is closed at its next event and the run is saved `completed`
+ * with the outputs so far.
+ */
+export const STREAM_LOST_NOTICE =
+  'The connection to Powabase dropped. Powabase stops this run at its next step and records it as completed with the outputs so far; its final state is read from the executions list.';
 
 /**
  * A newest execution older than this (relative to when we sent the execute) is someone else's.
@@ -54,6 +77,10 @@ export class ExecuteSession {
       rawStatus: 'running',
       inputs: options.inputs,
     });
+    // Every block is listed from the start, named as in the graph; the stream fills in the rest.
+    for (const b of options.blocks ?? []) {
+      this.tracker.upsertStage({ id: b.id, name: b.name || b.id, type: b.type, status: 'queued', rawStatus: 'queued' });
+    }
   }
 
   get runId(): string | undefined {
@@ -70,17 +97,27 @@ export class ExecuteSession {
       idleTimeoutMs: this.options.idleTimeoutMs,
       onMalformed: (why) => log.debug(`Powabase stream: malformed line skipped (${why})`),
     });
-    for await (const msg of sse) {
-      const kind = this.apply(msg.data);
-      if (kind === undefined) continue;
-      if (kind === 'done' || kind === 'error') {
-        await this.finish(kind, signal);
+    try {
+      for await (const msg of sse) {
+        const kind = this.apply(msg.data);
+        if (kind === undefined) continue;
+        if (kind === 'done' || kind === 'error') {
+          await this.finish(kind, signal);
+          yield this.tracker.snapshot();
+          return;
+        }
+        if (!this.executionId && kind === 'block_start') await this.discover(signal);
         yield this.tracker.snapshot();
-        return;
       }
-      if (!this.executionId && kind === 'block_start') await this.discover(signal);
-      yield this.tracker.snapshot();
+    } catch (error) {
+      const typed = toFlowscopeError(error);
+      if (typed.reason === 'aborted' || !isTransient(typed)) throw typed;
+      log.debug(`Powabase stream: ${typed.message}`);
     }
+    // The stream ended without `done` or `error`, and not because we aborted it: the service
+    // stops the run at its next step. Say so; the caller then reads the final state.
+    this.tracker.setRun({ notice: STREAM_LOST_NOTICE });
+    yield this.tracker.snapshot();
   }
 
   /** The run's state through REST, after a drop: the execute is never sent again. */
@@ -89,7 +126,10 @@ export class ExecuteSession {
     if (!this.executionId) {
       throw new FlowscopeError('protocol', 'Powabase: the stream ended before the execution id was known, and no new execution was found yet.');
     }
-    this.tracker.reset(await this.io.getRun(this.executionId, signal));
+    const run = await this.io.getRun(this.executionId, signal);
+    this.tracker.reset({ ...run, stages: this.withNames(run.stages) });
+    // Until the service has saved the stopped run, it still reads `running`: keep saying why.
+    if (!this.tracker.terminal) this.tracker.setRun({ notice: STREAM_LOST_NOTICE });
     return this.tracker.snapshot();
   }
 
@@ -176,19 +216,29 @@ export class ExecuteSession {
     }
   }
 
-  /** Completes the stage list from the logs (skipped blocks appear only there) and settles the status. */
+  /**
+   * Completes the stage list from the logs (skipped blocks appear only there) and settles the
+   * status. After `done` the service has not saved the run yet: wait until the executions list
+   * says it is terminal before trusting the logs.
+   */
   private async finish(kind: 'done' | 'error', signal?: AbortSignal): Promise<void> {
     const t = this.tracker;
     if (!this.executionId) await this.discover(signal, true);
-    if (this.executionId) {
+    const id = this.executionId;
+    const saved = id && kind === 'done' ? await awaitSaved((s) => this.io.findExecution(id, s), this.options.settle, this.options.log, signal) : undefined;
+    if (id) {
       try {
-        for (const log of await this.io.blockLogs(this.executionId, signal)) t.upsertStage(toStage(log));
+        for (const log of await this.io.blockLogs(id, signal)) t.upsertStage(this.named(toStage(log)));
       } catch (error) {
         const typed = toFlowscopeError(error);
         if (typed.reason === 'aborted') throw typed;
-        this.options.log.debug(`Powabase: could not read the logs of ${this.executionId}: ${typed.message}`);
+        this.options.log.debug(`Powabase: could not read the logs of ${id}: ${typed.message}`);
       }
     }
+    // Blocks that never started did not run, and Powabase records nothing for them: the run
+    // ends with the stages the service keeps, as a later read of it shows.
+    const snapshot = t.snapshot();
+    t.reset({ ...snapshot, stages: snapshot.stages.filter((s) => s.status !== 'queued') });
     const stages = t.snapshot().stages;
     if (kind === 'error') {
       // The engine stopped: a block still "running" did not finish.
@@ -196,15 +246,30 @@ export class ExecuteSession {
       for (const s of stages) if (s.status === 'running') t.upsertStage({ id: s.id, status: 'failed', error: why });
       return;
     }
-    const failed = stages.find((s) => s.status === 'failed');
+    if (saved && runStatusOf(saved.status) === 'failed') {
+      t.setRun({ status: 'failed', rawStatus: saved.status, error: errorText(saved.error) ?? 'The workflow failed.', endedAt: saved.completed_at ?? undefined });
+      return;
+    }
+    const failed = t.snapshot().stages.find((s) => s.status === 'failed');
     const response = stages.find((s) => s.type === 'response' && s.status === 'completed');
-    const output = isRecord(response?.output) ? response.output.output : undefined;
+    const output = saved?.output ?? (isRecord(response?.output) ? response.output.output : undefined);
     t.setRun({
       status: failed ? 'completed_with_errors' : 'completed',
       rawStatus: 'completed',
       error: failed ? blockFailure(failed) : undefined,
-      output,
+      output: output ?? undefined,
+      endedAt: saved?.completed_at ?? undefined,
     });
+  }
+
+  /** Logs name their blocks too; when they don't, keep the graph's name. */
+  private named<T extends { id: string; name: string }>(stage: T): T {
+    const known = this.tracker.stage(stage.id)?.name;
+    return stage.name === stage.id && known ? { ...stage, name: known } : stage;
+  }
+
+  private withNames(stages: readonly Stage[]): Stage[] {
+    return stages.map((s) => this.named(s));
   }
 
   private learn(id: string): void {

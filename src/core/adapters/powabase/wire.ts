@@ -58,6 +58,12 @@ export type PbWorkflowDetail = z.infer<typeof PbWorkflowDetail>;
 
 export const PbGraphSaved = z.looseObject({ ok: z.boolean().optional(), blocks: looseNumber, edges: looseNumber });
 
+/** `POST /api/workflows` → 201 `{id, name}`. */
+export const PbCreated = z.looseObject({ id: z.string().min(1), name: z.string() });
+
+/** `PATCH /api/workflows/{id}` → `{ok: true}` (no existence check: an unknown id is also ok). */
+export const PbOk = z.looseObject({ ok: z.boolean().optional() });
+
 export const PbState = z.looseObject({ ok: z.boolean().optional(), state: z.string() });
 
 export const PbArmed = z.looseObject({ ok: z.boolean().optional(), armed_until: z.string() });
