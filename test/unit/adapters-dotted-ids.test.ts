@@ -23,7 +23,7 @@ after(() => server.close());
 
 const DEPS = { timeoutMs: 2_000, maxReconnects: 0 };
 const pb = (): PowabaseBackend => new PowabaseBackend({ name: 'pb', kind: 'powabase', baseUrl: server.url }, { apiKey: 'k' }, DEPS);
-const sv = (): SupervityBackend => new SupervityBackend({ name: 'sv', kind: 'supervity', baseUrl: server.url, workflowIds: [] }, { apiKey: 'k' }, DEPS);
+const sv = (): SupervityBackend => new SupervityBackend({ name: 'sv', kind: 'supervity', baseUrl: server.url, org: 'org-1', workflowIds: [] }, { apiKey: 'k' }, DEPS);
 const wr = (): WhiteRabbitBackend =>
   new WhiteRabbitBackend({ name: 'wr', kind: 'whiterabbit', baseUrl: server.url, workflowIds: [] }, { apiKey: 'k', apiSecret: 'a1'.repeat(32) }, DEPS);
 

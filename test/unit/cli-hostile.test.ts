@@ -166,6 +166,7 @@ describe('the push confirmation', () => {
     const questions: string[] = [];
     const outcome = await pushGraphFile({ text, backend, workflowId: WF, confirm: async (review) => (questions.push(pushQuestion(review, 'prod')), false) });
     assert.equal(outcome.status, 'declined');
-    assert.deepEqual(questions, ['Push 1 change(s) to workflow wf-1 on connection "prod"?']);
+    // Two changes: the graph's, and the workflow's name, which the push sets to the file's with PATCH.
+    assert.deepEqual(questions, ['Push 2 change(s) to workflow wf-1 on connection "prod"?']);
   });
 });

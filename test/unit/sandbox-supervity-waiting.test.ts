@@ -55,7 +55,7 @@ describe('sandbox: Supervity run waiting for approval', () => {
     assert.equal(run.workflowRun.status, 'waiting');
     assert.deepEqual(
       run.activityRuns.map((a) => [a.stepName, a.status]),
-      [['Start', 'completed'], ['Extract invoice', 'completed'], ['Check budget', 'completed'], ['Manager approval', 'waiting']],
+      [['Receive invoice', 'completed'], ['Extract invoice', 'completed'], ['Check budget', 'completed'], ['Manager approval', 'waiting']],
     );
     const counts = (await sv(sb, 'GET', `/api/v1/workflow-runs/dashboard/${APPROVAL_SAMPLE_ID}`)).json as Record<string, number>;
     assert.deepEqual([counts.waiting, counts.running, counts.total], [1, 0, 1]);
@@ -69,7 +69,7 @@ describe('sandbox: Supervity run waiting for approval', () => {
     assert.equal(run.workflowRun.status, 'cancelled');
     assert.deepEqual(
       run.activityRuns.map((a) => [a.stepName, a.status]).slice(3),
-      [['Manager approval', 'canceled'], ['Schedule payment', 'canceled'], ['Respond', 'canceled']],
+      [['Manager approval', 'canceled'], ['Schedule payment', 'canceled'], ['Return result', 'canceled']],
     );
     assert.deepEqual(res.frames.map(statusOf).filter(Boolean), ['scheduled', 'running', 'waiting', 'cancelled']);
     const result = json(res.frames.find((f) => f.event === 'result'));
@@ -105,10 +105,10 @@ describe('sandbox: Supervity run waiting for approval', () => {
     const waiting = seen.find((r) => r.status === 'waiting');
     assert.ok(waiting, `states: ${seen.map((r) => r.status).join(', ')}`);
     // Live steps are named by their ids: activity-run events carry no step name (contracts C.3).
-    assert.deepEqual(waiting.stages.map((s) => [s.id, s.status]).at(-1), ['appr-approve', 'waiting']);
+    assert.deepEqual(waiting.stages.map((s) => [s.id, s.status]).at(-1), ['approve', 'waiting']);
     assert.deepEqual(outcomes, ['error: Cancellation failed (Temporal error): injected fault', 'cancelled: Run cancelled']);
     const final = seen.at(-1)!;
     assert.equal(final.status, 'cancelled');
-    assert.deepEqual(final.stages.map((s) => [s.name, s.status]).slice(3), [['Manager approval', 'cancelled'], ['Schedule payment', 'cancelled'], ['Respond', 'cancelled']]);
+    assert.deepEqual(final.stages.map((s) => [s.name, s.status]).slice(3), [['Manager approval', 'cancelled'], ['Schedule payment', 'cancelled'], ['Return result', 'cancelled']]);
   });
 });
