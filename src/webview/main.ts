@@ -51,10 +51,14 @@ footer.setAttribute('aria-live', 'polite');
 app.replaceChildren(header, notice, body, footer);
 
 // ---- parts ----
-const view = new GraphView(graphEl);
+const view = new GraphView(graphEl, (wx, wy) => {
+  viewTouched = true;
+  viewport.centreOn(wx, wy);
+});
 let viewTouched = false;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
-const viewport = new Viewport(graphEl, view.world, (t) => {
+const viewport = new Viewport(graphEl, (t) => {
+  view.setTransform(t);
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => updateUi({ view: t }), 300);
 });
@@ -138,7 +142,7 @@ function draw(key: string, layout: Layout, phase: 'quick' | 'final'): void {
     if (!restoredView && saved) viewport.set(saved);
     else if (!viewTouched) viewport.fit(layout.width, layout.height);
     restoredView = true;
-    if (selected && view.elementOf(selected)) select(selected);
+    if (selected && view.has(selected)) select(selected);
     else if (selected) select(undefined);
     // rAF runs before that frame's paint; a task queued from it runs after: the benchmark reads this mark.
     requestAnimationFrame(() => setTimeout(() => performance.mark('flowscope:painted'), 0));
@@ -189,11 +193,11 @@ function showDetails(d: NodeDetails | undefined): void {
 }
 
 function focusNode(id: string): void {
-  const previous = focused === undefined ? undefined : view.elementOf(focused);
-  const next = view.elementOf(id);
+  const previous = focused === undefined ? undefined : view.proxyOf(focused);
+  const next = view.focusElement(id);
   if (!next) return;
   // Roving tabindex: only the focused node is in the tab order, not 5,000 of them.
-  if (previous) previous.tabIndex = -1;
+  if (previous && previous !== next) previous.tabIndex = -1;
   next.tabIndex = 0;
   next.focus({ preventScroll: true });
   focused = id;
@@ -202,8 +206,14 @@ function focusNode(id: string): void {
 }
 
 // ---- input ----
+// A click selects the node under it: its proxy when it has one, else the node the canvas painted
+// there. A click that ends a drag (a pan) selects nothing.
+let downAt: { x: number; y: number } | undefined;
+graphEl.addEventListener('pointerdown', (e) => (downAt = { x: e.clientX, y: e.clientY }));
 graphEl.addEventListener('click', (e) => {
-  const id = view.idAt(e.target);
+  if (downAt && Math.hypot(e.clientX - downAt.x, e.clientY - downAt.y) > 4) return;
+  if (e.target instanceof Element && e.target.closest('.minimap')) return;
+  const id = view.idAt(e.target) ?? view.idAtPoint(e.clientX, e.clientY);
   if (id !== undefined) {
     focusNode(id);
     select(id);
