@@ -4,8 +4,8 @@ import type { Layout } from '../layout/types';
 import { isEdgeTaken } from '../state';
 import { metaLine } from './format';
 import { Minimap } from './minimap';
+import { CanvasLayers } from './layers';
 import type { PaintModel } from './painter';
-import { Painter } from './painter';
 import { ProxyLayer, buildProxy, placeProxy, styleProxy } from './proxies';
 import type { ViewTransform } from './scene';
 import { NODE_H, NODE_W, TEXT_K, neighbourOf, nodeAt, visibleNodes, worldBox } from './scene';
@@ -49,18 +49,16 @@ interface Model extends PaintModel {
  * Chosen by measurement over the former renderer (one absolutely positioned HTML element per node
  * over one SVG of edges): at 5,000 nodes that was ~35,000 elements for Chromium to restyle on
  * every status change (52 ms to the painted frame) and to re-raster on zoom. Here a status change
- * updates a few typed-array entries and the next animation frame repaints what is on screen; see
+ * updates a few typed-array entries and the next animation frame redraws that node (render/layers.ts); see
  * bench/results.md for the side-by-side figures.
  */
 export class GraphView {
-  private readonly canvas: HTMLCanvasElement;
-  private readonly ctx: CanvasRenderingContext2D;
+  private readonly layers: CanvasLayers;
   /** Holds the proxies; moved by one CSS transform, like the canvas's drawing. */
   private readonly world: HTMLDivElement;
   private readonly proxies: ProxyLayer;
   private readonly minimap: Minimap;
   private readonly theme: ThemeReader;
-  private readonly painter = new Painter();
   private graph: GraphViewModel | undefined;
   private layout: Layout | undefined;
   private model: Model = emptyModel();
@@ -69,7 +67,6 @@ export class GraphView {
   private t: ViewTransform = { x: 0, y: 0, k: 1 };
   private width = 0;
   private height = 0;
-  private frame = 0;
   private proxyTimer: ReturnType<typeof setTimeout> | undefined;
   private focused = -1;
 
@@ -77,22 +74,16 @@ export class GraphView {
     private readonly container: HTMLElement,
     centreOn: (wx: number, wy: number) => void,
   ) {
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'graph-canvas';
-    // The canvas is a picture; the proxies and the container's label speak for it.
-    this.canvas.setAttribute('aria-hidden', 'true');
-    const ctx = this.canvas.getContext('2d', { alpha: false });
-    if (!ctx) throw new Error('this webview cannot draw on a canvas');
-    this.ctx = ctx;
     this.world = document.createElement('div');
     this.world.className = 'world';
     this.proxies = new ProxyLayer(this.world);
     this.theme = new ThemeReader(container);
     this.minimap = new Minimap(container, () => this.theme.palette, centreOn);
-    container.prepend(this.canvas, this.world);
+    container.prepend(this.world);
+    this.layers = new CanvasLayers(container, () => this.model, () => this.theme.palette);
     this.theme.watch(() => {
       this.minimap.repaintNow();
-      this.invalidate();
+      this.layers.everything();
     });
     new ResizeObserver(() => this.resize()).observe(container);
   }
@@ -159,7 +150,7 @@ export class GraphView {
     }
     this.minimap.setGraph(layout.xs, layout.ys, this.model.status, layout.width, layout.height);
     this.syncProxies();
-    this.invalidate();
+    this.layers.everything();
   }
 
   restyleAll(states: ReadonlyMap<string, NodeState>): void {
@@ -167,7 +158,7 @@ export class GraphView {
     for (let i = 0; i < this.model.status.length; i++) this.restyleIndex(i);
     for (let e = 0; e < this.model.edgeS.length; e++) this.restyleEdge(e);
     this.minimap.invalidate();
-    this.invalidate();
+    this.layers.everything();
   }
 
   /** Applies changed states to these nodes only (and their edges); the canvas repaints in the next frame. */
@@ -178,10 +169,15 @@ export class GraphView {
       const i = this.indexOf.get(id);
       if (i === undefined) continue;
       this.restyleIndex(i);
-      for (let j = m.incidentStart[i]!; j < m.incidentStart[i + 1]!; j++) this.restyleEdge(m.incident[j]!);
+      this.layers.nodeChanged(i);
+      for (let j = m.incidentStart[i]!; j < m.incidentStart[i + 1]!; j++) {
+        const e = m.incident[j]!;
+        const before = m.taken[e];
+        this.restyleEdge(e);
+        if (m.taken[e] !== before) this.layers.edgeChanged(e, m.taken[e] === 1);
+      }
     }
     this.minimap.invalidate();
-    this.invalidate();
   }
 
   select(id: string | undefined): void {
@@ -189,7 +185,7 @@ export class GraphView {
     this.model.selected = id === undefined ? -1 : (this.indexOf.get(id) ?? -1);
     for (const i of [previous, this.model.selected]) if (i >= 0) this.restyleIndex(i);
     this.syncProxies();
-    this.invalidate();
+    this.layers.allNodes();
   }
 
   /** The view moved (pan, zoom, fit). */
@@ -197,7 +193,7 @@ export class GraphView {
     this.t = t;
     this.world.style.transform = `translate(${t.x}px, ${t.y}px) scale(${t.k})`;
     this.minimap.showView(t, this.width, this.height);
-    this.invalidate();
+    this.layers.view(t);
     if ((this.graph?.nodes.length ?? 0) > ALL_PROXIES_MAX) {
       clearTimeout(this.proxyTimer);
       this.proxyTimer = setTimeout(() => this.syncProxies(), PROXY_REST_MS);
@@ -252,29 +248,11 @@ export class GraphView {
     return this.graph?.nodes[0]?.id;
   }
 
-  /** Paints in the next animation frame (once, however many changes come before it). */
-  private invalidate(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.paint();
-    });
-  }
-
-  private paint(): void {
-    const dpr = window.devicePixelRatio || 1;
-    this.painter.paint(this.ctx, this.model, this.t, this.width, this.height, dpr, this.theme.palette);
-  }
-
   private resize(): void {
-    const dpr = window.devicePixelRatio || 1;
     this.width = this.container.clientWidth;
     this.height = this.container.clientHeight;
-    this.canvas.width = Math.max(1, Math.round(this.width * dpr));
-    this.canvas.height = Math.max(1, Math.round(this.height * dpr));
+    this.layers.resize(this.width, this.height);
     this.minimap.showView(this.t, this.width, this.height);
-    // Resizing cleared the canvas: paint now, in this frame, rather than show it blank for one.
-    this.paint();
     this.syncProxies();
   }
 

@@ -33,7 +33,10 @@ const TEXT_X = 30;
 const TEXT_W = NODE_W - TEXT_X - 8;
 
 /**
- * Paints the graph on a 2D canvas: one frame from scratch each time, only what is on screen.
+ * Paints the graph on two stacked 2D canvases: edges below (opaque), nodes above (transparent).
+ * A full paint draws only what is on screen; between full paints, a status change redraws just
+ * the nodes that changed and the edges it newly took (`redraw`), so its cost does not grow with
+ * the graph: Chromium rasterizes only what was drawn since the last frame.
  *
  * Cost is kept to a handful of canvas calls per *kind* of thing rather than per node: boxes are
  * batched into one path per colour, edges into one path per style. Text is drawn only when it is
@@ -44,28 +47,58 @@ export class Painter {
   private visible = new Int32Array(0);
   private readonly ellipsis = new Map<string, string>();
 
-  paint(ctx: CanvasRenderingContext2D, m: PaintModel, t: ViewTransform, width: number, height: number, dpr: number, palette: Palette): void {
+  paintEdges(ctx: CanvasRenderingContext2D, m: PaintModel, t: ViewTransform, size: Size, palette: Palette): void {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = palette.background;
-    ctx.fillRect(0, 0, width * dpr, height * dpr);
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
     if (m.xs.length === 0) return;
-    ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
-    if (this.visible.length < m.xs.length) this.visible = new Int32Array(m.xs.length);
-    const box = worldBox(t, width, height, 8);
-    const count = visibleNodes(m.xs, m.ys, box, this.visible);
-    const near = t.k >= TEXT_K;
-    this.edges(ctx, m, box, t.k, near, palette);
-    if (near) this.nearNodes(ctx, m, count, t.k, palette);
-    else this.farNodes(ctx, m, count, t.k, palette);
+    place(ctx, t, size);
+    this.edges(ctx, m, undefined, viewBox(t, size), t.k, palette);
   }
 
-  private edges(ctx: CanvasRenderingContext2D, m: PaintModel, box: Box, k: number, near: boolean, palette: Palette): void {
+  paintNodes(ctx: CanvasRenderingContext2D, m: PaintModel, t: ViewTransform, size: Size, palette: Palette): void {
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    if (m.xs.length === 0) return;
+    place(ctx, t, size);
+    if (this.visible.length < m.xs.length) this.visible = new Int32Array(m.xs.length);
+    const count = visibleNodes(m.xs, m.ys, viewBox(t, size), this.visible);
+    this.nodes(ctx, m, this.visible, count, t.k, palette);
+  }
+
+  /**
+   * Draws over the last full paint (made at transform `t`): nodes `dirty` afresh, and edges
+   * `taken` (newly taken: drawn over their untaken look). Nodes never overlap, so clearing a
+   * node's box and drawing it again is exact.
+   */
+  redraw(edges: CanvasRenderingContext2D, nodes: CanvasRenderingContext2D, m: PaintModel, dirty: readonly number[], taken: readonly number[], t: ViewTransform, size: Size, palette: Palette): void {
+    if (taken.length > 0) {
+      place(edges, t, size);
+      this.edges(edges, m, taken, viewBox(t, size), t.k, palette);
+    }
+    if (dirty.length === 0) return;
+    place(nodes, t, size);
+    for (const i of dirty) nodes.clearRect(m.xs[i] as number, m.ys[i] as number, NODE_W, NODE_H);
+    this.nodes(nodes, m, dirty, dirty.length, t.k, palette);
+  }
+
+  private nodes(ctx: CanvasRenderingContext2D, m: PaintModel, list: ArrayLike<number>, count: number, k: number, palette: Palette): void {
+    if (k >= TEXT_K) this.nearNodes(ctx, m, list, count, palette);
+    else this.farNodes(ctx, m, list, count, palette);
+    if (m.selected >= 0) this.selection(ctx, m, k, palette);
+  }
+
+  /** Edges `only` (or all), culled to `box`: one path for the untaken ones, one for the taken. */
+  private edges(ctx: CanvasRenderingContext2D, m: PaintModel, only: readonly number[] | undefined, box: Box, k: number, palette: Palette): void {
+    const near = k >= TEXT_K;
     const px = 1 / k;
+    const total = only ? only.length : m.edgeS.length;
     for (const taken of [0, 1]) {
       ctx.beginPath();
       const arrows = new Path2D();
       let any = false;
-      for (let e = 0; e < m.edgeS.length; e++) {
+      for (let j = 0; j < total; j++) {
+        const e = only ? (only[j] as number) : j;
         if (m.taken[e] !== taken) continue;
         const s = m.edgeS[e] as number;
         const t = m.edgeT[e] as number;
@@ -100,14 +133,16 @@ export class Painter {
         ctx.fill(arrows);
       }
     }
-    if (near) this.edgeLabels(ctx, m, box, palette);
+    if (near) this.edgeLabels(ctx, m, only, box, palette);
   }
 
-  private edgeLabels(ctx: CanvasRenderingContext2D, m: PaintModel, box: Box, palette: Palette): void {
+  private edgeLabels(ctx: CanvasRenderingContext2D, m: PaintModel, only: readonly number[] | undefined, box: Box, palette: Palette): void {
     ctx.font = `${SMALL_FONT}px ${palette.fontFamily}`;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'center';
-    for (let e = 0; e < m.edgeS.length; e++) {
+    const total = only ? only.length : m.edgeS.length;
+    for (let j = 0; j < total; j++) {
+      const e = only ? (only[j] as number) : j;
       const text = m.edgeLabels[e];
       if (!text) continue;
       const [mx, my] = edgeMiddle(m, e);
@@ -126,13 +161,13 @@ export class Painter {
   }
 
   /** Zoomed out: each node a box filled with its status colour, one path per colour. */
-  private farNodes(ctx: CanvasRenderingContext2D, m: PaintModel, count: number, k: number, palette: Palette): void {
+  private farNodes(ctx: CanvasRenderingContext2D, m: PaintModel, list: ArrayLike<number>, count: number, palette: Palette): void {
     for (let s = 0; s < NODE_STATUSES.length; s++) {
       const status = NODE_STATUSES[s] as NodeStatus;
       ctx.beginPath();
       let any = false;
       for (let j = 0; j < count; j++) {
-        const i = this.visible[j] as number;
+        const i = list[j] as number;
         if (m.status[i] !== s || m.problems[i]) continue;
         ctx.rect(m.xs[i] as number, m.ys[i] as number, NODE_W, NODE_H);
         any = true;
@@ -145,7 +180,7 @@ export class Painter {
     ctx.beginPath();
     let problems = false;
     for (let j = 0; j < count; j++) {
-      const i = this.visible[j] as number;
+      const i = list[j] as number;
       if (!m.problems[i]) continue;
       ctx.rect(m.xs[i] as number, m.ys[i] as number, NODE_W, NODE_H);
       problems = true;
@@ -154,15 +189,14 @@ export class Painter {
       ctx.fillStyle = palette.error;
       ctx.fill();
     }
-    if (m.selected >= 0) this.selection(ctx, m, k, palette);
   }
 
   /** Zoomed in: the full node, as the DOM renderer drew it (box, status bar, glyph, three lines of text). */
-  private nearNodes(ctx: CanvasRenderingContext2D, m: PaintModel, count: number, k: number, palette: Palette): void {
+  private nearNodes(ctx: CanvasRenderingContext2D, m: PaintModel, list: ArrayLike<number>, count: number, palette: Palette): void {
     const hc = palette.highContrast ? 2 : 1;
     ctx.beginPath();
     for (let j = 0; j < count; j++) {
-      const i = this.visible[j] as number;
+      const i = list[j] as number;
       ctx.roundRect(m.xs[i] as number, m.ys[i] as number, NODE_W, NODE_H, 4);
     }
     ctx.fillStyle = palette.nodeFill;
@@ -177,7 +211,7 @@ export class Painter {
       ctx.beginPath();
       let any = false;
       for (let j = 0; j < count; j++) {
-        const i = this.visible[j] as number;
+        const i = list[j] as number;
         if (!pick(i)) continue;
         ctx.roundRect((m.xs[i] as number) + 0.5, (m.ys[i] as number) + 0.5, NODE_W - 1, NODE_H - 1, 4);
         any = true;
@@ -193,7 +227,7 @@ export class Painter {
       ctx.beginPath();
       let any = false;
       for (let j = 0; j < count; j++) {
-        const i = this.visible[j] as number;
+        const i = list[j] as number;
         if (m.status[i] !== s) continue;
         ctx.rect(m.xs[i] as number, m.ys[i] as number, 4, NODE_H);
         any = true;
@@ -203,16 +237,15 @@ export class Painter {
       ctx.fillStyle = status === 'idle' ? palette.nodeBorder : palette.status[status];
       ctx.fill();
     }
-    if (m.selected >= 0) this.selection(ctx, m, k, palette);
-    this.texts(ctx, m, count, palette);
+    this.texts(ctx, m, list, count, palette);
   }
 
-  private texts(ctx: CanvasRenderingContext2D, m: PaintModel, count: number, palette: Palette): void {
+  private texts(ctx: CanvasRenderingContext2D, m: PaintModel, list: ArrayLike<number>, count: number, palette: Palette): void {
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'center';
     ctx.font = `14px ${palette.fontFamily}`;
     for (let j = 0; j < count; j++) {
-      const i = this.visible[j] as number;
+      const i = list[j] as number;
       const status = NODE_STATUSES[m.status[i] as number] as NodeStatus;
       const problem = m.problems[i] && status === 'idle';
       ctx.fillStyle = problem ? palette.warning : status === 'idle' ? palette.muted : palette.status[status];
@@ -222,7 +255,7 @@ export class Painter {
     ctx.font = `600 ${LABEL_FONT}px ${palette.fontFamily}`;
     ctx.fillStyle = palette.text;
     for (let j = 0; j < count; j++) {
-      const i = this.visible[j] as number;
+      const i = list[j] as number;
       const x = (m.xs[i] as number) + TEXT_X;
       const y = (m.ys[i] as number) + 15;
       const label = this.fit(ctx, m.labels[i] ?? '', TEXT_W);
@@ -232,7 +265,7 @@ export class Painter {
     ctx.font = `${SMALL_FONT}px ${palette.fontFamily}`;
     ctx.fillStyle = palette.muted;
     for (let j = 0; j < count; j++) {
-      const i = this.visible[j] as number;
+      const i = list[j] as number;
       ctx.fillText(this.fit(ctx, m.kinds[i] ?? '', TEXT_W), (m.xs[i] as number) + TEXT_X, (m.ys[i] as number) + 33);
       const meta = m.metas[i];
       if (meta) ctx.fillText(this.fit(ctx, meta, TEXT_W), (m.xs[i] as number) + TEXT_X, (m.ys[i] as number) + 49);
@@ -268,6 +301,25 @@ export class Painter {
     this.ellipsis.set(key, out);
     return out;
   }
+}
+
+/** The CSS size of the view, the overscan around it that the canvases also cover, and the pixel ratio. */
+export interface Size {
+  readonly width: number;
+  readonly height: number;
+  readonly margin: number;
+  readonly dpr: number;
+}
+
+/** Sets the drawing transform: world → canvas pixels, for view transform `t`. */
+function place(ctx: CanvasRenderingContext2D, t: ViewTransform, size: Size): void {
+  const d = size.dpr;
+  ctx.setTransform(d * t.k, 0, 0, d * t.k, d * (t.x + size.margin), d * (t.y + size.margin));
+}
+
+/** The world box the canvases cover (the view and its overscan). */
+function viewBox(t: ViewTransform, size: Size): Box {
+  return worldBox(t, size.width, size.height, size.margin + 4);
 }
 
 const QUEUED = NODE_STATUSES.indexOf('queued');
