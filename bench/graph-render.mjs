@@ -112,7 +112,10 @@ try {
         if (rand() < 0.5) edges.push({ id: `e${edges.length}`, source: prev[Math.floor(rand() * prev.length)], target: id, label: 'yes' });
       }
       const states = {};
-      for (let i = 0; i < n; i++) states[`b${i}`] = { status: i < n / 2 ? 'completed' : 'queued', durationMs: 1200 };
+      // A run half done: the first half completed one layer after another (so the timeline has as
+      // many bars as the graph has finished blocks), the rest queued.
+      const base = Date.now() - 120_000;
+      for (let i = 0; i < n; i++) states[`b${i}`] = i < n / 2 ? { status: 'completed', durationMs: 1200, startedAt: base + Math.floor(i / width) * 1300 } : { status: 'queued' };
       const snapshot = {
         type: 'snapshot', version: 1, graphKey: `g${n}`, graph: { nodes, edges, origin: 'server' }, states,
         header: { title: `Bench ${n}`, runStatus: 'running' }, persist: { kind: 'run', connection: 'c', workflowId: 'w' },
@@ -144,7 +147,7 @@ try {
       for (const [k, status] of statuses.entries()) {
         const target = `b${Math.floor(n * 0.75) + k}`;
         const p0 = performance.now();
-        window.dispatchEvent(new MessageEvent('message', { data: { type: 'patch', version: ++version, changes: [{ id: target, state: { status, attempt: 2, durationMs: 1500 } }] } }));
+        window.dispatchEvent(new MessageEvent('message', { data: { type: 'patch', version: ++version, changes: [{ id: target, state: { status, attempt: 2, durationMs: 1500, startedAt: Date.now() - 1500 } }] } }));
         handlerMs.push(performance.now() - p0);
         await frame();
         frameMs.push(performance.now() - p0);

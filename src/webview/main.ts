@@ -8,6 +8,7 @@ import { GraphView, NODE_H, NODE_W, connectedEdges } from './render/graphView';
 import { Viewport } from './render/viewport';
 import type { Effect, ViewState } from './state';
 import { initialState, reduce } from './state';
+import { TimelinePanel } from './timeline/panel';
 
 /**
  * The graph panel's webview program. The host owns the truth and sends a versioned snapshot and
@@ -33,7 +34,8 @@ const tools = make('div', 'tools');
 const zoomOut = tool('−', 'Zoom out (-)');
 const zoomIn = tool('+', 'Zoom in (+)');
 const fitButton = tool('Fit', 'Fit the graph (F)');
-tools.append(zoomOut, zoomIn, fitButton);
+const timelineButton = tool('Timeline', 'Show or hide the run timeline');
+tools.append(timelineButton, zoomOut, zoomIn, fitButton);
 header.append(titles, tools);
 const notice = make('div', 'notice');
 notice.hidden = true;
@@ -45,7 +47,10 @@ graphEl.setAttribute('aria-label', 'Workflow graph. Arrow keys move between bloc
 const aside = make('aside', 'details');
 aside.hidden = true;
 aside.setAttribute('aria-label', 'Block details');
-body.append(graphEl, aside);
+// The graph and, under it, the run's timeline share the column left of the details pane.
+const column = make('div', 'graph-column');
+column.append(graphEl);
+body.append(column, aside);
 const footer = make('div', 'footer');
 footer.setAttribute('aria-live', 'polite');
 app.replaceChildren(header, notice, body, footer);
@@ -63,6 +68,10 @@ const viewport = new Viewport(graphEl, (t) => {
   saveTimer = setTimeout(() => updateUi({ view: t }), 300);
 });
 graphEl.addEventListener('pointerdown', () => (viewTouched = true));
+// Until the user moves the view, it keeps the whole graph in sight as the panel changes size.
+new ResizeObserver(() => {
+  if (!viewTouched && drawnKey !== undefined) viewport.fit(view.size.width, view.size.height);
+}).observe(graphEl);
 graphEl.addEventListener('wheel', () => (viewTouched = true), { passive: true });
 const details = new DetailsPane(aside, {
   reveal: (nodeId) => post({ type: 'revealBlock', nodeId }),
@@ -70,6 +79,10 @@ const details = new DetailsPane(aside, {
   close: () => select(undefined),
 });
 const layouts = new LayoutClient((message) => showNotice(message));
+const timeline = new TimelinePanel(column, timelineButton, (id) => {
+  focusNode(id);
+  select(id);
+});
 
 let state: ViewState = initialState;
 let drawnKey: string | undefined;
@@ -82,8 +95,11 @@ onMessage((message: HostToWebview) => {
   switch (message.type) {
     case 'snapshot':
     case 'patch': {
+      const before = state;
       const r = reduce(state, message);
       state = r.state;
+      // The timeline first: showing it narrows the graph, which a first fit must see.
+      if (state !== before) timeline.apply(before, state, message.type === 'patch' ? message.changes.map((c) => c.id) : new Set([...before.states.keys(), ...state.states.keys()]));
       r.effects.forEach(apply);
       break;
     }
@@ -172,6 +188,7 @@ function showNotice(text: string): void {
 function select(id: string | undefined): void {
   selected = id;
   view.select(id);
+  timeline.select(id);
   updateUi({ selected: id });
   post({ type: 'select', nodeId: id ?? null });
   if (id === undefined) {

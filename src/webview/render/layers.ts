@@ -11,7 +11,7 @@ const MARGIN = 128;
  * canvas in software in a webview without GPU; bench/graph-render.mjs), so while the view moves
  * the last picture is moved and scaled by the compositor, and repainted once the view rests.
  */
-const HEAVY_NODES = 1_500;
+const HEAVY_NODES = 400;
 const REST_MS = 90;
 
 /**
