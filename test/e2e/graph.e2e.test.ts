@@ -1,7 +1,8 @@
 /**
  * The live graph panel in a real VS Code (code-server) with the embedded sandbox:
  *   1. a workflow's graph opened from the tree's "Open Graph" context action follows a run of it
- *      live: nodes turn running, then completed, and end as the sandbox recorded each block;
+ *      live: nodes turn running, then completed, and end as the sandbox recorded each block; the
+ *      timeline beside it follows the same run, and shares its selection with the graph;
  *   2. a run's own graph (the run row's "Open Graph"): a failed block's details pane shows its
  *      error as text, a completed one its output; the panel's CSP is strict and every script of
  *      the page carries its nonce;
@@ -40,10 +41,12 @@ import type { SandboxRun, TreeRow } from './flowscope';
 import {
   TERMINAL_NODE,
   closeAllEditors,
+  detailsPane,
   graphFrame,
   graphHeader,
   graphNodes,
   selectNode,
+  timelineRows,
   treeContextAction,
   waitForGraph,
 } from './graph';
@@ -121,13 +124,16 @@ test('a workflow graph opened from the tree follows a run live: running, then co
     const run = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.workflowId === FANOUT.id && r.createdAt >= since);
     assert.equal(run.inputs.product, 'e2e gadgets');
 
-    // Watch every node until the run is over, without touching anything.
+    // Watch every node, and every bar of the timeline beside the graph, until the run is over,
+    // without touching anything.
     const seen = new Map<string, Set<string>>();
+    const bars = new Map<string, Set<string>>();
     let header = await graphHeader(frame);
     await waitFor(
       async () => {
         const nodes = await graphNodes(frame);
         for (const n of nodes) seen.set(n.label, (seen.get(n.label) ?? new Set()).add(n.status));
+        for (const r of await timelineRows(frame)) bars.set(r.label, (bars.get(r.label) ?? new Set()).add(r.status));
         header = await graphHeader(frame);
         return header.runStatus === 'completed' && nodes.every((n) => TERMINAL_NODE.has(n.status));
       },
@@ -146,6 +152,37 @@ test('a workflow graph opened from the tree follows a run live: running, then co
     const final = await graphNodes(frame);
     for (const node of final) assert.equal(node.status, blocks.get(node.label)?.status, `${node.label}: graph ${node.status}, sandbox ${blocks.get(node.label)?.status}`);
     assert.ok(final.every((n) => n.status === 'completed'), JSON.stringify(final));
+
+    // The timeline followed the same run live: a bar per block, seen running, all completed at the
+    // end; the chain that decided the end is marked (the fan-in waits for one of the three quotes).
+    const barsSeen = JSON.stringify([...bars].map(([k, v]) => [k, [...v]]));
+    assert.ok([...bars.values()].some((s) => s.has('running')), `no bar was seen running: ${barsSeen}`);
+    let rows = await timelineRows(frame);
+    await waitFor(async () => (rows = await timelineRows(frame)).every((r) => r.status === 'completed'), 10_000, 100).catch(() => undefined);
+    assert.deepEqual(rows.map((r) => r.label).sort(), workflow.blocks.map((b) => b.name).sort());
+    assert.ok(rows.every((r) => r.status === 'completed'), JSON.stringify(rows));
+    const critical = rows.filter((r) => r.critical).map((r) => r.label);
+    for (const name of ['Start', 'Split by region', 'Merge quotes', 'Summarize', 'Respond']) assert.ok(critical.includes(name), `${name} not on the critical path: ${JSON.stringify(rows)}`);
+    assert.equal(critical.filter((n) => n.startsWith('Quote ')).length, 1, JSON.stringify(rows));
+  }));
+
+test('the timeline and the graph share one selection, and the details pane shows the bar’s duration', { timeout: 60_000 }, () =>
+  step('timeline-selection', async () => {
+    // The panel of the previous test, its run completed.
+    const frame = graphFrame(vscode.page);
+    await frame.locator('.timeline-row', { has: frame.locator('.timeline-name', { hasText: /^Summarize$/ }) }).click();
+    let pane = await detailsPane(frame);
+    await waitFor(async () => (pane = await detailsPane(frame)).heading === 'Summarize' && pane.status !== '', 15_000, 100);
+    assert.ok((await graphNodes(frame)).find((n) => n.label === 'Summarize')?.selected, 'the bar’s node is selected in the graph');
+    const bar = (await timelineRows(frame)).find((r) => r.label === 'Summarize');
+    assert.ok(bar?.selected, JSON.stringify(bar));
+    assert.ok(pane.facts.Duration, JSON.stringify(pane.facts));
+    assert.equal(bar.duration.split(' · ')[0], pane.facts.Duration);
+
+    // The other way round: a node clicked in the graph selects its bar.
+    await selectNode(frame, 'Respond');
+    await waitFor(async () => (await timelineRows(frame)).find((r) => r.label === 'Respond')?.selected ?? false, 10_000, 100);
+    assert.deepEqual((await timelineRows(frame)).filter((r) => r.selected).map((r) => r.label), ['Respond']);
   }));
 
 test('a run graph from the run row: details show a failed block’s error and a completed block’s output; strict CSP', { timeout: 180_000 }, () =>
