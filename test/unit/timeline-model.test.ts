@@ -48,6 +48,9 @@ test('(unit) one row per started stage, by start time, running bars reach now, t
 test('(unit) a bar is as long as the duration the details pane shows, even when the end time disagrees', () => {
   const t = buildTimeline(graph, states({ a: { status: 'completed', startedAt: 0, endedAt: 1_600, durationMs: 1_500 } }), new AttemptHistory(), 9_000);
   assert.deepEqual([t.rows[0]?.end, t.rows[0]?.durationMs], [1_500, 1_500]);
+  // Exactly the same figure, not one recomputed from epoch times (which would lose digits).
+  const exact = buildTimeline(graph, states({ a: { status: 'completed', startedAt: 1_767_225_600_000, durationMs: 1_234.5678 } }), new AttemptHistory(), 0);
+  assert.equal(exact.rows[0]?.durationMs, 1_234.5678);
   // Without a duration, the end time decides.
   const u = buildTimeline(graph, states({ a: { status: 'failed', startedAt: 0, endedAt: 1_600 } }), new AttemptHistory(), 9_000);
   assert.deepEqual([u.rows[0]?.end, u.rows[0]?.durationMs], [1_600, 1_600]);
