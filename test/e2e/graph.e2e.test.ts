@@ -1,13 +1,14 @@
 /**
  * The live graph panel in a real VS Code (code-server) with the embedded sandbox:
  *   1. a workflow's graph opened from the tree's "Open Graph" context action follows a run of it
- *      live: nodes turn running, then completed, and end as the sandbox recorded each block; the
- *      timeline beside it follows the same run, and shares its selection with the graph;
+ *      live: nodes turn running, then completed, and end as the sandbox recorded each block;
  *   2. a run's own graph (the run row's "Open Graph"): a failed block's details pane shows its
  *      error as text, a completed one its output; the panel's CSP is strict and every script of
  *      the page carries its nonce;
- *   3. a long Supervity run shown in its graph, cancelled from the palette: cancelled in the graph
- *      and in the sandbox.
+ *   3. the run's timeline beside that graph: its bars, the critical path, the selection shared with
+ *      the graph and the details' duration equal to the bar's;
+ *   4. a long Supervity run shown in its graph (and its timeline, live), cancelled from the
+ *      palette: cancelled in the graph and in the sandbox.
  *
  * The tests share one VS Code window and run in order.
  *
@@ -124,16 +125,13 @@ test('a workflow graph opened from the tree follows a run live: running, then co
     const run = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.workflowId === FANOUT.id && r.createdAt >= since);
     assert.equal(run.inputs.product, 'e2e gadgets');
 
-    // Watch every node, and every bar of the timeline beside the graph, until the run is over,
-    // without touching anything.
+    // Watch every node until the run is over, without touching anything.
     const seen = new Map<string, Set<string>>();
-    const bars = new Map<string, Set<string>>();
     let header = await graphHeader(frame);
     await waitFor(
       async () => {
         const nodes = await graphNodes(frame);
         for (const n of nodes) seen.set(n.label, (seen.get(n.label) ?? new Set()).add(n.status));
-        for (const r of await timelineRows(frame)) bars.set(r.label, (bars.get(r.label) ?? new Set()).add(r.status));
         header = await graphHeader(frame);
         return header.runStatus === 'completed' && nodes.every((n) => TERMINAL_NODE.has(n.status));
       },
@@ -153,36 +151,6 @@ test('a workflow graph opened from the tree follows a run live: running, then co
     for (const node of final) assert.equal(node.status, blocks.get(node.label)?.status, `${node.label}: graph ${node.status}, sandbox ${blocks.get(node.label)?.status}`);
     assert.ok(final.every((n) => n.status === 'completed'), JSON.stringify(final));
 
-    // The timeline followed the same run live: a bar per block, seen running, all completed at the
-    // end; the chain that decided the end is marked (the fan-in waits for one of the three quotes).
-    const barsSeen = JSON.stringify([...bars].map(([k, v]) => [k, [...v]]));
-    assert.ok([...bars.values()].some((s) => s.has('running')), `no bar was seen running: ${barsSeen}`);
-    let rows = await timelineRows(frame);
-    await waitFor(async () => (rows = await timelineRows(frame)).every((r) => r.status === 'completed'), 10_000, 100).catch(() => undefined);
-    assert.deepEqual(rows.map((r) => r.label).sort(), workflow.blocks.map((b) => b.name).sort());
-    assert.ok(rows.every((r) => r.status === 'completed'), JSON.stringify(rows));
-    const critical = rows.filter((r) => r.critical).map((r) => r.label);
-    for (const name of ['Start', 'Split by region', 'Merge quotes', 'Summarize', 'Respond']) assert.ok(critical.includes(name), `${name} not on the critical path: ${JSON.stringify(rows)}`);
-    assert.equal(critical.filter((n) => n.startsWith('Quote ')).length, 1, JSON.stringify(rows));
-  }));
-
-test('the timeline and the graph share one selection, and the details pane shows the bar’s duration', { timeout: 60_000 }, () =>
-  step('timeline-selection', async () => {
-    // The panel of the previous test, its run completed.
-    const frame = graphFrame(vscode.page);
-    await frame.locator('.timeline-row', { has: frame.locator('.timeline-name', { hasText: /^Summarize$/ }) }).click();
-    let pane = await detailsPane(frame);
-    await waitFor(async () => (pane = await detailsPane(frame)).heading === 'Summarize' && pane.status !== '', 15_000, 100);
-    assert.ok((await graphNodes(frame)).find((n) => n.label === 'Summarize')?.selected, 'the bar’s node is selected in the graph');
-    const bar = (await timelineRows(frame)).find((r) => r.label === 'Summarize');
-    assert.ok(bar?.selected, JSON.stringify(bar));
-    assert.ok(pane.facts.Duration, JSON.stringify(pane.facts));
-    assert.equal(bar.duration.split(' · ')[0], pane.facts.Duration);
-
-    // The other way round: a node clicked in the graph selects its bar.
-    await selectNode(frame, 'Respond');
-    await waitFor(async () => (await timelineRows(frame)).find((r) => r.label === 'Respond')?.selected ?? false, 10_000, 100);
-    assert.deepEqual((await timelineRows(frame)).filter((r) => r.selected).map((r) => r.label), ['Respond']);
   }));
 
 test('a run graph from the run row: details show a failed block’s error and a completed block’s output; strict CSP', { timeout: 180_000 }, () =>
@@ -276,6 +244,38 @@ test('a run graph from the run row: details show a failed block’s error and a 
     failedRunLabel = runLabel;
   }));
 
+test('the run’s timeline: a bar per stage that ran, the chain to the failure marked, one selection with the graph, the bar’s duration in the details', { timeout: 60_000 }, () =>
+  step('timeline-selection', async () => {
+    // The run panel of the previous test: Start → Fetch quote → Call upstream (broken), which
+    // failed; the blocks after it never started, so they have no bar.
+    const frame = graphFrame(vscode.page);
+    let rows = await timelineRows(frame);
+    await waitFor(async () => (rows = await timelineRows(frame)).length === 3, 15_000, 100).catch(() => undefined);
+    assert.deepEqual(
+      rows.map((r) => [r.label, r.status, r.critical]),
+      [
+        ['Start', 'completed', true],
+        ['Fetch quote', 'completed', true],
+        ['Call upstream (broken)', 'failed', true],
+      ],
+    );
+
+    // A click on a bar selects its stage in the graph and shows its details, whose duration is the bar's.
+    await frame.locator('.timeline-row', { has: frame.locator('.timeline-name', { hasText: /^Fetch quote$/ }) }).click();
+    let pane = await detailsPane(frame);
+    await waitFor(async () => (pane = await detailsPane(frame)).heading === 'Fetch quote' && pane.status !== '', 15_000, 100);
+    assert.ok((await graphNodes(frame)).find((n) => n.label === 'Fetch quote')?.selected, 'the bar’s node is selected in the graph');
+    const bar = (await timelineRows(frame)).find((r) => r.label === 'Fetch quote');
+    assert.ok(bar?.selected, JSON.stringify(bar));
+    assert.ok(pane.facts.Duration, JSON.stringify(pane.facts));
+    assert.equal(bar.duration, pane.facts.Duration);
+
+    // The other way round: a node clicked in the graph selects its bar.
+    await selectNode(frame, 'Start');
+    await waitFor(async () => (await timelineRows(frame)).find((r) => r.label === 'Start')?.selected ?? false, 10_000, 100);
+    assert.deepEqual((await timelineRows(frame)).filter((r) => r.selected).map((r) => r.label), ['Start']);
+  }));
+
 test('a long Supervity run in its graph, cancelled from the palette: cancelled in the graph and in the sandbox', { timeout: 180_000 }, () =>
   step('graph-cancel', async () => {
     const page = vscode.page;
@@ -296,6 +296,8 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
     // Supervity serves no graph: the panel draws the run's stages; one of them is running.
     await waitFor(async () => (await graphNodes(frame)).some((n) => n.status === 'running'), 30_000, 100);
     assert.equal((await graphHeader(frame)).runStatus, 'running');
+    // The timeline beside it follows the same run live: the running stage's bar is running too.
+    await waitFor(async () => (await timelineRows(frame)).some((r) => r.status === 'running'), 15_000, 100);
     await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'running', 10_000);
     await vscode.screenshot('graph-cancel-running');
 
