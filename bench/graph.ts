@@ -242,7 +242,7 @@ export async function graph(opts: GroupOptions): Promise<GroupResult> {
       const tf = figure(got.map((g) => g.toFrame), 'ms');
       const pan = figure(got.map((g) => g.panP95), 'ms');
       const versus = (mine: number, theirs: number | undefined, what: string): string | undefined =>
-        theirs === undefined ? undefined : `former SVG renderer ${fmt(theirs)} ms${what}: ${ratio(theirs, mine)} faster`;
+        theirs === undefined ? undefined : `former SVG renderer ${fmt(theirs)} ms${what} (${ratio(theirs, mine)} this figure)`;
       const paintTarget =
         n === 1_000 ? { text: 'layout + first paint < 1 s', met: fp.median < 1_000 } : n === 5_000 ? { text: '< 1.5 s', met: fp.median < 1_500 } : n === 10_000 ? { text: '< 3 s', met: fp.median < 3_000 } : undefined;
       rows.push({ group: 'Graph render (Chromium)', measure: `${label}: snapshot → first paint (quick layout)`, figure: fp, compared: versus(fp.median, svg?.firstPaint, ''), target: paintTarget });
