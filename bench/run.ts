@@ -1,6 +1,6 @@
 /**
  * The benchmark runner: `npm run bench` (after `npm run build`), or
- *   node --import tsx bench/run.ts [--quick] [--only ingest,latency,scale,graph,startup]
+ *   node --import tsx bench/run.ts [--quick] [--only ingest,latency,scale,graph,startup [--merge]]
  *
  * Each group runs in its own Node process (started with --expose-gc), one after the other, so
  * groups never share a heap, a JIT warm-up or a core with each other. The runner collects their
@@ -83,6 +83,22 @@ function targetSummary(rows: readonly Row[]): string[] {
   return out;
 }
 
+/**
+ * `--only G --merge`: the groups not run now keep their figures from the last results file, so
+ * one group can be re-measured without re-running the others (each keeps its own date in
+ * results.json; the page says which were merged).
+ */
+function keepOtherGroups(results: GroupResult[], quick: boolean): void {
+  const file = join(BENCH_DIR, `results${quick ? '.quick' : ''}.json`);
+  if (!existsSync(file)) return;
+  const previous = (JSON.parse(readFileSync(file, 'utf8')) as { groups?: GroupResult[] }).groups ?? [];
+  const fresh = new Set(results.map((r) => r.group));
+  const kept = previous.filter((g) => !fresh.has(g.group));
+  for (const g of kept) g.notes.push(`(${g.group}: figures kept from the previous run, not re-measured in this one)`);
+  results.push(...kept);
+  results.sort((a, b) => GROUPS.indexOf(a.group as Group) - GROUPS.indexOf(b.group as Group));
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const quick = argv.includes('--quick');
@@ -108,6 +124,7 @@ async function main(): Promise<void> {
     }
   }
   const totalSeconds = (performance.now() - started) / 1000;
+  if (argv.includes('--merge')) keepOtherGroups(results, quick);
   const rows = results.flatMap((r) => r.rows);
   const m = { ...machine(), loadAverage: { start: loadStart, end: loadavg()[0] ?? 0 } };
   const md = [

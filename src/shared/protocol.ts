@@ -47,6 +47,9 @@ export interface NodeState {
   readonly status: NodeStatus;
   readonly attempt?: number;
   readonly durationMs?: number;
+  /** When the stage (its current attempt, as the service reports it) started and ended, in ms since the epoch: the timeline's bars. */
+  readonly startedAt?: number;
+  readonly endedAt?: number;
   /** Tail of the streamed text (agent tokens), already shortened by the host. */
   readonly text?: string;
   /** Diagnostics of the previewed file that point at this block. */

@@ -8,6 +8,7 @@ import { GraphView, NODE_H, NODE_W, connectedEdges } from './render/graphView';
 import { Viewport } from './render/viewport';
 import type { Effect, ViewState } from './state';
 import { initialState, reduce } from './state';
+import { TimelinePanel } from './timeline/panel';
 
 /**
  * The graph panel's webview program. The host owns the truth and sends a versioned snapshot and
@@ -33,7 +34,8 @@ const tools = make('div', 'tools');
 const zoomOut = tool('−', 'Zoom out (-)');
 const zoomIn = tool('+', 'Zoom in (+)');
 const fitButton = tool('Fit', 'Fit the graph (F)');
-tools.append(zoomOut, zoomIn, fitButton);
+const timelineButton = tool('Timeline', 'Show or hide the run timeline');
+tools.append(timelineButton, zoomOut, zoomIn, fitButton);
 header.append(titles, tools);
 const notice = make('div', 'notice');
 notice.hidden = true;
@@ -45,20 +47,31 @@ graphEl.setAttribute('aria-label', 'Workflow graph. Arrow keys move between bloc
 const aside = make('aside', 'details');
 aside.hidden = true;
 aside.setAttribute('aria-label', 'Block details');
-body.append(graphEl, aside);
+// The graph and, under it, the run's timeline share the column left of the details pane.
+const column = make('div', 'graph-column');
+column.append(graphEl);
+body.append(column, aside);
 const footer = make('div', 'footer');
 footer.setAttribute('aria-live', 'polite');
 app.replaceChildren(header, notice, body, footer);
 
 // ---- parts ----
-const view = new GraphView(graphEl);
+const view = new GraphView(graphEl, (wx, wy) => {
+  viewTouched = true;
+  viewport.centreOn(wx, wy);
+});
 let viewTouched = false;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
-const viewport = new Viewport(graphEl, view.world, (t) => {
+const viewport = new Viewport(graphEl, (t) => {
+  view.setTransform(t);
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => updateUi({ view: t }), 300);
 });
 graphEl.addEventListener('pointerdown', () => (viewTouched = true));
+// Until the user moves the view, it keeps the whole graph in sight as the panel changes size.
+new ResizeObserver(() => {
+  if (!viewTouched && drawnKey !== undefined) viewport.fit(view.size.width, view.size.height);
+}).observe(graphEl);
 graphEl.addEventListener('wheel', () => (viewTouched = true), { passive: true });
 const details = new DetailsPane(aside, {
   reveal: (nodeId) => post({ type: 'revealBlock', nodeId }),
@@ -66,6 +79,10 @@ const details = new DetailsPane(aside, {
   close: () => select(undefined),
 });
 const layouts = new LayoutClient((message) => showNotice(message));
+const timeline = new TimelinePanel(column, timelineButton, (id) => {
+  focusNode(id);
+  select(id);
+});
 
 let state: ViewState = initialState;
 let drawnKey: string | undefined;
@@ -78,8 +95,11 @@ onMessage((message: HostToWebview) => {
   switch (message.type) {
     case 'snapshot':
     case 'patch': {
+      const before = state;
       const r = reduce(state, message);
       state = r.state;
+      // The timeline first: showing it narrows the graph, which a first fit must see.
+      if (state !== before) timeline.apply(before, state, message.type === 'patch' ? message.changes.map((c) => c.id) : new Set([...before.states.keys(), ...state.states.keys()]));
       r.effects.forEach(apply);
       break;
     }
@@ -138,7 +158,7 @@ function draw(key: string, layout: Layout, phase: 'quick' | 'final'): void {
     if (!restoredView && saved) viewport.set(saved);
     else if (!viewTouched) viewport.fit(layout.width, layout.height);
     restoredView = true;
-    if (selected && view.elementOf(selected)) select(selected);
+    if (selected && view.has(selected)) select(selected);
     else if (selected) select(undefined);
     // rAF runs before that frame's paint; a task queued from it runs after: the benchmark reads this mark.
     requestAnimationFrame(() => setTimeout(() => performance.mark('flowscope:painted'), 0));
@@ -168,6 +188,7 @@ function showNotice(text: string): void {
 function select(id: string | undefined): void {
   selected = id;
   view.select(id);
+  timeline.select(id);
   updateUi({ selected: id });
   post({ type: 'select', nodeId: id ?? null });
   if (id === undefined) {
@@ -189,11 +210,11 @@ function showDetails(d: NodeDetails | undefined): void {
 }
 
 function focusNode(id: string): void {
-  const previous = focused === undefined ? undefined : view.elementOf(focused);
-  const next = view.elementOf(id);
+  const previous = focused === undefined ? undefined : view.proxyOf(focused);
+  const next = view.focusElement(id);
   if (!next) return;
   // Roving tabindex: only the focused node is in the tab order, not 5,000 of them.
-  if (previous) previous.tabIndex = -1;
+  if (previous && previous !== next) previous.tabIndex = -1;
   next.tabIndex = 0;
   next.focus({ preventScroll: true });
   focused = id;
@@ -202,8 +223,14 @@ function focusNode(id: string): void {
 }
 
 // ---- input ----
+// A click selects the node under it: its proxy when it has one, else the node the canvas painted
+// there. A click that ends a drag (a pan) selects nothing.
+let downAt: { x: number; y: number } | undefined;
+graphEl.addEventListener('pointerdown', (e) => (downAt = { x: e.clientX, y: e.clientY }));
 graphEl.addEventListener('click', (e) => {
-  const id = view.idAt(e.target);
+  if (downAt && Math.hypot(e.clientX - downAt.x, e.clientY - downAt.y) > 4) return;
+  if (e.target instanceof Element && e.target.closest('.minimap')) return;
+  const id = view.idAt(e.target) ?? view.idAtPoint(e.clientX, e.clientY);
   if (id !== undefined) {
     focusNode(id);
     select(id);

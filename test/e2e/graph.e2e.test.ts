@@ -5,8 +5,10 @@
  *   2. a run's own graph (the run row's "Open Graph"): a failed block's details pane shows its
  *      error as text, a completed one its output; the panel's CSP is strict and every script of
  *      the page carries its nonce;
- *   3. a long Supervity run shown in its graph, cancelled from the palette: cancelled in the graph
- *      and in the sandbox.
+ *   3. the run's timeline beside that graph: its bars, the critical path, the selection shared with
+ *      the graph and the details' duration equal to the bar's;
+ *   4. a long Supervity run shown in its graph (and its timeline, live), cancelled from the
+ *      palette: cancelled in the graph and in the sandbox.
  *
  * The tests share one VS Code window and run in order.
  *
@@ -40,10 +42,12 @@ import type { SandboxRun, TreeRow } from './flowscope';
 import {
   TERMINAL_NODE,
   closeAllEditors,
+  detailsPane,
   graphFrame,
   graphHeader,
   graphNodes,
   selectNode,
+  timelineRows,
   treeContextAction,
   waitForGraph,
 } from './graph';
@@ -146,6 +150,7 @@ test('a workflow graph opened from the tree follows a run live: running, then co
     const final = await graphNodes(frame);
     for (const node of final) assert.equal(node.status, blocks.get(node.label)?.status, `${node.label}: graph ${node.status}, sandbox ${blocks.get(node.label)?.status}`);
     assert.ok(final.every((n) => n.status === 'completed'), JSON.stringify(final));
+
   }));
 
 test('a run graph from the run row: details show a failed block’s error and a completed block’s output; strict CSP', { timeout: 180_000 }, () =>
@@ -239,6 +244,38 @@ test('a run graph from the run row: details show a failed block’s error and a 
     failedRunLabel = runLabel;
   }));
 
+test('the run’s timeline: a bar per stage that ran, the chain to the failure marked, one selection with the graph, the bar’s duration in the details', { timeout: 60_000 }, () =>
+  step('timeline-selection', async () => {
+    // The run panel of the previous test: Start → Fetch quote → Call upstream (broken), which
+    // failed; the blocks after it never started, so they have no bar.
+    const frame = graphFrame(vscode.page);
+    let rows = await timelineRows(frame);
+    await waitFor(async () => (rows = await timelineRows(frame)).length === 3, 15_000, 100).catch(() => undefined);
+    assert.deepEqual(
+      rows.map((r) => [r.label, r.status, r.critical]),
+      [
+        ['Start', 'completed', true],
+        ['Fetch quote', 'completed', true],
+        ['Call upstream (broken)', 'failed', true],
+      ],
+    );
+
+    // A click on a bar selects its stage in the graph and shows its details, whose duration is the bar's.
+    await frame.locator('.timeline-row', { has: frame.locator('.timeline-name', { hasText: /^Fetch quote$/ }) }).click();
+    let pane = await detailsPane(frame);
+    await waitFor(async () => (pane = await detailsPane(frame)).heading === 'Fetch quote' && pane.status !== '', 15_000, 100);
+    assert.ok((await graphNodes(frame)).find((n) => n.label === 'Fetch quote')?.selected, 'the bar’s node is selected in the graph');
+    const bar = (await timelineRows(frame)).find((r) => r.label === 'Fetch quote');
+    assert.ok(bar?.selected, JSON.stringify(bar));
+    assert.ok(pane.facts.Duration, JSON.stringify(pane.facts));
+    assert.equal(bar.duration, pane.facts.Duration);
+
+    // The other way round: a node clicked in the graph selects its bar.
+    await selectNode(frame, 'Start');
+    await waitFor(async () => (await timelineRows(frame)).find((r) => r.label === 'Start')?.selected ?? false, 10_000, 100);
+    assert.deepEqual((await timelineRows(frame)).filter((r) => r.selected).map((r) => r.label), ['Start']);
+  }));
+
 test('a long Supervity run in its graph, cancelled from the palette: cancelled in the graph and in the sandbox', { timeout: 180_000 }, () =>
   step('graph-cancel', async () => {
     const page = vscode.page;
@@ -259,6 +296,8 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
     // Supervity serves no graph: the panel draws the run's stages; one of them is running.
     await waitFor(async () => (await graphNodes(frame)).some((n) => n.status === 'running'), 30_000, 100);
     assert.equal((await graphHeader(frame)).runStatus, 'running');
+    // The timeline beside it follows the same run live: the running stage's bar is running too.
+    await waitFor(async () => (await timelineRows(frame)).some((r) => r.status === 'running'), 15_000, 100);
     await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'running', 10_000);
     await vscode.screenshot('graph-cancel-running');
 

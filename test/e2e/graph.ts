@@ -3,9 +3,11 @@
  * details pane read as data from inside the webview's inner frame, and the explorer's context
  * actions that open it. Not a test file itself (no `.e2e.test.ts` suffix).
  *
- * Class names come from src/webview/render/graphView.ts (`.node.status-<status>`, `.label`,
- * `.kind`, `.meta`), src/webview/render/details.ts (`aside.details`, `h2`, `.status-text`,
- * `details > summary + pre`) and src/webview/main.ts (`.title`, `.run-status`, `.subtitle`).
+ * Class names come from src/webview/render/proxies.ts (the nodes' DOM side over the canvas:
+ * `.nodes .node.status-<status>`, `.label`, `.kind`, `.meta`), src/webview/render/details.ts
+ * (`aside.details`, `h2`, `.status-text`, `dl`, `details > summary + pre`), src/webview/timeline/view.ts
+ * (`.timeline-row.status-<status>`, `.critical`, `.timeline-name`, `.timeline-duration`) and
+ * src/webview/main.ts (`.title`, `.run-status`, `.subtitle`).
  */
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { waitFor, webviewFrame } from './harness';
@@ -84,11 +86,35 @@ export function graphNode(frame: FrameLocator, label: string): Locator {
   return frame.locator('.nodes .node').filter({ has: frame.locator('.label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
 }
 
-/** The details pane's sections (summary → pre text), heading and status line, once shown. */
+/** A row of the run timeline, as shown. */
+export interface TimelineRowText {
+  label: string;
+  status: string;
+  critical: boolean;
+  selected: boolean;
+  /** The text after the bar: its duration (and the attempt, after a retry). */
+  duration: string;
+}
+
+/** The timeline's rows in the order shown (all of them, for runs of fewer than ~40 stages). */
+export async function timelineRows(frame: FrameLocator): Promise<TimelineRowText[]> {
+  return frame.locator('.timeline:not([hidden]) .timeline-row').evaluateAll((elements) =>
+    elements.map((el) => ({
+      label: el.querySelector('.timeline-name')?.textContent ?? '',
+      status: /(?:^|\s)status-(\S+)/.exec(el.className)?.[1] ?? '',
+      critical: el.classList.contains('critical'),
+      selected: el.getAttribute('aria-selected') === 'true',
+      duration: el.querySelector('.timeline-duration')?.textContent ?? '',
+    })),
+  );
+}
+
+/** The details pane's sections (summary → pre text), facts (dt → dd), heading and status line, once shown. */
 export interface DetailsPaneText {
   heading: string;
   status: string;
   sections: Record<string, string>;
+  facts: Record<string, string>;
   /** The pane's whole text. */
   text: string;
 }
@@ -99,7 +125,10 @@ export async function detailsPane(frame: FrameLocator): Promise<DetailsPaneText>
     for (const d of aside.querySelectorAll('details')) {
       sections[d.querySelector('summary')?.textContent ?? ''] = d.querySelector('pre')?.textContent ?? '';
     }
+    const facts: Record<string, string> = {};
+    for (const dt of aside.querySelectorAll('dl > dt')) facts[dt.textContent ?? ''] = dt.nextElementSibling?.textContent ?? '';
     return {
+      facts,
       heading: aside.querySelector('h2')?.textContent ?? '',
       status: aside.querySelector('.status-text')?.textContent ?? '',
       sections,

@@ -29,7 +29,7 @@ import {
   treeRows,
   waitForSandboxRun,
 } from './flowscope';
-import { graphFrame, graphHeader, graphNodes, selectNode, treeContextAction, waitForGraph } from './graph';
+import { graphFrame, graphHeader, graphNodes, selectNode, timelineRows, treeContextAction, waitForGraph } from './graph';
 
 const NAMES = {
   img: '<img src=x onerror=alert(1)>',
@@ -127,6 +127,17 @@ test('hostile block names show literally in the tree and the graph; nothing is i
       // The node's tooltip and accessible name carry the name as plain text too.
       const titles = await frame.locator('.nodes .node').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
       for (const name of Object.values(NAMES)) assert.ok(titles.some((t) => t.startsWith(`${name}\n`)), `title attribute: ${JSON.stringify(titles)}`);
+
+      // The run's timeline names its stages as plain text too.
+      let bars: string[] = [];
+      await waitFor(
+        async () => {
+          bars = (await timelineRows(frame)).map((r) => r.label);
+          return Object.values(NAMES).every((n) => bars.includes(n));
+        },
+        15_000,
+      ).catch(() => undefined);
+      for (const name of Object.values(NAMES)) assert.ok(bars.includes(name), `timeline rows: ${JSON.stringify(bars)}`);
 
       consoleLines.push('--- graph: details panes');
       for (const name of Object.values(NAMES)) {

@@ -46,7 +46,8 @@ test('(unit) nodes show the stage matched by id or by name, with attempt, durati
     { id: 'other-id', name: 'Summarise', status: 'running', rawStatus: 'RUNNING', text: `${'x'.repeat(100)}  end` },
   ]);
   const states = nodeStatesOf(view, run);
-  assert.deepEqual(states.fetch, { status: 'completed', attempt: 2, durationMs: 1500 });
+  // Times go to the webview as ms since the epoch (the timeline's bars): 2026-01-01T00:00:00Z is 1767225600000.
+  assert.deepEqual(states.fetch, { status: 'completed', attempt: 2, durationMs: 1500, startedAt: 1767225600000, endedAt: 1767225601500 });
   assert.equal(states.x?.status, 'running');
   assert.ok(states.x?.text?.endsWith('x end') && states.x.text.length <= 81);
   assert.equal(states.idle, undefined);
@@ -66,6 +67,10 @@ test('(unit) diffStates lists exactly the nodes that changed, including removals
   assert.deepEqual(diffStates(before, after), [
     { id: 'b', state: { status: 'running', attempt: 1 } },
     { id: 'c', state: undefined },
+  ]);
+  // A stage that ended (same status in the store, new end time) is a change too: the timeline's bar stops there.
+  assert.deepEqual(diffStates({ a: { status: 'running', startedAt: 1000 } }, { a: { status: 'running', startedAt: 1000, endedAt: 2500 } }), [
+    { id: 'a', state: { status: 'running', startedAt: 1000, endedAt: 2500 } },
   ]);
 });
 

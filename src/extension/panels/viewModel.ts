@@ -99,10 +99,14 @@ export function stagesByNode(view: GraphViewModel, run: Run | undefined): Map<st
 export function nodeStateOf(stage: Stage): NodeState {
   const text = stage.text ? (stage.text.length > TEXT_TAIL ? `…${stage.text.slice(-TEXT_TAIL)}` : stage.text) : undefined;
   const duration = stage.durationMs ?? (stage.startedAt && stage.endedAt ? Date.parse(stage.endedAt) - Date.parse(stage.startedAt) : undefined);
+  const startedAt = stage.startedAt ? Date.parse(stage.startedAt) : NaN;
+  const endedAt = stage.endedAt ? Date.parse(stage.endedAt) : NaN;
   return {
     status: stage.status,
     ...(stage.attempt !== undefined ? { attempt: stage.attempt } : {}),
     ...(duration !== undefined && Number.isFinite(duration) && duration >= 0 ? { durationMs: duration } : {}),
+    ...(Number.isFinite(startedAt) ? { startedAt } : {}),
+    ...(Number.isFinite(endedAt) ? { endedAt } : {}),
     ...(text ? { text: text.replace(/\s+/g, ' ') } : {}),
   };
 }
@@ -134,6 +138,8 @@ function sameState(a: NodeState | undefined, b: NodeState | undefined): boolean 
     a.status === b.status &&
     a.attempt === b.attempt &&
     a.durationMs === b.durationMs &&
+    a.startedAt === b.startedAt &&
+    a.endedAt === b.endedAt &&
     a.text === b.text &&
     a.problems === b.problems
   );

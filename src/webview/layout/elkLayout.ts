@@ -20,7 +20,7 @@ import type { Layout, LayoutInput } from './types';
  * layout stays final: ELK's seconds there, plus re-placing every element when it lands, would
  * jolt a graph the user is already reading.
  */
-export const ELK_MAX_NODES = 2_500;
+export { ELK_MAX_NODES } from './types';
 
 const elk = new ELK();
 

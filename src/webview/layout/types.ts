@@ -1,5 +1,11 @@
 /** Messages between the webview and its layout worker (internal to the webview program). */
 
+/**
+ * Above this many nodes the quick layout stays final (see elkLayout.ts for why). Here rather than
+ * in elkLayout.ts so the UI thread can read it without bundling ELK.
+ */
+export const ELK_MAX_NODES = 2_500;
+
 export interface LayoutInput {
   /** Node sizes are fixed (the worker cannot measure text); labels are ellipsised to fit. */
   readonly nodeWidth: number;

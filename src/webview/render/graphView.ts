@@ -1,11 +1,26 @@
 import type { EdgeView, GraphViewModel, NodeState } from '../../shared/protocol';
-import { isEdgeTaken } from '../state';
+import { NODE_STATUSES } from '../../shared/protocol';
 import type { Layout } from '../layout/types';
-import { STATUS_GLYPH, metaLine } from './format';
+import { isEdgeTaken } from '../state';
+import { metaLine } from './format';
+import { Minimap } from './minimap';
+import { CanvasLayers } from './layers';
+import type { PaintModel } from './painter';
+import { ProxyLayer, buildProxy, placeProxy, styleProxy } from './proxies';
+import type { ViewTransform } from './scene';
+import { NODE_H, NODE_W, TEXT_K, neighbourOf, nodeAt, visibleNodes, worldBox } from './scene';
+import { ThemeReader } from './theme';
 
-export const NODE_W = 200;
-export const NODE_H = 60;
-const SVG_NS = 'http://www.w3.org/2000/svg';
+export { NODE_H, NODE_W } from './scene';
+
+/** Up to this many nodes every node has its DOM proxy, wherever the view is (cheap at this size). */
+const ALL_PROXIES_MAX = 300;
+/** A big graph has proxies for the readable nodes on screen, up to this many. */
+const PROXY_CAP = 600;
+/** Proxies follow the view once it has rested this long: moving it costs no DOM work. */
+const PROXY_REST_MS = 120;
+
+const STATUS_INDEX = new Map(NODE_STATUSES.map((s, i) => [s, i]));
 
 /** The edges whose both ends exist, with their node indexes: the order layouts and routes use. */
 export function connectedEdges(graph: GraphViewModel): Array<{ readonly edge: EdgeView; readonly s: number; readonly t: number }> {
@@ -20,199 +35,198 @@ export function connectedEdges(graph: GraphViewModel): Array<{ readonly edge: Ed
   return out;
 }
 
-interface NodeElements {
-  readonly root: HTMLDivElement;
-  readonly glyph: HTMLSpanElement;
-  readonly meta: HTMLSpanElement;
-  /** Indexes of edges touching the node, to restyle them with it. */
-  readonly edges: number[];
+interface Model extends PaintModel {
+  readonly metas: string[];
+  selected: number;
+  /** Edges touching node i are incident[incidentStart[i] .. incidentStart[i + 1]). */
+  readonly incidentStart: Int32Array;
+  readonly incident: Int32Array;
 }
 
 /**
- * Draws the graph as absolutely positioned HTML nodes over one SVG of edges, all inside a
- * "world" element that the viewport moves with a single CSS transform.
+ * The graph on a canvas, with DOM proxies for focus and screen readers (see proxies.ts).
  *
- * Security: every server-provided string (names, types, conditions, streamed text) reaches the
- * DOM through `textContent`, `title` or `aria-label` (all plain text), never `innerHTML`, so a
- * stage named `<img src=x onerror=…>` shows exactly those characters. Node ids are never used as
- * element ids or selectors; elements are found through the `index` maps below.
- *
- * Performance: nodes are built once per structure into a fragment. A status change restyles one
- * node (its class and two text nodes) and its incident edges, found by index: O(degree), no
- * re-render (see bench/graph-render.mjs).
+ * Chosen by measurement over the former renderer (one absolutely positioned HTML element per node
+ * over one SVG of edges): at 5,000 nodes that was ~35,000 elements for Chromium to restyle on
+ * every status change (52 ms to the painted frame) and to re-raster on zoom. Here a status change
+ * updates a few typed-array entries and the next animation frame redraws that node (render/layers.ts); see
+ * bench/results.md for the side-by-side figures.
  */
 export class GraphView {
-  readonly world: HTMLDivElement;
-  private readonly svg: SVGSVGElement;
-  private readonly edgeLayer: SVGGElement;
-  private readonly labelLayer: HTMLDivElement;
-  private readonly nodeLayer: HTMLDivElement;
+  private readonly layers: CanvasLayers;
+  /** Holds the proxies; moved by one CSS transform, like the canvas's drawing. */
+  private readonly world: HTMLDivElement;
+  private readonly proxies: ProxyLayer;
+  private readonly minimap: Minimap;
+  private readonly theme: ThemeReader;
   private graph: GraphViewModel | undefined;
-  private nodes: NodeElements[] = [];
-  private paths: SVGPathElement[] = [];
-  private labels: Array<HTMLDivElement | undefined> = [];
-  private edgeEnds: Array<readonly [number, number]> = [];
-  private readonly indexOf = new Map<string, number>();
-  private states: ReadonlyMap<string, NodeState> = new Map();
   private layout: Layout | undefined;
-  private selected: string | undefined;
+  private model: Model = emptyModel();
+  private states: ReadonlyMap<string, NodeState> = new Map();
+  private readonly indexOf = new Map<string, number>();
+  private t: ViewTransform = { x: 0, y: 0, k: 1 };
+  private width = 0;
+  private height = 0;
+  private proxyTimer: ReturnType<typeof setTimeout> | undefined;
+  private focused = -1;
 
-  constructor(container: HTMLElement) {
-    this.world = el('div', 'world');
-    this.svg = document.createElementNS(SVG_NS, 'svg');
-    this.svg.classList.add('edges');
-    const defs = document.createElementNS(SVG_NS, 'defs');
-    for (const [id, cls] of [
-      ['arrow', 'arrow'],
-      ['arrow-taken', 'arrow taken'],
-    ] as const) {
-      const marker = document.createElementNS(SVG_NS, 'marker');
-      marker.setAttribute('id', id);
-      marker.setAttribute('viewBox', '0 0 10 10');
-      marker.setAttribute('refX', '10');
-      marker.setAttribute('refY', '5');
-      marker.setAttribute('markerWidth', '7');
-      marker.setAttribute('markerHeight', '7');
-      marker.setAttribute('orient', 'auto-start-reverse');
-      const tip = document.createElementNS(SVG_NS, 'path');
-      tip.setAttribute('d', 'M 0 0 L 10 5 L 0 10 z');
-      tip.setAttribute('class', cls);
-      marker.append(tip);
-      defs.append(marker);
-    }
-    this.edgeLayer = document.createElementNS(SVG_NS, 'g');
-    this.svg.append(defs, this.edgeLayer);
-    this.labelLayer = el('div', 'edge-labels');
-    this.nodeLayer = el('div', 'nodes');
-    this.world.append(this.svg, this.labelLayer, this.nodeLayer);
-    container.append(this.world);
+  constructor(
+    private readonly container: HTMLElement,
+    centreOn: (wx: number, wy: number) => void,
+  ) {
+    this.world = document.createElement('div');
+    this.world.className = 'world';
+    this.proxies = new ProxyLayer(this.world);
+    this.theme = new ThemeReader(container);
+    this.minimap = new Minimap(container, () => this.theme.palette, centreOn);
+    container.prepend(this.world);
+    this.layers = new CanvasLayers(container, () => this.model, () => this.theme.palette);
+    this.theme.watch(() => {
+      this.minimap.repaintNow();
+      this.layers.everything();
+    });
+    new ResizeObserver(() => this.resize()).observe(container);
   }
 
   get size(): { width: number; height: number } {
     return { width: this.layout?.width ?? 0, height: this.layout?.height ?? 0 };
   }
 
-  /** Builds every element for a new structure. */
+  has(id: string): boolean {
+    return this.indexOf.has(id);
+  }
+
+  /** A new structure: rebuilds the flat model and the proxies. */
   setGraph(graph: GraphViewModel, layout: Layout, states: ReadonlyMap<string, NodeState>): void {
     this.graph = graph;
-    this.states = states;
     this.indexOf.clear();
     graph.nodes.forEach((n, i) => this.indexOf.set(n.id, i));
-    const nodeFrag = document.createDocumentFragment();
-    this.nodes = graph.nodes.map((node, i) => {
-      const root = el('div', 'node');
-      root.tabIndex = -1;
-      root.setAttribute('role', 'button');
-      root.dataset.index = String(i);
-      const glyph = el('span', 'glyph');
-      glyph.setAttribute('aria-hidden', 'true');
-      const label = el('span', 'label');
-      label.textContent = node.label;
-      const kind = el('span', 'kind');
-      kind.textContent = node.kind;
-      const meta = el('span', 'meta');
-      root.title = `${node.label}\n${node.kind}`;
-      root.append(glyph, label, kind, meta);
-      nodeFrag.append(root);
-      return { root, glyph, meta, edges: [] };
+    const edges = connectedEdges(graph);
+    const n = graph.nodes.length;
+    const degree = new Int32Array(n + 1);
+    for (const { s, t } of edges) {
+      degree[s]!++;
+      if (t !== s) degree[t]!++;
+    }
+    const incidentStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) incidentStart[i + 1] = incidentStart[i]! + degree[i]!;
+    const fill = incidentStart.slice(0, n);
+    const incident = new Int32Array(incidentStart[n] ?? 0);
+    edges.forEach(({ s, t }, e) => {
+      incident[fill[s]!++] = e;
+      if (t !== s) incident[fill[t]!++] = e;
     });
-    this.edgeEnds = [];
-    const edgeFrag = document.createDocumentFragment();
-    const labelFrag = document.createDocumentFragment();
-    this.paths = [];
-    this.labels = [];
-    connectedEdges(graph).forEach(({ edge, s, t }) => {
-      const e = this.edgeEnds.length;
-      this.edgeEnds.push([s, t]);
-      this.nodes[s]?.edges.push(e);
-      if (t !== s) this.nodes[t]?.edges.push(e);
-      const path = document.createElementNS(SVG_NS, 'path');
-      path.setAttribute('class', 'edge');
-      edgeFrag.append(path);
-      this.paths.push(path);
-      if (edge.label) {
-        const label = el('div', 'edge-label');
-        label.textContent = edge.label;
-        labelFrag.append(label);
-        this.labels.push(label);
-      } else this.labels.push(undefined);
-    });
-    this.nodeLayer.replaceChildren(nodeFrag);
-    this.edgeLayer.replaceChildren(edgeFrag);
-    this.labelLayer.replaceChildren(labelFrag);
-    this.applyLayout(layout);
+    this.model = {
+      xs: layout.xs,
+      ys: layout.ys,
+      edgeS: Int32Array.from(edges, (e) => e.s),
+      edgeT: Int32Array.from(edges, (e) => e.t),
+      routes: layout.routes,
+      edgeLabels: edges.map((e) => e.edge.label),
+      taken: new Uint8Array(edges.length),
+      status: new Uint8Array(n),
+      problems: new Uint8Array(n),
+      labels: graph.nodes.map((x) => x.label),
+      kinds: graph.nodes.map((x) => x.kind),
+      metas: new Array<string>(n).fill(''),
+      selected: -1,
+      incidentStart,
+      incident,
+    };
+    this.focused = -1;
+    this.proxies.clear();
+    this.layout = layout;
     this.restyleAll(states);
+    this.minimap.setGraph(layout.xs, layout.ys, this.model.status, layout.width, layout.height);
+    this.syncProxies();
   }
 
   applyLayout(layout: Layout): void {
     this.layout = layout;
-    this.svg.setAttribute('width', String(layout.width + 20));
-    this.svg.setAttribute('height', String(layout.height + 20));
-    this.nodes.forEach((n, i) => {
-      // CSSOM writes are not inline style markup: the CSP's style-src does not (and need not) allow them.
-      n.root.style.transform = `translate(${layout.xs[i] ?? 0}px, ${layout.ys[i] ?? 0}px)`;
-    });
-    this.edgeEnds.forEach(([s, t], e) => {
-      const route = layout.routes[e];
-      const path = this.paths[e];
-      if (!path) return;
-      let mx: number;
-      let my: number;
-      if (route && route.length >= 4) {
-        let d = `M${route[0]} ${route[1]}`;
-        for (let k = 2; k + 1 < route.length; k += 2) d += ` L${route[k]} ${route[k + 1]}`;
-        path.setAttribute('d', d);
-        const mid = Math.floor(route.length / 4) * 2;
-        mx = route[mid] ?? 0;
-        my = route[mid + 1] ?? 0;
-      } else {
-        const x1 = (layout.xs[s] ?? 0) + NODE_W;
-        const y1 = (layout.ys[s] ?? 0) + NODE_H / 2;
-        const x2 = layout.xs[t] ?? 0;
-        const y2 = (layout.ys[t] ?? 0) + NODE_H / 2;
-        const c = Math.max(30, Math.abs(x2 - x1) / 2);
-        path.setAttribute('d', `M${x1} ${y1} C${x1 + c} ${y1} ${x2 - c} ${y2} ${x2} ${y2}`);
-        mx = (x1 + x2) / 2;
-        my = (y1 + y2) / 2;
-      }
-      const label = this.labels[e];
-      if (label) label.style.transform = `translate(${mx}px, ${my}px) translate(-50%, -50%)`;
-    });
+    this.model = { ...this.model, xs: layout.xs, ys: layout.ys, routes: layout.routes };
+    for (const i of this.proxyIndexes()) {
+      const el = this.proxies.get(i);
+      if (el) placeProxy(el, layout.xs[i] ?? 0, layout.ys[i] ?? 0);
+    }
+    this.minimap.setGraph(layout.xs, layout.ys, this.model.status, layout.width, layout.height);
+    this.syncProxies();
+    this.layers.everything();
   }
 
   restyleAll(states: ReadonlyMap<string, NodeState>): void {
     this.states = states;
-    for (let i = 0; i < this.nodes.length; i++) this.restyleIndex(i, false);
-    for (let e = 0; e < this.edgeEnds.length; e++) this.restyleEdge(e);
+    for (let i = 0; i < this.model.status.length; i++) this.restyleIndex(i);
+    for (let e = 0; e < this.model.edgeS.length; e++) this.restyleEdge(e);
+    this.minimap.invalidate();
+    this.layers.everything();
   }
 
-  /** Applies changed states to these nodes only (and their edges). */
+  /** Applies changed states to these nodes only (and their edges); the canvas repaints in the next frame. */
   restyle(ids: readonly string[], states: ReadonlyMap<string, NodeState>): void {
     this.states = states;
+    const m = this.model;
     for (const id of ids) {
       const i = this.indexOf.get(id);
-      if (i !== undefined) this.restyleIndex(i, true);
+      if (i === undefined) continue;
+      this.restyleIndex(i);
+      this.layers.nodeChanged(i);
+      for (let j = m.incidentStart[i]!; j < m.incidentStart[i + 1]!; j++) {
+        const e = m.incident[j]!;
+        const before = m.taken[e];
+        this.restyleEdge(e);
+        if (m.taken[e] !== before) this.layers.edgeChanged(e, m.taken[e] === 1);
+      }
     }
+    this.minimap.invalidate();
   }
 
   select(id: string | undefined): void {
-    const previous = this.selected;
-    this.selected = id;
-    for (const x of [previous, id]) {
-      const i = x === undefined ? undefined : this.indexOf.get(x);
-      if (i !== undefined) this.restyleIndex(i, false);
+    const previous = this.model.selected;
+    this.model.selected = id === undefined ? -1 : (this.indexOf.get(id) ?? -1);
+    for (const i of [previous, this.model.selected]) if (i >= 0) this.restyleIndex(i);
+    this.syncProxies();
+    this.layers.allNodes();
+  }
+
+  /** The view moved (pan, zoom, fit). */
+  setTransform(t: ViewTransform): void {
+    this.t = t;
+    this.world.style.transform = `translate(${t.x}px, ${t.y}px) scale(${t.k})`;
+    this.minimap.showView(t, this.width, this.height);
+    this.layers.view(t);
+    if ((this.graph?.nodes.length ?? 0) > ALL_PROXIES_MAX) {
+      clearTimeout(this.proxyTimer);
+      this.proxyTimer = setTimeout(() => this.syncProxies(), PROXY_REST_MS);
     }
   }
 
-  elementOf(id: string): HTMLDivElement | undefined {
+  /** The node's proxy element, made if it had none; it stays while the node has focus. */
+  focusElement(id: string): HTMLElement | undefined {
     const i = this.indexOf.get(id);
-    return i === undefined ? undefined : this.nodes[i]?.root;
+    if (i === undefined) return undefined;
+    this.focused = i;
+    this.syncProxies();
+    return this.proxies.get(i);
   }
 
+  /** The node's proxy element if it has one now. */
+  proxyOf(id: string): HTMLElement | undefined {
+    const i = this.indexOf.get(id);
+    return i === undefined ? undefined : this.proxies.get(i);
+  }
+
+  /** The node a proxy element (or its child) belongs to. */
   idAt(target: EventTarget | null): string | undefined {
     const node = target instanceof Element ? target.closest<HTMLElement>('.node') : null;
     const i = node?.dataset.index === undefined ? undefined : Number(node.dataset.index);
     return i === undefined ? undefined : this.graph?.nodes[i]?.id;
+  }
+
+  /** The node painted under a client (viewport) point. */
+  idAtPoint(clientX: number, clientY: number): string | undefined {
+    const r = this.container.getBoundingClientRect();
+    const i = nodeAt(this.model.xs, this.model.ys, (clientX - r.left - this.t.x) / this.t.k, (clientY - r.top - this.t.y) / this.t.k);
+    return i < 0 ? undefined : this.graph?.nodes[i]?.id;
   }
 
   /** Box of a node in world coordinates. */
@@ -224,59 +238,85 @@ export class GraphView {
 
   /** The nearest node from `fromId` in a direction, for arrow-key navigation. */
   neighbour(fromId: string, dx: number, dy: number): string | undefined {
-    const from = this.boxOf(fromId);
-    if (!from || !this.layout || !this.graph) return undefined;
-    let best: string | undefined;
-    let bestScore = Infinity;
-    const cx = from.x + NODE_W / 2;
-    const cy = from.y + NODE_H / 2;
-    for (let i = 0; i < this.graph.nodes.length; i++) {
-      const ox = (this.layout.xs[i] ?? 0) + NODE_W / 2 - cx;
-      const oy = (this.layout.ys[i] ?? 0) + NODE_H / 2 - cy;
-      const along = ox * dx + oy * dy;
-      if (along <= 1) continue;
-      const across = Math.abs(ox * dy - oy * dx);
-      const score = along + 2 * across;
-      if (score < bestScore) {
-        bestScore = score;
-        best = this.graph.nodes[i]?.id;
-      }
-    }
-    return best;
+    const from = this.indexOf.get(fromId);
+    if (from === undefined) return undefined;
+    const i = neighbourOf(this.model.xs, this.model.ys, from, dx, dy);
+    return i < 0 ? undefined : this.graph?.nodes[i]?.id;
   }
 
   firstNodeId(): string | undefined {
     return this.graph?.nodes[0]?.id;
   }
 
-  private restyleIndex(i: number, withEdges: boolean): void {
-    const n = this.nodes[i];
+  private resize(): void {
+    this.width = this.container.clientWidth;
+    this.height = this.container.clientHeight;
+    this.layers.resize(this.width, this.height);
+    this.minimap.showView(this.t, this.width, this.height);
+    this.syncProxies();
+  }
+
+  private restyleIndex(i: number): void {
     const node = this.graph?.nodes[i];
-    if (!n || !node) return;
+    if (!node) return;
     const state = this.states.get(node.id);
-    const status = state?.status ?? 'idle';
-    n.root.className = `node status-${status}${state?.problems ? ' has-problems' : ''}${node.id === this.selected ? ' selected' : ''}`;
-    n.glyph.textContent = state?.problems && status === 'idle' ? '⚠' : STATUS_GLYPH[status];
-    const meta = metaLine(state);
-    if (n.meta.textContent !== meta) n.meta.textContent = meta;
-    n.root.setAttribute('aria-label', `${node.label}, ${node.kind}, ${status}${meta ? `, ${meta}` : ''}`);
-    if (withEdges) for (const e of n.edges) this.restyleEdge(e);
+    const m = this.model;
+    m.status[i] = STATUS_INDEX.get(state?.status ?? 'idle') ?? 0;
+    m.problems[i] = state?.problems ? 1 : 0;
+    m.metas[i] = metaLine(state);
+    const el = this.proxies.get(i);
+    if (el) styleProxy(el, node, state, i === m.selected);
   }
 
   private restyleEdge(e: number): void {
-    const ends = this.edgeEnds[e];
-    const path = this.paths[e];
+    const m = this.model;
+    const nodes = this.graph?.nodes;
+    if (!nodes) return;
+    m.taken[e] = isEdgeTaken(this.states.get(nodes[m.edgeS[e]!]?.id ?? ''), this.states.get(nodes[m.edgeT[e]!]?.id ?? '')) ? 1 : 0;
+  }
+
+  private proxyIndexes(): number[] {
+    const n = this.graph?.nodes.length ?? 0;
+    if (n <= ALL_PROXIES_MAX) return Array.from({ length: n }, (_, i) => i);
+    const out: number[] = [];
+    if (this.t.k >= TEXT_K && this.width > 0) {
+      const seen = new Int32Array(n);
+      const count = visibleNodes(this.model.xs, this.model.ys, worldBox(this.t, this.width, this.height), seen);
+      if (count <= PROXY_CAP) for (let j = 0; j < count; j++) out.push(seen[j]!);
+    }
+    for (const pinned of [this.focused, this.model.selected]) if (pinned >= 0 && !out.includes(pinned)) out.push(pinned);
+    return out.sort((a, b) => a - b);
+  }
+
+  private syncProxies(): void {
     const graph = this.graph;
-    if (!ends || !path || !graph) return;
-    const taken = isEdgeTaken(this.states.get(graph.nodes[ends[0]]?.id ?? ''), this.states.get(graph.nodes[ends[1]]?.id ?? ''));
-    path.setAttribute('class', taken ? 'edge taken' : 'edge');
-    path.setAttribute('marker-end', taken ? 'url(#arrow-taken)' : 'url(#arrow)');
-    this.labels[e]?.classList.toggle('taken', taken);
+    const layout = this.layout;
+    if (!graph || !layout) return;
+    this.proxies.sync(this.proxyIndexes(), (i) => {
+      const node = graph.nodes[i]!;
+      const el = buildProxy(i, node, layout.xs[i] ?? 0, layout.ys[i] ?? 0);
+      styleProxy(el, node, this.states.get(node.id), i === this.model.selected);
+      return el;
+    });
   }
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  element.className = className;
-  return element;
+function emptyModel(): Model {
+  return {
+    xs: new Float64Array(0),
+    ys: new Float64Array(0),
+    edgeS: new Int32Array(0),
+    edgeT: new Int32Array(0),
+    routes: [],
+    edgeLabels: [],
+    taken: new Uint8Array(0),
+    status: new Uint8Array(0),
+    problems: new Uint8Array(0),
+    labels: [],
+    kinds: [],
+    metas: [],
+    selected: -1,
+    incidentStart: new Int32Array(1),
+    incident: new Int32Array(0),
+  };
 }

@@ -1,13 +1,12 @@
+import type { ViewTransform } from './scene';
+
+export type { ViewTransform } from './scene';
+
 /**
- * Pan and zoom of the graph's world element with one CSS transform, so moving around a
- * 5,000-node graph re-composites rather than re-lays-out. Drag pans, the wheel zooms around the
- * pointer; keyboard zoom and fit are driven by main.ts.
+ * Pan and zoom of the graph: owns the view transform and tells `onChange` (GraphView repaints its
+ * canvas in the next frame and moves its proxies with one CSS transform). Drag pans, the wheel
+ * zooms around the pointer; keyboard zoom and fit are driven by main.ts.
  */
-export interface ViewTransform {
-  readonly x: number;
-  readonly y: number;
-  readonly k: number;
-}
 
 const MIN_K = 0.05;
 const MAX_K = 3;
@@ -15,11 +14,9 @@ const MAX_K = 3;
 export class Viewport {
   private t: ViewTransform = { x: 0, y: 0, k: 1 };
   private drag: { id: number; x: number; y: number; moved: boolean } | undefined;
-  private restTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly world: HTMLElement,
     private readonly onChange: (t: ViewTransform) => void,
   ) {
     container.addEventListener('wheel', (e) => {
@@ -28,7 +25,7 @@ export class Viewport {
       this.zoomAt(Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - r.left, e.clientY - r.top);
     }, { passive: false });
     container.addEventListener('pointerdown', (e) => {
-      if (e.button !== 0 || (e.target instanceof Element && e.target.closest('.node'))) return;
+      if (e.button !== 0 || (e.target instanceof Element && e.target.closest('.node, .minimap'))) return;
       this.drag = { id: e.pointerId, x: e.clientX, y: e.clientY, moved: false };
       container.setPointerCapture(e.pointerId);
       container.classList.add('panning');
@@ -53,13 +50,6 @@ export class Viewport {
 
   set(t: ViewTransform): void {
     this.t = { x: t.x, y: t.y, k: clamp(t.k) };
-    this.world.style.transform = `translate(${this.t.x}px, ${this.t.y}px) scale(${this.t.k})`;
-    // Composite (not repaint) while moving; drop the layer when the view rests (see webview.css).
-    this.container.classList.add('moving');
-    clearTimeout(this.restTimer);
-    this.restTimer = setTimeout(() => this.container.classList.remove('moving'), 250);
-    // Small text is unreadable and costly to raster: below this zoom the CSS hides it.
-    this.container.classList.toggle('far', this.t.k < 0.35);
     this.onChange(this.t);
   }
 
@@ -71,6 +61,11 @@ export class Viewport {
     const k = clamp(this.t.k * factor);
     const f = k / this.t.k;
     this.set({ k, x: cx - (cx - this.t.x) * f, y: cy - (cy - this.t.y) * f });
+  }
+
+  /** Centres the view on a world point (the minimap's jump). */
+  centreOn(wx: number, wy: number): void {
+    this.set({ ...this.t, x: this.container.clientWidth / 2 - wx * this.t.k, y: this.container.clientHeight / 2 - wy * this.t.k });
   }
 
   zoomCentre(factor: number): void {
