@@ -47,4 +47,14 @@ describe('the depth check counts only real nesting', () => {
     assert.equal(nestingBeyond('['.repeat(512) + ']'.repeat(512)), undefined);
     assert.equal(nestingBeyond('['.repeat(513) + ']'.repeat(513)), 512);
   });
+
+  it('stray closing brackets do not buy depth: the parser skips them while it recovers', () => {
+    // `{"a": ]]]…` then 60,500 `[`: a scanner that counted every `]` would see about 500 levels,
+    // while jsonc-parser skips the stray `]` and nests 60,500 deep.
+    const stray = `{"a": ${']'.repeat(60_000)}, "b": ${'['.repeat(60_500)}`;
+    // `{"a": ` is 6 characters and `, "b": ` 7; the `{` is level 1, so the 512th `[` is level 513.
+    assert.equal(nestingBeyond(stray), 6 + 60_000 + 7 + 511);
+    assert.equal(readBinding(stray), undefined);
+    assert.equal(validateGraphText(stray)[0]?.message, MESSAGE);
+  });
 });

@@ -69,6 +69,17 @@ test('counts added, removed and changed blocks and edges', () => {
   ]);
 });
 
+test('a block id or edge label with a newline stays on its own line (no fake change above a prompt)', () => {
+  const hostile: Graph = {
+    blocks: [...serverEcho.blocks, { id: 'x\n+ block looks-harmless\r\n', type: 'code' }],
+    edges: [...serverEcho.edges, { source: 'start', target: 'respond', condition: 'ok\n− edge nothing' }],
+  };
+  assert.deepEqual(summaryLines(diffGraphs(serverEcho, hostile)), [
+    '+ block x + block looks-harmless',
+    '+ edge start → respond [ok − edge nothing]',
+  ]);
+});
+
 test('parallel edges count as a multiset; an unknown baseline makes everything new', () => {
   const twice: Graph = { blocks: local.blocks, edges: [...local.edges, { source: 'start', target: 'work' }] };
   assert.deepEqual(diffGraphs(local, twice).edgesAdded, ['start → work']);

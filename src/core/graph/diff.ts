@@ -1,5 +1,6 @@
 import type { Block, Edge, Graph } from './schema';
 import { canonicalBlockType } from './schema';
+import { oneLine } from '../tree/format';
 
 /**
  * Graph comparison for push review and pull. Both sides are compared after applying the defaults
@@ -91,14 +92,19 @@ export function summaryLine(s: GraphDiffSummary): string {
   return `blocks +${s.blocksAdded.length} −${s.blocksRemoved.length} ~${s.blocksChanged.length}, edges +${s.edgesAdded.length} −${s.edgesRemoved.length}`;
 }
 
-/** A readable list of every change, for modals, the output channel and the CLI. */
+/**
+ * A readable list of every change, for modals, the output channel and the CLI: one change per
+ * line. Ids and edge labels come from a file or a server, so each is flattened to one line: a
+ * newline inside one must not print a fake change just above a confirmation prompt.
+ */
 export function summaryLines(s: GraphDiffSummary): string[] {
+  const flat = (text: string): string => oneLine(text, 200);
   return [
-    ...s.blocksAdded.map((id) => `+ block ${id}`),
-    ...s.blocksRemoved.map((id) => `− block ${id}`),
-    ...s.blocksChanged.map((c) => `~ block ${c.id} (${c.fields.join(', ')})`),
-    ...s.edgesAdded.map((l) => `+ edge ${l}`),
-    ...s.edgesRemoved.map((l) => `− edge ${l}`),
+    ...s.blocksAdded.map((id) => `+ block ${flat(id)}`),
+    ...s.blocksRemoved.map((id) => `− block ${flat(id)}`),
+    ...s.blocksChanged.map((c) => `~ block ${flat(c.id)} (${c.fields.join(', ')})`),
+    ...s.edgesAdded.map((l) => `+ edge ${flat(l)}`),
+    ...s.edgesRemoved.map((l) => `− edge ${flat(l)}`),
   ];
 }
 

@@ -29,10 +29,13 @@ export class JsoncTooDeepError extends Error {
 
 /**
  * Where JSON(C) text first nests deeper than `maxDepth` (the offset of that bracket), or undefined.
- * Strings and both comment styles are skipped, so brackets inside them do not count.
+ * Strings and both comment styles are skipped, so brackets inside them do not count. A closing
+ * bracket counts only when it matches the innermost open one: the parser skips a stray `]` or `}`
+ * while it recovers from an error, so a scanner that counted it would see less depth than the
+ * parser builds (`{"a": ]]]…` followed by as many extra `[` would slip through).
  */
 export function nestingBeyond(text: string, maxDepth = MAX_JSON_DEPTH): number | undefined {
-  let depth = 0;
+  const open: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
@@ -49,9 +52,10 @@ export function nestingBeyond(text: string, maxDepth = MAX_JSON_DEPTH): number |
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? text.length : end + 1;
     } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > maxDepth) return i;
-    } else if (c === 0x5d || c === 0x7d) {
-      depth--;
+      open.push(c);
+      if (open.length > maxDepth) return i;
+    } else if ((c === 0x5d && open.at(-1) === 0x5b) || (c === 0x7d && open.at(-1) === 0x7b)) {
+      open.pop();
     }
   }
   return undefined;
