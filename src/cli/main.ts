@@ -29,6 +29,8 @@ Commands:
   run RUN_ID [--workflow ID]         show one run and its stages
   trigger WORKFLOW [--input k=v]... [--inputs-file F] [--env NAME=VALUE]... [--wait]
                                      start a run (--wait follows it to its end;
+                                     Powabase always does: its run stops when
+                                     the stream that started it closes;
                                      White Rabbit takes no inputs;
                                      --env: environment overrides, Supervity Auto)
   watch RUN_ID [--workflow ID]       follow a run live to its end

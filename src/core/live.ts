@@ -87,21 +87,34 @@ export async function* followLive(
   options: LiveFollowOptions,
 ): AsyncGenerator<Run> {
   const log = options.log ?? silentLogger;
+  const limit = options.maxReconnects ?? 8;
   let last: Run | undefined = options.last;
   let failures = 0;
+  // Streams that end cleanly without news in a row: a server that opens, repeats the same state
+  // and closes would otherwise be re-opened for as long as the run lasts.
+  let quietEnds = 0;
   for (let round = 0; ; round++) {
+    const before = last && progressKey(last);
+    let news = false;
     try {
       for await (const run of connect(round)) {
         failures = 0;
+        if (!news && progressKey(run) !== before) news = true;
         if (!last || !sameRun(run, last)) yield run;
         last = run;
         if (isTerminalRun(run.status)) return;
       }
       log.debug(`${options.what}: stream ended before the run did; reading its state`);
+      quietEnds = news ? 0 : quietEnds + 1;
+      if (options.afterDrop === 'reconnect' && quietEnds >= limit) {
+        log.warn(`${options.what}: the stream ended ${quietEnds} times in a row without news; following by polling instead`);
+        yield* pollRun(read, { ...options, last });
+        return;
+      }
     } catch (error) {
       const typed = toFlowscopeError(error);
       if (typed.reason === 'aborted' || !isTransient(typed)) throw typed;
-      if (++failures > (options.maxReconnects ?? 8)) {
+      if (++failures > limit) {
         throw new FlowscopeError(typed.reason, `${options.what}: gave up after ${failures} attempts: ${typed.message}`, { cause: typed });
       }
       log.debug(`${options.what}: ${typed.message}; reconciling`);
@@ -120,6 +133,11 @@ export async function* followLive(
       const typed = toFlowscopeError(error);
       if (typed.reason === 'aborted' || !isTransient(typed)) throw typed;
     }
-    await sleep(backoffDelay(failures, options.minMs ?? 500, options.maxMs ?? 15_000), options.signal);
+    await sleep(backoffDelay(Math.max(failures, quietEnds), options.minMs ?? 500, options.maxMs ?? 15_000), options.signal);
   }
+}
+
+/** What counts as news on a stream: the run's status, or a stage's, changed (not a timestamp). */
+function progressKey(run: Run): string {
+  return `${run.status}|${run.stages.map((s) => `${s.id}:${s.status}`).join(',')}`;
 }

@@ -336,3 +336,26 @@ describe('White Rabbit: a component stream that ends without a terminal event', 
     assert.equal(delays.length, 1);
   });
 });
+
+describe('White Rabbit: a run stream that keeps ending without news', GUARD, () => {
+  // A hostile or broken server: every connection repeats the same EXECUTING frame and closes
+  // (seed 000 line 70 has the stream close only after a terminal status). The run ends, in the
+  // detail, on its 10th read.
+  it('is re-opened up to the reconnect limit, then followed by polling to its true end', async () => {
+    const frame = streamEvent('EXECUTING', [stage(A, 'RUNNING')], { pending: 1, failed: 0, usage: 0 });
+    server.routes.on('GET', STREAM_PATH, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`data: ${JSON.stringify(frame)}\n\n`);
+    });
+    let reads = 0;
+    server.routes.on('GET', DETAIL_PATH, (_req, res) => {
+      reads++;
+      json(res, 200, reads < 10 ? runDetail('EXECUTING', [stage(A, 'RUNNING')]) : runDetail('COMPLETED', [stage(A, 'COMPLETED')]));
+    });
+    const statuses: string[] = [];
+    for await (const run of backend({ maxReconnects: 3 }).follow({ id: RUN, workflowId: WF })) statuses.push(run.status);
+    assert.equal(server.routes.count('GET', STREAM_PATH), 4, 'opened once, then re-opened 3 times (the limit), then never again');
+    assert.equal(reads, 10);
+    assert.equal(statuses.at(-1), 'completed');
+  });
+});

@@ -8,6 +8,7 @@ import { backendFor, writeBinding } from './binding';
 import type { AuthoringContext } from './context';
 import { baseName } from './graphFiles';
 import { requireTrust } from './trust';
+import { confirmProtected } from '../commands/trigger';
 
 /**
  * Push as New Workflow: the seeds' basic flow from the editor. Creates a workflow named as the
@@ -18,6 +19,8 @@ export async function pushNewCommand(ctx: AuthoringContext, document: vscode.Tex
   if (!(await requireTrust(vscode.l10n.t('Push')))) return;
   const connection = await pickCreatingConnection(ctx);
   if (!connection) return;
+  const what = vscode.l10n.t('Create a new workflow from {0} there?', baseName(document.uri));
+  if (!(await confirmProtected(ctx.services, connection, what))) return;
   const backend = await backendFor(ctx.services, connection);
   if (!backend) return;
   const file = baseName(document.uri);

@@ -27,7 +27,12 @@ export async function requireTrust(action: string): Promise<boolean> {
 }
 
 /** Protected (production) connections ask before anything that changes the service. */
-export async function confirmProtected(deps: CommandDeps, connection: string, what: string): Promise<boolean> {
+/** What the protected-connection question needs: whether a connection is marked protected. */
+interface ProtectedLookup {
+  readonly connections: { get(name: string): { readonly protected?: boolean } | undefined };
+}
+
+export async function confirmProtected(deps: ProtectedLookup, connection: string, what: string): Promise<boolean> {
   if (!deps.connections.get(connection)?.protected) return true;
   const go = vscode.l10n.t('Continue');
   const picked = await vscode.window.showWarningMessage(

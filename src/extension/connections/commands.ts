@@ -163,11 +163,17 @@ async function remove(deps: CommandDeps, arg: unknown): Promise<void> {
   const name = await pickConnection(deps, vscode.l10n.t('Connection to remove'), arg);
   if (!name) return;
   const yes = vscode.l10n.t('Remove');
-  const sure = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Remove the connection "{0}"?', name),
-    { modal: true, detail: vscode.l10n.t('Its settings and stored keys are deleted. Nothing changes on the service.') },
-    yes,
-  );
+  // Removing closes this window's live streams; a Powabase run started here lives on its stream.
+  const runs = deps.services.runs;
+  const stopping = runs.liveRuns().filter((live) => live.connection === name && runs.ownsStream(name, live.run.id)).length;
+  const detail =
+    stopping > 0
+      ? vscode.l10n.t(
+          'Its settings and stored keys are deleted. {0} live run(s) started from this window will stop: the service stops a run at its next step when the stream that started it closes, and records it as completed with the outputs so far.',
+          stopping,
+        )
+      : vscode.l10n.t('Its settings and stored keys are deleted. Nothing changes on the service.');
+  const sure = await vscode.window.showWarningMessage(vscode.l10n.t('Remove the connection "{0}"?', name), { modal: true, detail }, yes);
   if (sure !== yes) return;
   await save(deps, deps.settings.current.connections.filter((c) => c.name !== name));
   await deps.keyring.delete(name);
