@@ -19,6 +19,8 @@ async function expand(vscode: VsCode, label: string): Promise<void> {
   const row = vscode.page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
   await row.waitFor({ state: 'visible', timeout: 20_000 });
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  // The pointer rests on the row, whose hover card then covers the rows below it: move it away.
+  await vscode.page.mouse.move(900, 700);
 }
 
 test('sandbox → connections → live run in the tree', { timeout: 240_000 }, async () => {
