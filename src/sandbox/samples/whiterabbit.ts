@@ -63,8 +63,8 @@ function linear(at: string): WorkflowRecord {
   const ids = [
     trigger(g),
     component(g, 'STRING_CONSTANT', 'Treasury address', { value: TREASURY, durationMs: 300, output: { value: TREASURY } }, 240, 0),
-    component(g, 'GET_EVM_ACCOUNT_BALANCE', 'Get treasury balance', { chainId: 1, durationMs: 1500, output: { balance: '1000000' } }, 480, 0),
-    component(g, 'API_CALL', 'Post balance to accounting', { url: 'https://accounting.example.com/balances', method: 'POST', durationMs: 1200, output: { status: 201, body: { recorded: true } } }, 720, 0),
+    component(g, 'GET_EVM_ACCOUNT_BALANCE', 'Get treasury balance', { chainId: 1, durationMs: 2500, output: { balance: '1000000' } }, 480, 0),
+    component(g, 'API_CALL', 'Post balance to accounting', { url: 'https://accounting.example.com/balances', method: 'POST', durationMs: 2000, output: { status: 201, body: { recorded: true } } }, 720, 0),
     component(g, 'ARRAY_BUILDER', 'Build report', { durationMs: 400, output: { items: ['treasury', '1000000'] } }, 960, 0),
   ];
   g.chain(...ids);
