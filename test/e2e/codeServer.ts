@@ -115,3 +115,22 @@ export function assertNoFlowscopeErrors(logsDir: string, markers: readonly strin
     );
   }
 }
+
+/**
+ * The VS Code version inside each code-server release the suite is run on (written down, not
+ * read from the install, so a test notices when the running VS Code is not the one intended).
+ */
+const VSCODE_IN_CODE_SERVER: Readonly<Record<string, string>> = {
+  '4.100.3': '1.100.3',
+  '4.139.1': '1.139.1',
+};
+
+/** The VS Code version `vscode.version` must report in this install. */
+export function expectedVsCodeVersion(installDir: string): string {
+  const version = installedVersion(installDir);
+  const expected = VSCODE_IN_CODE_SERVER[version];
+  if (!expected) {
+    throw new Error(`code-server ${version} is not in test/e2e/codeServer.ts's VSCODE_IN_CODE_SERVER table: add it with the VS Code version its release notes name`);
+  }
+  return expected;
+}

@@ -11,11 +11,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchVsCode, notifications, quickInput, readProblems, runExtensionTests, treeItems, waitFor, webviewFrame, withArtifacts } from './harness';
+import { expectedVsCodeVersion } from './codeServer';
+import { ensureCodeServer, launchVsCode, notifications, quickInput, readProblems, runExtensionTests, treeItems, waitFor, webviewFrame, withArtifacts } from './harness';
 import type { VsCode } from './harness';
 
 /** Writes a minimal extension (plain CommonJS, no build step) into `dir`. */
-async function writeSmokeExtension(dir: string): Promise<void> {
+async function writeSmokeExtension(dir: string, vscodeVersion: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const manifest = {
     name: 'smoke',
@@ -64,7 +65,7 @@ exports.deactivate = () => {};
 const assert = require('assert');
 const vscode = require('vscode');
 exports.run = async () => {
-  assert.equal(vscode.version, '1.100.3');
+  assert.equal(vscode.version, ${JSON.stringify(vscodeVersion)});
   // run() starts right after the eager ('*') extensions: onStartupFinished ones such as
   // ours may not be active yet, exactly as with @vscode/test-electron.
   await vscode.extensions.getExtension('flowscope-e2e.smoke').activate();
@@ -77,6 +78,9 @@ exports.run = async () => {
   await writeFile(join(dir, 'suite.js'), suite);
 }
 
+/** 1.100.3 on the default code-server, 1.139.1 on the newest (codeServer.ts). */
+const VSCODE_VERSION = expectedVsCodeVersion(ensureCodeServer());
+
 let root: string;
 let extension: string;
 let workspace: string;
@@ -87,7 +91,7 @@ before(async () => {
   root = await mkdtemp(join(tmpdir(), 'flowscope-smoke-'));
   extension = join(root, 'extension');
   workspace = join(root, 'workspace');
-  await writeSmokeExtension(extension);
+  await writeSmokeExtension(extension, VSCODE_VERSION);
   await mkdir(workspace);
   await writeFile(join(workspace, 'notes.txt'), 'hello world\n');
   vscode = await launchVsCode({ workspace, extensionPath: extension });
@@ -109,7 +113,7 @@ test('runs a command from the palette and shows its notification', () =>
     await vscode.runCommand('Smoke: Hello');
     await waitFor(async () => (await notifications(vscode.page)).some((m) => m.startsWith('Hello from the smoke extension')), 20_000);
     const shown = await notifications(vscode.page);
-    assert.ok(shown.some((m) => m.includes('VS Code 1.100.3')), `notifications: ${JSON.stringify(shown)}`);
+    assert.ok(shown.some((m) => m.includes(`VS Code ${VSCODE_VERSION}`)), `notifications: ${JSON.stringify(shown)}`);
     await vscode.screenshot('smoke-hello');
   }));
 
