@@ -40,11 +40,19 @@ export function installedVersion(installDir: string): string {
  * Extra server arguments this release needs. From some release on (4.139.1 checked), the
  * workbench honours the URL's `payload` (extensionDevelopmentPath, extensionTestsPath) only
  * when VS Code runs with its smoke-test driver enabled; 4.100.3 has neither the need nor the
- * `--vscode-option` flag, so the flag is passed only where code-server's CLI knows it.
+ * `--vscode-option` flag, so the flag is passed only where code-server's CLI knows it, and only
+ * when a payload is used: under that driver VS Code shows no notification toasts (its
+ * NotificationsToasts.addToast returns early when enableSmokeTestDriver is set), so a window
+ * running an installed .vsix keeps the toasts users see.
  */
-export function versionSpecificArgs(installDir: string): string[] {
-  const cli = readFileSync(join(installDir, 'node_modules/code-server/out/node/cli.js'), 'utf8');
-  return cli.includes('"vscode-option"') ? ['--vscode-option', 'enable-smoke-test-driver'] : [];
+export function versionSpecificArgs(installDir: string, usesPayload: boolean): string[] {
+  if (!usesPayload) return [];
+  return usesSmokeTestDriver(installDir) ? ['--vscode-option', 'enable-smoke-test-driver'] : [];
+}
+
+/** True when this release needs the smoke-test driver for development extensions (see above). */
+export function usesSmokeTestDriver(installDir: string): boolean {
+  return readFileSync(join(installDir, 'node_modules/code-server/out/node/cli.js'), 'utf8').includes('"vscode-option"');
 }
 
 /**

@@ -265,13 +265,15 @@ export async function startCodeServer(opts: {
   logFile: string;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** The workbench URL will carry a payload (development extensions, in-host tests). */
+  usesPayload?: boolean;
 }): Promise<CodeServerProcess> {
   const dir = ensureCodeServer();
   installExitHandlers();
   const logFd = openSync(opts.logFile, 'a');
   const args = [
     entryScript(dir),
-    ...versionSpecificArgs(dir),
+    ...versionSpecificArgs(dir, opts.usesPayload ?? true),
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${opts.port}`,
     '--user-data-dir', opts.userDataDir,
@@ -389,6 +391,7 @@ export async function launchVsCode(options: LaunchOptions): Promise<VsCode> {
       logFile: serverLog,
       env: options.env,
       timeoutMs: startupTimeoutMs,
+      usesPayload: extensionPaths.length > 0 || options.extensionTestsPath !== undefined,
     });
 
     const headless = options.headless ?? !process.env.FLOWSCOPE_E2E_HEADED;

@@ -13,15 +13,16 @@ import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { REPO_ROOT, launchVsCode, withArtifacts } from './harness';
+import { REPO_ROOT, launchVsCode, waitFor, withArtifacts } from './harness';
 import type { VsCode } from './harness';
-import { CONNECTIONS, openFlowscopeView, startSandbox, treeRows } from './flowscope';
+import { CONNECTIONS, SAMPLES, childrenOf, collapseRow, openFlowscopeView, selectRow, startSandbox, treeRows, triggerFromPalette, waitForSandboxRun } from './flowscope';
 import { graphFrame, waitForGraph } from './graph';
 
 const VSIX = process.env.FLOWSCOPE_VSIX ?? join(REPO_ROOT, 'flowscope.vsix');
 
 let workspace: string;
 let vscode: VsCode;
+let sandboxUrl: string | undefined;
 
 before(async () => {
   workspace = await mkdtemp(join(tmpdir(), 'flowscope-vsix-e2e-'));
@@ -66,8 +67,35 @@ test('the installed extension previews a graph file in its webview', { timeout: 
 test('the installed extension starts its sandbox and lists the three connections', { timeout: 180_000 }, () =>
   step('vsix-sandbox', async () => {
     await openFlowscopeView(vscode.page);
-    await startSandbox(vscode);
+    sandboxUrl = await startSandbox(vscode);
     const connections = (await treeRows(vscode.page)).filter((r) => r.level === 1);
     assert.deepEqual(connections.map((r) => r.label).sort(), [CONNECTIONS.powabase, CONNECTIONS.supervity, CONNECTIONS.whiterabbit].sort());
     await vscode.screenshot('vsix-sandbox');
+  }));
+
+test('the installed extension triggers a Powabase run and follows it live to completed', { timeout: 180_000 }, () =>
+  step('vsix-live-run', async () => {
+    assert.ok(sandboxUrl, 'the sandbox test must have started the sandbox');
+    const page = vscode.page;
+    for (const connection of Object.values(CONNECTIONS)) await collapseRow(page, connection);
+    // The connection (not a workflow) selected: Trigger Run asks for connection and workflow.
+    await selectRow(page, CONNECTIONS.powabase);
+    const since = new Date().toISOString();
+    await triggerFromPalette(vscode, CONNECTIONS.powabase, SAMPLES.linear.name, { topic: 'installed package' });
+    const run = await waitForSandboxRun(sandboxUrl, (r) => r.origin === 'powabase' && r.workflowId === SAMPLES.linear.id && r.createdAt >= since);
+    assert.equal(run.inputs.topic, 'installed package');
+    // The run row appears under its workflow and reaches completed with every stage passed.
+    const runLabel = `Run ${run.id.slice(0, 8)}`;
+    await waitFor(
+      async () => {
+        const rows = await treeRows(page);
+        const stages = childrenOf(rows, runLabel);
+        return /^completed/.test(rows.find((r) => r.label === runLabel)?.description ?? '') && stages.length > 0 && stages.every((st) => st.icon === 'pass');
+      },
+      90_000,
+      250,
+    );
+    const done = await waitForSandboxRun(sandboxUrl, (r) => r.id === run.id, 10_000);
+    assert.equal(done.status, 'completed');
+    await vscode.screenshot('vsix-live-run');
   }));
