@@ -81,8 +81,8 @@ test('the installed extension triggers a Powabase run and follows it live to com
     // The connection (not a workflow) selected: Trigger Run asks for connection and workflow.
     await selectRow(page, CONNECTIONS.powabase);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, CONNECTIONS.powabase, SAMPLES.linear.name, { topic: 'installed package' });
-    const run = await waitForSandboxRun(sandboxUrl, (r) => r.origin === 'powabase' && r.workflowId === SAMPLES.linear.id && r.createdAt >= since);
+    await triggerFromPalette(vscode, CONNECTIONS.powabase, SAMPLES.powabase.linear.name, { topic: 'installed package' });
+    const run = await waitForSandboxRun(sandboxUrl, (r) => r.origin === 'powabase' && r.workflowId === SAMPLES.powabase.linear.id && r.createdAt >= since);
     assert.equal(run.inputs.topic, 'installed package');
     // The run row appears under its workflow and reaches completed with every stage passed.
     const runLabel = `Run ${run.id.slice(0, 8)}`;

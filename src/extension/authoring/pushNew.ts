@@ -8,6 +8,7 @@ import { backendFor, writeBinding } from './binding';
 import type { AuthoringContext } from './context';
 import { baseName } from './graphFiles';
 import { requireTrust } from './trust';
+import { toAbortSignal } from '../commands/pick';
 import { confirmProtected } from '../commands/trigger';
 
 /**
@@ -19,28 +20,20 @@ export async function pushNewCommand(ctx: AuthoringContext, document: vscode.Tex
   if (!(await requireTrust(vscode.l10n.t('Push')))) return;
   const connection = await pickCreatingConnection(ctx);
   if (!connection) return;
-  const what = vscode.l10n.t('Create a new workflow from {0} there?', baseName(document.uri));
-  if (!(await confirmProtected(ctx.services, connection, what))) return;
+  const file = baseName(document.uri);
+  if (!(await confirmProtected(ctx.services, connection, vscode.l10n.t('Create a new workflow from {0} there?', file)))) return;
   const backend = await backendFor(ctx.services, connection);
   if (!backend) return;
-  const file = baseName(document.uri);
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating a workflow from {0} on {1}', file, connection), cancellable: true },
-    async (_progress, token) => {
-      const controller = new AbortController();
-      const cancel = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await createWorkflowFromFile({
-          text: document.getText(),
-          backend,
-          fallbackName: file.endsWith(FILE_SUFFIX) ? file.slice(0, -FILE_SUFFIX.length) : file,
-          confirm: (review) => confirmCreate(review),
-          signal: controller.signal,
-        });
-      } finally {
-        cancel.dispose();
-      }
-    },
+    (_progress, token) =>
+      createWorkflowFromFile({
+        text: document.getText(),
+        backend,
+        fallbackName: file.endsWith(FILE_SUFFIX) ? file.slice(0, -FILE_SUFFIX.length) : file,
+        confirm: (review) => confirmCreate(review),
+        signal: toAbortSignal(token),
+      }),
   );
   switch (outcome.status) {
     case 'invalid': {
