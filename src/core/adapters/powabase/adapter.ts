@@ -156,12 +156,15 @@ export class PowabaseBackend implements Backend {
 
   async getRun(ref: RunRef, signal?: AbortSignal): Promise<Run> {
     const workflowId = ref.workflowId ?? (await this.ownerOf(ref.id, signal));
-    const [list, logs] = await Promise.all([this.executions(workflowId, MAX_EXECUTIONS, signal), this.blockLogs(workflowId, ref.id, signal)]);
+    // The row first, then the logs: the service saves a streamed run's final status and its block
+    // logs together, after `done`. Read in parallel, the logs could be read before that save and
+    // the row after it: a run shown ended with none of its stages.
+    const list = await this.executions(workflowId, MAX_EXECUTIONS, signal);
     const execution = list.find((e) => e.id === ref.id);
     if (!execution) {
       throw new FlowscopeError('notFound', `Powabase: run ${ref.id} is not among the newest ${MAX_EXECUTIONS} executions of workflow ${workflowId}.`);
     }
-    return toRun(execution, workflowId, logs);
+    return toRun(execution, workflowId, await this.blockLogs(workflowId, ref.id, signal));
   }
 
   async logs(ref: RunRef, signal?: AbortSignal): Promise<readonly StageLog[]> {
