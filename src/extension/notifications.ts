@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RunChange, RunStore } from '../core/runs/runStore';
 import { isTerminalRun } from '../core/model';
 import type { Explorer } from '../core/tree/explorer';
+import { reportStreamFailures } from '../core/tree/streamFailures';
 import { shortId, statusLabel } from '../core/tree/present';
 import type { Logger } from '../core/util/log';
 import { Commands } from './commandIds';
@@ -14,10 +15,7 @@ import type { Settings } from './settings';
  */
 export function registerNotifications(runs: RunStore, explorer: Explorer, settings: Settings, log: Logger): vscode.Disposable {
   const ended = runs.onDidChange((change) => void notifyEnded(change, explorer, settings));
-  const failed = runs.onDidFail(({ connection, runId, error }) => {
-    log.warn(`stream of run ${runId} on ${connection} failed (${error.reason}): ${error.message}`);
-    explorer.report(connection, error);
-  });
+  const failed = reportStreamFailures(runs, explorer, log);
   return new vscode.Disposable(() => {
     ended.dispose();
     failed.dispose();

@@ -23,7 +23,9 @@ describe('adapters against the sandbox', () => {
     const b = new PowabaseBackend({ name: 'sandbox', kind: 'powabase', baseUrl: url }, { apiKey: powabase.apiKey }, DEPS);
     const workflows = await b.listWorkflows();
     assert.ok(powabase.workflowIds.every((id) => workflows.some((w) => w.id === id)));
-    const id = powabase.workflowIds.includes(PB_LINEAR) ? PB_LINEAR : powabase.workflowIds[0]!;
+    // The linear sample itself, never a stand-in: a missing sample is a failure.
+    assert.ok(powabase.workflowIds.includes(PB_LINEAR), 'the linear sample is one of Powabase\'s');
+    const id = PB_LINEAR;
     const graph = await b.getGraph(id);
     assert.ok(graph.blocks.length > 0);
     const inputs = Object.fromEntries((await b.inputsOf(id)).map((v) => [v.name, v.default ?? 'sandbox test']));
@@ -56,7 +58,8 @@ describe('adapters against the sandbox', () => {
       { apiKey: supervity.apiKey },
       DEPS,
     );
-    const id = supervity.workflowIds.includes(SV_LINEAR) ? SV_LINEAR : supervity.workflowIds[0]!;
+    assert.ok(supervity.workflowIds.includes(SV_LINEAR), 'the linear sample is one of Supervity\'s');
+    const id = SV_LINEAR;
     const runs = await drain(b.trigger(id, { topic: 'sandbox test' }));
     const final = runs.at(-1)!;
     assert.ok(isTerminalRun(final.status));
@@ -67,7 +70,8 @@ describe('adapters against the sandbox', () => {
     const read = await b.getRun({ id: final.id });
     assert.deepEqual([read.id, read.status], [final.id, 'completed']);
     const workflows = await b.listWorkflows();
-    const w = workflows.find((x) => x.id === id)!;
+    const w = workflows.find((x) => x.id === id);
+    assert.ok(w, `${id} is listed`);
     assert.ok((w.counts?.completed ?? 0) >= 1, JSON.stringify(w));
     assert.ok((await b.listRuns(id, { limit: 5 })).runs.some((r) => r.id === final.id));
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -103,7 +103,8 @@ test('watch --json follows a run started elsewhere to its end (White Rabbit and 
 test('a failed run exits 1; the human view names the failed stage', async () => {
   const r = await cli(['--config', config, '--connection', 'pb', 'trigger', SAMPLE_IDS.powabase.failing, '--wait']);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /✗/);
+  // The sample's third block fails on both attempts (src/sandbox/samples/powabase.ts, failing).
+  assert.match(r.stderr, /\n {2}✗ Call upstream \(broken\) {2}failed {2}\d+ ms {2}— upstream returned 502 Bad Gateway\n/);
 });
 
 test('cancel a long Supervity run: exit 0 and the run ends cancelled', async () => {
@@ -169,7 +170,23 @@ test('graph validate reports each problem with its position; graph pull then pus
   assert.equal(pulled.code, 0, pulled.stderr);
   const valid = await cli(['graph', 'validate', file]);
   assert.equal(valid.code, 0, valid.stdout);
+  // An edit makes the round trip: unconfirmed it is not pushed; with --yes it is, and the server
+  // then holds exactly the file (a second push has nothing to send, a pull nothing to write).
+  const edited = JSON.parse(await readFile(file, 'utf8')) as { blocks: Array<{ id: string; type: string; name?: string }> };
+  const renamed = edited.blocks.find((b) => b.type !== 'starter') ?? edited.blocks[0];
+  assert.ok(renamed);
+  renamed.name = 'Renamed by the CLI round trip';
+  await writeFile(file, `${JSON.stringify(edited, null, 2)}\n`);
   const declined = await cli(['--config', config, '--connection', 'pb', 'graph', 'push', file]);
-  assert.equal(declined.code, 0, declined.stderr);
-  assert.match(declined.stderr, /already has this graph/);
+  assert.equal(declined.code, 2, declined.stderr);
+  assert.match(declined.stderr, /not pushed \(confirm with --yes\)/);
+  const pushed = await cli(['--config', config, '--connection', 'pb', 'graph', 'push', file, '--yes']);
+  assert.equal(pushed.code, 0, pushed.stderr);
+  const again = await cli(['--config', config, '--connection', 'pb', 'graph', 'push', file]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /the server already has this graph; nothing pushed/);
+  const repulled = await cli(['--config', config, '--connection', 'pb', 'graph', 'pull', SAMPLE_IDS.powabase.condition, '--out', file]);
+  assert.equal(repulled.code, 0, repulled.stderr);
+  assert.match(repulled.stderr, /already matches the server; nothing written/);
+  assert.match(await readFile(file, 'utf8'), /"Renamed by the CLI round trip"/);
 });

@@ -301,6 +301,17 @@ describe('explorer over the sandbox', () => {
     }
   });
 
+  async function injectFault(spec: { fault: string; pathPrefix: string; count: number }): Promise<void> {
+    const res = await request(`${sb.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+    const answer = await res.body.text();
+    assert.equal(res.statusCode, 200, answer);
+  }
+
+  async function queuedFaults(): Promise<Array<{ pathPrefix: string; remaining: number }>> {
+    const res = await request(`${sb.url}/__sandbox/faults`);
+    return ((await res.body.json()) as { faults: Array<{ pathPrefix: string; remaining: number }> }).faults;
+  }
+
   it('shows missing keys, unreachable hosts and rate limits as health', async () => {
     const t = setup({ names: [] });
     try {
@@ -309,11 +320,7 @@ describe('explorer over the sandbox', () => {
       t.connections.add({ ...wr.config, name: 'nokey' });
       t.connections.add({ ...pb.config, name: 'down', baseUrl: 'http://127.0.0.1:9' }, pb.credentials);
       t.connections.add({ ...pb.config, name: 'busy' }, pb.credentials);
-      await request(`${sb.url}/__sandbox/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ fault: 'status=429;retry-after=120', pathPrefix: '/api/workflows', count: 1 }),
-      });
+      await injectFault({ fault: 'status=429;retry-after=120', pathPrefix: '/api/workflows', count: 1 });
       const [nokey, down, busy] = await t.explorer.children();
       assert.ok(nokey && down && busy);
       assert.equal(((await t.explorer.children(nokey))[0] as MessageNode).message, 'missingKey');
@@ -322,8 +329,18 @@ describe('explorer over the sandbox', () => {
       const busyChildren = await t.explorer.children(busy);
       assert.equal((busyChildren[0] as MessageNode).message, 'rateLimited');
       assert.match(t.explorer.item(busy).description ?? '', /rate limited, retrying in 1[12][0-9] s/);
-      // Reads before the retry time do not hit the service again.
-      assert.equal((await t.explorer.children(busy)).length, 1);
+      // Reads before the retry time do not hit the service again. The 429 was served (its fault is
+      // used up); a sentinel fault now waits for the next request to /api/workflows: still queued
+      // after the read means no request went out.
+      assert.deepEqual(await queuedFaults(), []);
+      await injectFault({ fault: 'status=503', pathPrefix: '/api/workflows', count: 1 });
+      const again = await t.explorer.children(busy);
+      assert.equal((again[0] as MessageNode).message, 'rateLimited');
+      assert.deepEqual(
+        (await queuedFaults()).map((f) => [f.pathPrefix, f.remaining]),
+        [['/api/workflows', 1]],
+        'the read before the retry time reached the service',
+      );
     } finally {
       await request(`${sb.url}/__sandbox/faults`, { method: 'DELETE' });
       t.dispose();

@@ -57,8 +57,15 @@ describe('package.json ↔ code', () => {
   });
 
   it('menus and keybindings name contributed commands; the trigger has a keybinding', () => {
-    for (const [menu, entries] of Object.entries(pkg.contributes.menus)) {
-      for (const e of entries) if (ours.has(e.command)) assert.ok(contributed.has(e.command), `${menu}: ${e.command}`);
+    // Every entry is checked, not only the ids of the Commands object: a typo in a menu must fail here
+    // (a contributed command is registered in code: the previous test checks that).
+    const named = [
+      ...Object.entries(pkg.contributes.menus).flatMap(([menu, entries]) => entries.map((e) => ({ where: menu, command: e.command }))),
+      ...(pkg.contributes.keybindings ?? []).map((k) => ({ where: 'keybindings', command: k.command })),
+    ];
+    assert.ok(named.length > 0, 'the manifest has menus');
+    for (const { where, command } of named) {
+      assert.ok(contributed.has(command), `${where}: ${command} is not contributed`);
     }
     assert.ok(pkg.contributes.keybindings?.some((k) => k.command === Commands.runTrigger));
   });

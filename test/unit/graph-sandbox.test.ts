@@ -133,27 +133,25 @@ test('powabase: local errors refuse the push before any request', async () => {
   assert.equal(stableJson(await powabase.getGraph?.(id)), stableJson(beforeGraph));
 });
 
-test('powabase: a server-side VALIDATION_ERROR comes back as a diagnostic on the offending node', async () => {
+test('powabase: the server\'s "Unknown block type" is placed on that block\'s type', async () => {
   const id = workflowId(FAILING);
   const beforeGraph = await powabase.getGraph?.(id);
   const { file } = await pulledFile(id);
   const edited: GraphFile = { ...file, blocks: file.blocks.map((b) => (b.type === 'agent' ? { ...b, type: 'llm' } : b)) };
   const text = `${JSON.stringify(edited, null, 2)}\n`;
-  // Locally an unknown type is an error for Powabase, so the push never gets that far. To see
-  // the server's own rejection, validate as for a service whose registry the client does not
-  // check (White Rabbit) while the requests still go to the real Powabase adapter: the case of
-  // a server whose registry is stricter than the client's.
-  const lenient: Backend = Object.create(powabase, { kind: { value: 'whiterabbit' } }) as Backend;
-  const outcome = await pushGraphFile({ text, backend: lenient, workflowId: id, confirm: accept });
-  assert.equal(outcome.status, 'rejected');
-  assert.ok(outcome.status === 'rejected');
-  assert.ok(FlowscopeError.is(outcome.error, 'validation'));
-  assert.equal(outcome.error.code, 'VALIDATION_ERROR');
-  assert.equal(outcome.diagnostics.length, 1);
-  const [d] = outcome.diagnostics;
+  // The local check stops this file before any push; the real adapter is called directly to get
+  // the server's own rejection, as a server whose registry lags the client's would send it.
+  const { blocks, edges } = edited;
+  const error = await powabase.pushGraph?.(id, { blocks, edges } as Graph, beforeGraph).then(
+    () => assert.fail('the server accepted an unknown block type'),
+    (e: unknown) => e,
+  );
+  assert.ok(FlowscopeError.is(error, 'validation'), String(error));
+  assert.equal(error.code, 'VALIDATION_ERROR');
+  assert.match(error.message, /Unknown block type: llm/);
+  const [d] = serverValidationDiagnostics(text, error.message);
   assert.ok(d);
-  assert.equal(d.code, 'server-validation');
-  assert.match(d.message, /^The server rejected the graph: .*Unknown block type: llm/);
+  assert.deepEqual(d.relatedBlockIds, ['notify']);
   const line = text.split('\n')[d.range.start.line] ?? '';
   assert.equal(line.slice(d.range.start.character, d.range.end.character), '"llm"');
   assert.equal(stableJson(await powabase.getGraph?.(id)), stableJson(beforeGraph), 'a rejected replace changes nothing');

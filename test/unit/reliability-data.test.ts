@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it, mock } from 'node:test';
 import { createBackend } from '../../src/core/adapters/registry';
 import type { Backend } from '../../src/core/backend';
+import { FlowscopeError } from '../../src/core/errors';
 import type { GraphFile } from '../../src/core/graph/graphFile';
 import { commands } from '../../src/cli/commands';
 import type { CommandOptions } from '../../src/cli/commands';
@@ -152,9 +153,15 @@ describe('CLI graph pull over local edits', () => {
           return got;
         },
       });
-      await graph(['pull', SAMPLES.powabase.failing], { out: file }, slow).catch(() => undefined);
-      const kept = [readFileSync(file, 'utf8'), ...(existsSync(`${file}.bak`) ? [readFileSync(`${file}.bak`, 'utf8')] : [])];
-      assert.ok(kept.includes(`${edited}\r\n`), 'the latest edit survives in the file or its backup');
+      // The pull must refuse (not crash, not overwrite): the file changed after it was read.
+      await assert.rejects(graph(['pull', SAMPLES.powabase.failing], { out: file }, slow), (e: unknown) => {
+        assert.ok(FlowscopeError.is(e, 'usage'), String(e));
+        assert.match(e.message, /changed while the graph was being pulled; nothing was written\. Run the pull again\./);
+        return true;
+      });
+      assert.equal(readFileSync(file, 'utf8'), `${edited}\r\n`, 'the latest edit is still the file, untouched');
+      assert.equal(existsSync(`${file}.bak`), false, 'nothing was written, not even a backup');
+      assert.deepEqual(leftovers(), []);
     },
   );
 });

@@ -339,10 +339,24 @@ describe('hostile strings never reach the terminal as control sequences', () => 
     assert.match(shown.out[0] ?? '', /\\u001b\[31mRED/);
   });
 
-  it('run ids, workflow ids and dates from the server are neutralised too', async () => {
-    routes({ [WR_DETAIL]: json(200, wrDetail({ createdAt: `2025\u001b]0;pwned\u0007` })) });
+  it('run ids, stage names and dates from the server are neutralised too, and printed', async () => {
+    // Every identifier and date the server sends is hostile, each in its own way.
+    const detail = wrDetail({
+      id: `${RUN_ID}\u001b[2J`,
+      createdAt: `2025\u001b]0;pwned\u0007`,
+      updatedAt: `2025\u009b31m-late`,
+      runStages: [{ id: 's1\u202e', module: `fetch\u001b[H`, status: 'COMPLETED', output: { ok: true } }],
+    });
+    routes({ [WR_DETAIL]: json(200, detail) });
     const shown = await cli('run', [RUN_ID], {}, wr());
-    for (const line of shown.out) assert.doesNotMatch(line, CONTROL, JSON.stringify(line));
+    const lines = [...shown.out, ...shown.err];
+    for (const line of lines) assert.doesNotMatch(line, CONTROL, JSON.stringify(line));
+    // Printed, defanged: each control became U+FFFD and the rest of the text stays readable.
+    assert.deepEqual(lines, [
+      `run ${RUN_ID}\uFFFD[2J  completed (COMPLETED)`,
+      'started 2025\uFFFD]0;pwned\uFFFD',
+      '  completed  fetch\uFFFD[H',
+    ]);
   });
 });
 

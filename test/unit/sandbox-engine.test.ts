@@ -90,7 +90,11 @@ describe('sandbox: the shared engine', () => {
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
         for (const body of method === 'GET' ? [undefined] : bodies) {
           const r = await raw(sb.url + p, { method, headers: { ...pbHeaders(sb), ...svHeaders(sb), 'content-type': 'application/json' }, body });
-          assert.ok(r.status >= 200 && r.status < 600, `${method} ${p}`);
+          // A crash in a handler would be a 500: garbage is answered as a client error or served.
+          // The one documented 500 is Supervity's execute given a non-multipart body, which the
+          // live service answers that way (api-contracts.md: "JSON body → 500, or hangs").
+          const documented500 = p === '/api/v1/workflow-runs/execute' && method === 'POST' && r.text === '{"error":"Internal Server Error","message":"Multipart: Boundary not found"}';
+          assert.ok(r.status < 500 || (r.status === 500 && documented500), `${method} ${p} ${body} → ${r.status} ${r.text}`);
           if (r.status >= 400) assert.doesNotThrow(() => JSON.parse(r.text), `${method} ${p} ${body} → ${r.status} ${r.text}`);
         }
       }

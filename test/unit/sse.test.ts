@@ -46,7 +46,8 @@ test('a stream split at every single byte parses the same (inside UTF-8 characte
     assert.deepEqual(await collect(chunks(bytes, [cut])), EXPECTED, `split at byte ${cut}`);
   }
   const beats = { n: 0 };
-  await collect(chunks(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)), beats);
+  const byteByByte = await collect(chunks(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)), beats);
+  assert.deepEqual(byteByByte, EXPECTED, 'one byte per chunk');
   assert.equal(beats.n, 3, 'the connect comment, :ping and data: :ping are heartbeats, never events');
 });
 

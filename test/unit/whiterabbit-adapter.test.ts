@@ -7,6 +7,7 @@ import type { Run } from '../../src/core/model';
 import { SAMPLE_IDS } from '../../src/sandbox/samples';
 import { startSandbox } from '../../src/sandbox/server';
 import type { Sandbox } from '../../src/sandbox/server';
+import { startRecordingProxy } from './helpers/recording-proxy';
 
 let sandbox: Sandbox;
 
@@ -17,10 +18,10 @@ after(async () => {
   await sandbox.close();
 });
 
-function backend(overrides: { apiKey?: string; apiSecret?: string; now?: () => number; streamIdleMs?: number } = {}): WhiteRabbitBackend {
+function backend(overrides: { apiKey?: string; apiSecret?: string; now?: () => number; streamIdleMs?: number; baseUrl?: string } = {}): WhiteRabbitBackend {
   const { whiterabbit } = sandbox.info;
   return new WhiteRabbitBackend(
-    { name: 'wr', kind: 'whiterabbit', baseUrl: sandbox.url, workflowIds: whiterabbit.workflowIds },
+    { name: 'wr', kind: 'whiterabbit', baseUrl: overrides.baseUrl ?? sandbox.url, workflowIds: whiterabbit.workflowIds },
     { apiKey: overrides.apiKey ?? whiterabbit.apiKey, apiSecret: overrides.apiSecret ?? whiterabbit.apiSecret },
     { now: overrides.now, streamIdleMs: overrides.streamIdleMs ?? 2_000, pollMinMs: 50, pollMaxMs: 200 },
   );
@@ -36,6 +37,12 @@ async function last<T>(items: AsyncIterable<T>, seen: T[] = []): Promise<T> {
 async function control(path: string, body: unknown): Promise<unknown> {
   const res = await request(`${sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   return res.body.json();
+}
+
+async function faultsQueued(pathPrefix: string): Promise<unknown[]> {
+  const res = await request(`${sandbox.url}/__sandbox/faults`);
+  const { faults } = (await res.body.json()) as { faults: Array<{ pathPrefix: string }> };
+  return faults.filter((f) => f.pathPrefix === pathPrefix);
 }
 
 async function runsOf(workflowId: string): Promise<number> {
@@ -102,17 +109,36 @@ test('a wrong secret is an auth error; a key scoped to other workflows is forbid
 });
 
 test('a stream dropped mid-run is re-subscribed (re-signed) and ends in the right state, trigger sent once', async () => {
-  await control('/__sandbox/faults', { pathPrefix: '/v1/sdk/workflows/executions/', fault: 'drop-after=1', count: 2 });
+  const prefix = '/v1/sdk/workflows/executions/';
+  await control('/__sandbox/faults', { pathPrefix: prefix, fault: 'drop-after=1', count: 2 });
   const before = await runsOf(SAMPLE_IDS.whiterabbit.fanout);
-  const end = await last(backend().trigger(SAMPLE_IDS.whiterabbit.fanout, {}));
-  assert.equal(end.status, 'completed');
-  assert.equal(await runsOf(SAMPLE_IDS.whiterabbit.fanout), before + 1, 'exactly one run was started');
+  // The requests pass through a recorder; the injected clock moves one second per reading, so a
+  // request signed afresh carries a new timestamp and one whose headers were reused does not.
+  const proxy = await startRecordingProxy(sandbox.url, ['x-sdk-timestamp', 'x-sdk-signature']);
+  try {
+    const start = Date.now();
+    let readings = 0;
+    const end = await last(backend({ baseUrl: proxy.url, now: () => start + 1000 * readings++ }).trigger(SAMPLE_IDS.whiterabbit.fanout, {}));
+    assert.equal(end.status, 'completed');
+    assert.equal(await runsOf(SAMPLE_IDS.whiterabbit.fanout), before + 1, 'exactly one run was started');
+    assert.deepEqual(await faultsQueued(prefix), [], 'both injected drops fired');
+    // The drops land on the first stream and on whichever request to the run follows it (the
+    // prefix cannot tell the stream from the read): at least one reopened stream.
+    const streams = proxy.seen.filter((r) => r.method === 'GET' && r.path.startsWith(prefix) && r.path.endsWith('/stream'));
+    assert.ok(streams.length >= 2, `the stream was dropped and reopened (${streams.length} opens)`);
+    const stamps = proxy.seen.map((r) => r.headers['x-sdk-timestamp']);
+    assert.equal(new Set(stamps).size, stamps.length, `every request, each reconnect included, is signed afresh: ${stamps.join(', ')}`);
+    assert.equal(new Set(proxy.seen.map((r) => r.headers['x-sdk-signature'])).size, proxy.seen.length);
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a silent stream trips the watchdog and the run is still followed to its end', async () => {
   await control('/__sandbox/faults', { pathPrefix: '/v1/sdk/workflows/executions/', fault: 'silent', count: 1 });
   const end = await last(backend({ streamIdleMs: 400 }).trigger(SAMPLE_IDS.whiterabbit.linear, {}));
   assert.equal(end.status, 'completed');
+  assert.deepEqual(await faultsQueued('/v1/sdk/workflows/executions/'), [], 'the silent stream was served, so the watchdog had something to trip on');
 });
 
 test('following a finished run emits its final state at once', async () => {

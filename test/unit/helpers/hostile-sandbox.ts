@@ -14,6 +14,8 @@ import { RunStore } from '../../../src/core/runs/runStore';
 import type { StreamError } from '../../../src/core/runs/runStore';
 import { Explorer } from '../../../src/core/tree/explorer';
 import type { ConnectionSource, ExplorerConnection } from '../../../src/core/tree/explorer';
+import { reportStreamFailures } from '../../../src/core/tree/streamFailures';
+import { silentLogger } from '../../../src/core/util/log';
 import type { ExplorerNode, RunNode, WorkflowNode } from '../../../src/core/tree/nodes';
 import type { Disposable } from '../../../src/core/util/disposable';
 import { Emitter } from '../../../src/core/util/emitter';
@@ -104,11 +106,10 @@ export function rig(sb: Sandbox, api: ApiName, deps: AdapterDeps, credentials?: 
   // Polling is slowed right down: the run under test must be followed by its own stream and reads.
   const explorer = new Explorer({ connections, runs, pageSize: () => 50, pollMinMs: 600_000, pollMaxMs: 600_000 });
   const failures: StreamError[] = [];
-  // What src/extension/notifications.ts does with stream failures.
-  runs.onDidFail((failure) => {
-    failures.push(failure);
-    explorer.report(failure.connection, failure.error);
-  });
+  // The product's own wiring of stream failures to the tree (as src/extension/notifications.ts
+  // uses it); the rig only records what the store reported, for the assertions.
+  const wiring = reportStreamFailures(runs, explorer, silentLogger);
+  const recording = runs.onDidFail((failure) => failures.push(failure));
   const open = async (workflowId: string): Promise<WorkflowNode> => {
     const [root] = await explorer.children();
     assert.ok(root, 'the connection node is shown');
@@ -137,6 +138,8 @@ export function rig(sb: Sandbox, api: ApiName, deps: AdapterDeps, credentials?: 
       return node;
     },
     dispose() {
+      recording.dispose();
+      wiring.dispose();
       explorer.dispose();
       runs.dispose();
     },
