@@ -77,6 +77,10 @@ const BASE_TEST_SETTINGS: Record<string, unknown> = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
+  // Newer VS Code (1.139) opens a chat view beside the editor on start, whose input can take the
+  // focus from the command palette while it loads; 1.100 ignores these settings.
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export interface LaunchOptions {
