@@ -372,6 +372,7 @@ export async function openFile(page: Page, name: string): Promise<void> {
   const row = qi.widget.locator('.monaco-list-row', { hasText: name }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   await page.keyboard.press('Enter');
+  await qi.waitClosed(15_000);
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
 }

@@ -534,7 +534,18 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await page.keyboard.press('F1');
-    await qi.waitOpen();
+    // Rarely (seen once under load, right after Quick Open closed) the palette's widget shows
+    // with its input hidden; Escape and a second F1 recover, as they would for a user.
+    const opened = await qi.waitOpen(5_000).then(
+      () => true,
+      () => false,
+    );
+    if (!opened) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`the command palette did not open its input for "${title}"`);
+      await sleep(500);
+      continue;
+    }
     // F1 opens the palette with ">" already typed; fill() replaces it, so add it back.
     await qi.input.fill(`>${title}`);
     // Accept only once the focused row is our command: VS Code sorts exact matches first,
