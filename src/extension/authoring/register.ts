@@ -7,6 +7,7 @@ import { GraphCommands } from './commandIds';
 import type { AuthoringContext } from './context';
 import { GraphDiagnostics } from './diagnostics';
 import { GraphDocuments } from './graphDocuments';
+import { GraphQuickFixes } from './graphQuickFixes';
 import { baseName, isGraphDocument } from './graphFiles';
 import { LastSynced } from './lastSynced';
 import { pullCommand } from './pull';
@@ -34,6 +35,7 @@ export function registerGraphAuthoring(services: Services): vscode.Disposable {
     codeLens,
     vscode.languages.registerCodeLensProvider(GRAPH_FILES, codeLens),
     vscode.languages.registerCodeActionsProvider(GRAPH_FILES, new WebhookQuickFix(), WebhookQuickFix.metadata),
+    vscode.languages.registerCodeActionsProvider(GRAPH_FILES, new GraphQuickFixes(), GraphQuickFixes.metadata),
     command(services, GraphCommands.validate, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await validateCommand(ctx, document);
