@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 export const OUTPUT_SCHEME = 'flowscope-output';
 
 /**
- * Read-only JSON documents for run logs and stage outputs. A content provider (not untitled
+ * Read-only documents for run logs (text) and stage outputs (JSON). A content provider (not untitled
  * files) means no "save changes?" prompt and a stable URI per run and stage, so showing the same
  * output again reuses its tab with fresh content.
  */
@@ -27,6 +27,20 @@ export class OutputDocuments implements vscode.TextDocumentContentProvider, vsco
     this.emitter.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(document, 'json');
+    await vscode.window.showTextDocument(document, { preview: true });
+  }
+
+  /**
+   * Shows text in a tab titled `title` (the last path segment is what the tab shows), under
+   * `segments` so each run keeps its own tab. `language` colours it where VS Code knows it.
+   */
+  async showText(segments: readonly string[], title: string, text: string, language = 'log'): Promise<void> {
+    const safe = (s: string): string => s.replace(/[\\/]/g, '_');
+    const uri = vscode.Uri.from({ scheme: OUTPUT_SCHEME, path: `/${[...segments, title].map(safe).join('/')}` });
+    this.contents.set(uri.toString(), text);
+    this.emitter.fire(uri);
+    const document = await vscode.workspace.openTextDocument(uri);
+    if ((await vscode.languages.getLanguages()).includes(language)) await vscode.languages.setTextDocumentLanguage(document, language);
     await vscode.window.showTextDocument(document, { preview: true });
   }
 

@@ -84,13 +84,14 @@ test('(unit) the graph key changes with the structure and labels, not with statu
 
 test('(unit) details carry formatted JSON, errors, logs of that stage, and the copy action only with an output', () => {
   const view = graphViewOf({ blocks: [{ id: 'a', type: 'code' }], edges: [] }, 'server');
-  const s = stage('a', 'failed', { input: { q: 1 }, output: { ok: false }, error: 'boom' });
-  const d = nodeDetailsOf({ nodeId: 'a', view, stage: s, canReveal: false, logs: [{ stageId: 'a', status: 'failed' }, { stageId: 'b', status: 'ok' }] });
+  const s = stage('a', 'failed', { input: { q: 1 }, output: { ok: false }, error: 'boom', startedAt: '2026-01-01T10:00:05Z' });
+  const logs = [{ stageId: 'a', status: 'failed', durationMs: 40, error: 'boom' }, { stageId: 'b', status: 'ok' }];
+  const d = nodeDetailsOf({ nodeId: 'a', view, stage: s, canReveal: false, logs, timeZone: 'UTC' });
   assert.equal(d?.input, '{\n  "q": 1\n}');
   assert.equal(d?.error, 'boom');
   assert.equal(d?.canCopyOutput, true);
-  assert.match(d?.logs ?? '', /"stageId": "a"/);
-  assert.doesNotMatch(d?.logs ?? '', /"stageId": "b"/);
+  // Readable lines (time, stage, level, message) of this stage only, as Show Run Logs writes them.
+  assert.equal(d?.logs, '10:00:05  A  ERROR  failed in 40 ms: boom\n');
   assert.equal(nodeDetailsOf({ nodeId: 'a', view, canReveal: true })?.canCopyOutput, false);
   assert.equal(nodeDetailsOf({ nodeId: 'nope', view, canReveal: true }), undefined);
 });

@@ -5,6 +5,8 @@ import { Commands, GRAPH_OPEN_COMMAND } from '../commandIds';
 import type { CommandDeps } from './deps';
 import { activeRuns, isNode, requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';
 import { registerCommand, scoped } from './register';
+import type { LogEntryInput } from '../../shared/logText';
+import { formatLogText, logLinesOf, startedLine } from '../../shared/logText';
 
 /** Commands that read runs: refresh, paging, copy id, graph, logs, outputs, the live list. */
 export function registerRunCommands(deps: CommandDeps): vscode.Disposable {
@@ -46,19 +48,36 @@ async function openGraph(deps: CommandDeps, arg: unknown): Promise<void> {
 async function showLogs(deps: CommandDeps, arg: unknown): Promise<void> {
   const [target] = await runTargets(deps, arg, undefined, vscode.l10n.t('Run whose logs to show'));
   if (!target) return;
+  // From a stage row, that stage's lines only.
+  const stageId = isNode(arg) && arg.kind === 'stage' ? arg.stageId : undefined;
   const backend = await requireBackend(deps, target.connection);
   const logs = backend.logs?.bind(backend);
-  if (!logs) {
-    // Without a logs endpoint, the run's own record is the most there is.
-    const run = await scoped(target.connection, deps.services.runs.refresh(target.connection, { id: target.runId, workflowId: target.workflowId }));
-    await deps.documents.show([target.connection, target.runId, 'run'], run);
-    return;
+  const ref = { id: target.runId, workflowId: target.workflowId };
+  // The run gives the heading and the stages' times (a service's log entries carry none).
+  let run = deps.services.runs.get(target.connection, target.runId);
+  let entries: readonly LogEntryInput[];
+  if (logs) {
+    entries = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the logs of run {0}…', shortId(target.runId)), cancellable: true },
+      (_p, token) => scoped(target.connection, logs(ref, toAbortSignal(token))),
+    );
+  } else {
+    // Without a logs endpoint, the run's own record of its stages is the log there is.
+    run = await scoped(target.connection, deps.services.runs.refresh(target.connection, ref));
+    entries = run.stages.map((s) => ({ stageId: s.id, stageName: s.name, status: s.rawStatus || s.status, durationMs: s.durationMs, output: s.output, error: s.error }));
   }
-  const entries = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the logs of run {0}…', shortId(target.runId)), cancellable: true },
-    (_p, token) => scoped(target.connection, logs({ id: target.runId, workflowId: target.workflowId }, toAbortSignal(token))),
-  );
-  await deps.documents.show([target.connection, target.runId, 'logs'], entries);
+  const stages = run?.stages ?? [];
+  const stageName = stageId === undefined ? undefined : (stages.find((s) => s.id === stageId)?.name ?? stageId);
+  const shown = stageId === undefined ? entries : entries.filter((e) => e.stageId === stageId);
+  const heading = [
+    [vscode.l10n.t('Run {0}', target.runId), run?.workflowName ?? target.workflowId, run ? statusLabel(run.status, vscode.l10n.t) : undefined, target.connection].filter(Boolean).join(' · '),
+    startedLine(run?.createdAt ?? stages.find((s) => s.startedAt)?.startedAt),
+  ].filter((l): l is string => l !== undefined);
+  const title =
+    stageName === undefined
+      ? vscode.l10n.t('Logs of run {0} ({1})', shortId(target.runId), run?.workflowName ?? target.workflowId ?? target.connection)
+      : vscode.l10n.t('Logs of {0} in run {1}', stageName, shortId(target.runId));
+  await deps.documents.showText([target.connection, target.runId], title, formatLogText(heading, logLinesOf(shown, stages)));
 }
 
 async function showStageOutput(deps: CommandDeps, arg: unknown): Promise<void> {

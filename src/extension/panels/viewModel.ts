@@ -2,6 +2,7 @@ import type { StageLog } from '../../core/backend';
 import type { Block, Graph } from '../../core/graph/schema';
 import type { Run, Stage, StageStatus } from '../../core/model';
 import type { GraphOrigin, GraphViewModel, NodeDetails, NodeState, NodeStateChange, NodeStatus } from '../../shared/protocol';
+import { formatLogText, logLinesOf } from '../../shared/logText';
 
 /**
  * Pure mapping from the domain (graph, run, stages) to the panel's view model, kept free of
@@ -164,6 +165,8 @@ export interface DetailsInput {
   readonly logs?: readonly StageLog[];
   readonly problems?: readonly string[];
   readonly canReveal: boolean;
+  /** Zone of the logs' times; the machine's own when absent (tests pin one). */
+  readonly timeZone?: string;
 }
 
 export function nodeDetailsOf(input: DetailsInput): NodeDetails | undefined {
@@ -186,7 +189,8 @@ export function nodeDetailsOf(input: DetailsInput): NodeDetails | undefined {
     ...(s && s.output !== undefined ? { output: formatJson(s.output) } : {}),
     ...(s?.error ? { error: s.error } : {}),
     ...(s?.text ? { text: s.text } : {}),
-    ...(logs?.length ? { logs: formatJson(logs) } : {}),
+    // The same readable lines as Show Run Logs, in the user's local time.
+    ...(logs?.length ? { logs: formatLogText([], logLinesOf(logs, s ? [s] : []), { timeZone: input.timeZone }) } : {}),
     ...(input.problems?.length ? { problems: input.problems } : {}),
     canReveal: input.canReveal,
     canCopyOutput: s?.output !== undefined,
