@@ -68,9 +68,12 @@ const viewport = new Viewport(graphEl, (t) => {
   saveTimer = setTimeout(() => updateUi({ view: t }), 300);
 });
 graphEl.addEventListener('pointerdown', () => (viewTouched = true));
-// Until the user moves the view, it keeps the whole graph in sight as the panel changes size.
+// Until the user moves the view, it stays fitted as the panel changes size; the selected node
+// stays in sight whatever the size (the details pane opening beside the graph narrows it).
 new ResizeObserver(() => {
-  if (!viewTouched && drawnKey !== undefined) viewport.fit(view.size.width, view.size.height);
+  if (drawnKey === undefined) return;
+  if (!viewTouched) fitNow();
+  revealSelected();
 }).observe(graphEl);
 graphEl.addEventListener('wheel', () => (viewTouched = true), { passive: true });
 const details = new DetailsPane(aside, {
@@ -156,7 +159,7 @@ function draw(key: string, layout: Layout, phase: 'quick' | 'final'): void {
     performance.mark('flowscope:drawn');
     const saved = uiState().view;
     if (!restoredView && saved) viewport.set(saved);
-    else if (!viewTouched) viewport.fit(layout.width, layout.height);
+    else if (!viewTouched) fitNow();
     restoredView = true;
     if (selected && view.has(selected)) select(selected);
     else if (selected) select(undefined);
@@ -164,7 +167,7 @@ function draw(key: string, layout: Layout, phase: 'quick' | 'final'): void {
     requestAnimationFrame(() => setTimeout(() => performance.mark('flowscope:painted'), 0));
   } else {
     view.applyLayout(layout);
-    if (!viewTouched) viewport.fit(layout.width, layout.height);
+    if (!viewTouched) fitNow();
   }
   footer.textContent = phase === 'quick' ? `${graph.nodes.length} blocks · refining layout…` : `${graph.nodes.length} blocks, ${graph.edges.length} edges`;
 }
@@ -197,11 +200,14 @@ function select(id: string | undefined): void {
   }
   const label = state.graph?.nodes.find((n) => n.id === id)?.label ?? id;
   details.showLoading(label);
-  // The pane narrows the graph: keep the chosen node in view once the layout has settled.
-  requestAnimationFrame(() => {
-    const box = view.boxOf(id);
-    if (box && selected === id) viewport.reveal(box);
-  });
+  // The pane narrows the graph (the ResizeObserver above reveals it then); a pane already open
+  // does not, so reveal it here too once the layout has settled.
+  requestAnimationFrame(revealSelected);
+}
+
+function revealSelected(): void {
+  const box = selected === undefined ? undefined : view.boxOf(selected);
+  if (box) viewport.reveal(box);
 }
 
 function showDetails(d: NodeDetails | undefined): void {
@@ -283,7 +289,12 @@ fitButton.addEventListener('click', fit);
 
 function fit(): void {
   viewTouched = false;
-  viewport.fit(view.size.width, view.size.height);
+  fitNow();
+  revealSelected();
+}
+
+function fitNow(): void {
+  viewport.fit(view.size.width, view.size.height, view.startBox());
 }
 
 function make<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {

@@ -142,6 +142,8 @@ export async function selectNode(frame: FrameLocator, label: string, timeoutMs =
   // Selecting a node pans it into view, which can push others out of the panel (under the
   // workbench around it): fit the graph first, as a user would before clicking another block.
   await frame.locator('.tools button', { hasText: /^Fit$/ }).click();
+  // Fit keeps labels readable, so a wide graph may still reach past the panel: drag it into view.
+  await dragIntoView(frame, graphNode(frame, label).first());
   await graphNode(frame, label).first().click();
   let pane: DetailsPaneText | undefined;
   await waitFor(
@@ -153,6 +155,25 @@ export async function selectNode(frame: FrameLocator, label: string, timeoutMs =
     100,
   );
   return pane as DetailsPaneText;
+}
+
+/**
+ * Drags the graph (with the mouse, as a user pans) until `node` is inside the graph area; nothing
+ * when it already is. Bounding boxes are in the page's coordinates, iframes included.
+ */
+export async function dragIntoView(frame: FrameLocator, node: Locator): Promise<void> {
+  const area = await frame.locator('.graph').boundingBox();
+  const box = await node.boundingBox();
+  if (!area || !box) return;
+  const inside = box.x >= area.x && box.y >= area.y && box.x + box.width <= area.x + area.width && box.y + box.height <= area.y + area.height;
+  if (inside) return;
+  const page = node.page();
+  // From the middle of the area, by the node's offset from that middle.
+  const from = { x: area.x + area.width / 2, y: area.y + area.height / 2 };
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x - (box.x + box.width / 2 - from.x), from.y - (box.y + box.height / 2 - from.y), { steps: 8 });
+  await page.mouse.up();
 }
 
 /**

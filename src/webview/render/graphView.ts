@@ -8,7 +8,7 @@ import { CanvasLayers } from './layers';
 import type { PaintModel } from './painter';
 import { ProxyLayer, buildProxy, placeProxy, styleProxy } from './proxies';
 import type { ViewTransform } from './scene';
-import { NODE_H, NODE_W, TEXT_K, neighbourOf, nodeAt, visibleNodes, worldBox } from './scene';
+import { LABEL_FONT, NODE_H, NODE_W, TEXT_K, neighbourOf, nodeAt, visibleNodes, worldBox } from './scene';
 import { ThemeReader } from './theme';
 
 export { NODE_H, NODE_W } from './scene';
@@ -190,6 +190,8 @@ export class GraphView {
 
   /** The view moved (pan, zoom, fit). */
   setTransform(t: ViewTransform): void {
+    // The label size on screen, for tests and tools that read the canvas's state (only when it changes: panning writes nothing).
+    if (t.k !== this.t.k || this.container.dataset.labelPx === undefined) this.container.dataset.labelPx = (LABEL_FONT * t.k).toFixed(1);
     this.t = t;
     this.world.style.transform = `translate(${t.x}px, ${t.y}px) scale(${t.k})`;
     this.minimap.showView(t, this.width, this.height);
@@ -242,6 +244,14 @@ export class GraphView {
     if (from === undefined) return undefined;
     const i = neighbourOf(this.model.xs, this.model.ys, from, dx, dy);
     return i < 0 ? undefined : this.graph?.nodes[i]?.id;
+  }
+
+  /** The box of the block the flow starts at (the leftmost; the first of those in the graph's order), for Fit. */
+  startBox(): { x: number; y: number; w: number; h: number } | undefined {
+    const xs = this.model.xs;
+    let best = -1;
+    for (let i = 0; i < xs.length; i++) if (best < 0 || (xs[i] as number) < (xs[best] as number)) best = i;
+    return best < 0 ? undefined : { x: xs[best] as number, y: this.model.ys[best] as number, w: NODE_W, h: NODE_H };
   }
 
   firstNodeId(): string | undefined {

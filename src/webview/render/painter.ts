@@ -2,7 +2,7 @@ import type { NodeStatus } from '../../shared/protocol';
 import { NODE_STATUSES } from '../../shared/protocol';
 import { STATUS_GLYPH } from './format';
 import type { Box, ViewTransform } from './scene';
-import { NODE_H, NODE_W, TEXT_K, segmentMeets, visibleNodes, worldBox } from './scene';
+import { LABEL_FONT, NODE_H, NODE_W, TEXT_K, segmentMeets, visibleNodes, worldBox } from './scene';
 import type { Palette } from './theme';
 
 /** What the painter reads: flat arrays indexed by node and edge, kept current by GraphView. */
@@ -27,7 +27,6 @@ export interface PaintModel {
   readonly selected: number;
 }
 
-const LABEL_FONT = 13;
 const SMALL_FONT = 11;
 const TEXT_X = 30;
 const TEXT_W = NODE_W - TEXT_X - 8;

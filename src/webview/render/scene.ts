@@ -5,6 +5,8 @@
  */
 export const NODE_W = 200;
 export const NODE_H = 60;
+/** A node's label is painted in this many world pixels (600 weight); the other lines are smaller. */
+export const LABEL_FONT = 13;
 
 /**
  * Level of detail: below this zoom a node is a few pixels tall and its text unreadable, so the

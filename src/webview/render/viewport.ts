@@ -1,12 +1,18 @@
 import type { ViewTransform } from './scene';
+import type { StartBox } from './zoom';
+import { fitView, wheelFactor } from './zoom';
 
 export type { ViewTransform } from './scene';
 
 /**
  * Pan and zoom of the graph: owns the view transform and tells `onChange` (GraphView repaints its
- * canvas in the next frame and moves its proxies with one CSS transform). Drag pans, the wheel
- * zooms around the pointer; keyboard zoom and fit are driven by main.ts.
+ * canvas in the next frame and moves its proxies with one CSS transform). A drag pans wherever it
+ * starts, on a node too (a press without movement stays a click, which selects); the wheel zooms
+ * around the pointer, about 10% a notch; keyboard zoom and fit are driven by main.ts.
  */
+
+/** A press that moves less than this many pixels is a click, not a drag. */
+export const DRAG_SLOP = 4;
 
 const MIN_K = 0.05;
 const MAX_K = 3;
@@ -22,18 +28,24 @@ export class Viewport {
     container.addEventListener('wheel', (e) => {
       e.preventDefault();
       const r = container.getBoundingClientRect();
-      this.zoomAt(Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - r.left, e.clientY - r.top);
+      this.zoomAt(wheelFactor(e.deltaY, e.deltaMode, e.ctrlKey), e.clientX - r.left, e.clientY - r.top);
     }, { passive: false });
     container.addEventListener('pointerdown', (e) => {
-      if (e.button !== 0 || (e.target instanceof Element && e.target.closest('.node, .minimap'))) return;
+      if (e.button !== 0 || (e.target instanceof Element && e.target.closest('.minimap'))) return;
       this.drag = { id: e.pointerId, x: e.clientX, y: e.clientY, moved: false };
-      container.setPointerCapture(e.pointerId);
-      container.classList.add('panning');
     });
     container.addEventListener('pointermove', (e) => {
-      if (!this.drag || e.pointerId !== this.drag.id) return;
-      this.panBy(e.clientX - this.drag.x, e.clientY - this.drag.y);
-      this.drag = { ...this.drag, x: e.clientX, y: e.clientY, moved: true };
+      const drag = this.drag;
+      if (!drag || e.pointerId !== drag.id) return;
+      // Not a drag until it moves past the slop: the pointer is captured (and the node under it
+      // stops getting the events) only then, so a plain click on a node still reaches it.
+      if (!drag.moved && Math.hypot(e.clientX - drag.x, e.clientY - drag.y) < DRAG_SLOP) return;
+      if (!drag.moved) {
+        container.setPointerCapture(e.pointerId);
+        container.classList.add('panning');
+      }
+      this.panBy(e.clientX - drag.x, e.clientY - drag.y);
+      this.drag = { ...drag, x: e.clientX, y: e.clientY, moved: true };
     });
     const end = (e: PointerEvent): void => {
       if (this.drag?.id !== e.pointerId) return;
@@ -72,12 +84,9 @@ export class Viewport {
     this.zoomAt(factor, this.container.clientWidth / 2, this.container.clientHeight / 2);
   }
 
-  fit(width: number, height: number): void {
-    const pad = 24;
-    const cw = Math.max(1, this.container.clientWidth - 2 * pad);
-    const ch = Math.max(1, this.container.clientHeight - 2 * pad);
-    const k = clamp(Math.min(1, cw / Math.max(1, width), ch / Math.max(1, height)));
-    this.set({ k, x: pad + (cw - width * k) / 2, y: pad + (ch - height * k) / 2 });
+  /** Fits the graph as zoom.ts's fitView decides; `start` is the block the flow starts at. */
+  fit(width: number, height: number, start?: StartBox): void {
+    this.set(fitView({ width, height }, { width: this.container.clientWidth, height: this.container.clientHeight }, start));
   }
 
   /** Pans the least needed to show a world-space box. */
