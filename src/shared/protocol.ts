@@ -31,6 +31,8 @@ export interface EdgeView {
   readonly target: string;
   /** The edge's condition, shown as its label. */
   readonly label?: string;
+  /** The edge lies on a cycle (a graph file being edited may loop): drawn highlighted. */
+  readonly cycle?: boolean;
 }
 
 /** Where the drawing came from, shown in the panel's header so nobody mistakes a guess for the truth. */

@@ -4,6 +4,7 @@ import type { PanelContent, PanelModel } from './dagPanel';
 import { readText, revealBlock } from './graphSource';
 import type { BlockSpan } from './graphText';
 import { parseGraphText, problemsByBlock } from './graphText';
+import { markCycles } from './cycles';
 import { graphViewOf, nodeDetailsOf, nodeStatesOf } from './viewModel';
 
 /** Typing bursts are re-parsed at most this often. */
@@ -59,8 +60,10 @@ export class PreviewModel implements PanelModel {
     const parsed = parseGraphText(text);
     this.spans = parsed.spans;
     if (parsed.graph) {
-      this.lastGood = graphViewOf(parsed.graph, 'preview');
-      this.notice = undefined;
+      // A loop is drawn, highlighted, and named: it is what the user has to fix.
+      const { view, labels } = markCycles(graphViewOf(parsed.graph, 'preview'));
+      this.lastGood = view;
+      this.notice = labels.length ? vscode.l10n.t('The graph loops through {0} (dashed in red): a workflow graph must not loop.', labels.join(', ')) : undefined;
     } else {
       this.notice = this.lastGood
         ? vscode.l10n.t('{0} Showing the last valid drawing.', parsed.error ?? '')

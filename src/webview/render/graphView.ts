@@ -41,6 +41,8 @@ interface Model extends PaintModel {
   /** Edges touching node i are incident[incidentStart[i] .. incidentStart[i + 1]). */
   readonly incidentStart: Int32Array;
   readonly incident: Int32Array;
+  /** 1 for a node at an end of an edge on a cycle: drawn with the problem border. */
+  readonly onCycle: Uint8Array;
 }
 
 /**
@@ -124,6 +126,7 @@ export class GraphView {
       routes: layout.routes,
       edgeLabels: edges.map((e) => e.edge.label),
       taken: new Uint8Array(edges.length),
+      cycle: Uint8Array.from(edges, (e) => (e.edge.cycle ? 1 : 0)),
       status: new Uint8Array(n),
       problems: new Uint8Array(n),
       labels: graph.nodes.map((x) => x.label),
@@ -132,6 +135,7 @@ export class GraphView {
       selected: -1,
       incidentStart,
       incident,
+      onCycle: cycleEnds(n, edges),
     };
     this.focused = -1;
     this.proxies.clear();
@@ -272,7 +276,7 @@ export class GraphView {
     const state = this.states.get(node.id);
     const m = this.model;
     m.status[i] = STATUS_INDEX.get(state?.status ?? 'idle') ?? 0;
-    m.problems[i] = state?.problems ? 1 : 0;
+    m.problems[i] = state?.problems || m.onCycle[i] ? 1 : 0;
     m.metas[i] = metaLine(state);
     const el = this.proxies.get(i);
     if (el) styleProxy(el, node, state, i === m.selected);
@@ -311,6 +315,12 @@ export class GraphView {
   }
 }
 
+function cycleEnds(n: number, edges: ReturnType<typeof connectedEdges>): Uint8Array {
+  const on = new Uint8Array(n);
+  for (const { edge, s, t } of edges) if (edge.cycle) on[s] = on[t] = 1;
+  return on;
+}
+
 function emptyModel(): Model {
   return {
     xs: new Float64Array(0),
@@ -320,6 +330,7 @@ function emptyModel(): Model {
     routes: [],
     edgeLabels: [],
     taken: new Uint8Array(0),
+    cycle: new Uint8Array(0),
     status: new Uint8Array(0),
     problems: new Uint8Array(0),
     labels: [],
@@ -328,5 +339,6 @@ function emptyModel(): Model {
     selected: -1,
     incidentStart: new Int32Array(1),
     incident: new Int32Array(0),
+    onCycle: new Uint8Array(0),
   };
 }

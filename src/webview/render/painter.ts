@@ -16,6 +16,8 @@ export interface PaintModel {
   readonly edgeLabels: ReadonlyArray<string | undefined>;
   /** 1 when the run has taken the edge. */
   readonly taken: Uint8Array;
+  /** 1 when the edge lies on a cycle (a looping graph file): drawn dashed in the error colour, over the others. */
+  readonly cycle: Uint8Array;
   /** Index into NODE_STATUSES. */
   readonly status: Uint8Array;
   /** 1 when the previewed file has diagnostics on the node. */
@@ -87,18 +89,18 @@ export class Painter {
     if (m.selected >= 0) this.selection(ctx, m, k, palette);
   }
 
-  /** Edges `only` (or all), culled to `box`: one path for the untaken ones, one for the taken. */
+  /** Edges `only` (or all), culled to `box`: one path for the untaken ones, one for the taken, one for those on a cycle. */
   private edges(ctx: CanvasRenderingContext2D, m: PaintModel, only: readonly number[] | undefined, box: Box, k: number, palette: Palette): void {
     const near = k >= TEXT_K;
     const px = 1 / k;
     const total = only ? only.length : m.edgeS.length;
-    for (const taken of [0, 1]) {
+    for (const kind of [0, 1, 2] as const) {
       ctx.beginPath();
       const arrows = new Path2D();
       let any = false;
       for (let j = 0; j < total; j++) {
         const e = only ? (only[j] as number) : j;
-        if (m.taken[e] !== taken) continue;
+        if ((m.cycle[e] ? 2 : m.taken[e]) !== kind) continue;
         const s = m.edgeS[e] as number;
         const t = m.edgeT[e] as number;
         const x1 = (m.xs[s] as number) + NODE_W;
@@ -111,6 +113,14 @@ export class Painter {
           ctx.moveTo(route[0] as number, route[1] as number);
           for (let i = 2; i + 1 < route.length; i += 2) ctx.lineTo(route[i] as number, route[i + 1] as number);
           if (near) arrowHead(arrows, route[route.length - 4] as number, route[route.length - 3] as number, route[route.length - 2] as number, route[route.length - 1] as number);
+        } else if (x2 < x1) {
+          // A back edge (a cycle, before the final layout routes it): a loop under both nodes,
+          // so it is not hidden behind the nodes it passes. Rare: not culled.
+          const c = 60;
+          const dip = NODE_H;
+          ctx.moveTo(x1, y1);
+          ctx.bezierCurveTo(x1 + c, y1 + dip * 1.5, x2 - c, y2 + dip * 1.5, x2, y2);
+          if (near) arrowHead(arrows, x2 - 6, y2 + 6, x2, y2);
         } else {
           // The curve's control points lie within the box of its ends, so that box culls it.
           if (!segmentMeets(x1, y1, x2, y2, box)) continue;
@@ -124,9 +134,11 @@ export class Painter {
         any = true;
       }
       if (!any) continue;
-      ctx.strokeStyle = taken ? palette.edgeTaken : palette.edge;
-      ctx.lineWidth = near ? (taken ? 2.6 : 1.2) : (taken ? 2 : 1) * px;
+      ctx.strokeStyle = kind === 2 ? palette.error : kind === 1 ? palette.edgeTaken : palette.edge;
+      ctx.lineWidth = near ? (kind ? 2.6 : 1.2) : (kind ? 2 : 1) * px;
+      ctx.setLineDash(kind === 2 ? (near ? [8, 4] : [8 * px, 4 * px]) : []);
       ctx.stroke();
+      ctx.setLineDash([]);
       if (near) {
         ctx.fillStyle = ctx.strokeStyle;
         ctx.fill(arrows);
@@ -334,7 +346,11 @@ export function edgeMiddle(m: Pick<PaintModel, 'xs' | 'ys' | 'edgeS' | 'edgeT' |
   }
   const s = m.edgeS[e] as number;
   const t = m.edgeT[e] as number;
-  return [((m.xs[s] as number) + NODE_W + (m.xs[t] as number)) / 2, ((m.ys[s] as number) + (m.ys[t] as number) + NODE_H) / 2];
+  const x1 = (m.xs[s] as number) + NODE_W;
+  const x2 = m.xs[t] as number;
+  const y = ((m.ys[s] as number) + (m.ys[t] as number) + NODE_H) / 2;
+  // A back edge's loop (see edges()) is lowest half-way: 1.125 × its dip below the ends.
+  return [(x1 + x2) / 2, x2 < x1 ? y + 1.125 * NODE_H : y];
 }
 
 function routeMeets(route: readonly number[], box: Box): boolean {
