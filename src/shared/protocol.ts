@@ -71,6 +71,19 @@ export interface PanelHeader {
   readonly runStatus?: string;
   /** A non-fatal message shown above the graph (e.g. "file is invalid: showing the last good drawing"). */
   readonly notice?: string;
+  /** The bound workspace file the graph was read from (its name), when it came from one. */
+  readonly sourceFile?: string;
+  /** Nothing to draw yet: what the panel shows instead, with the steps that would give it a graph. */
+  readonly empty?: EmptyState;
+}
+
+/** What a user can do from an empty panel; the host runs the matching command. */
+export const NEXT_STEP_ACTIONS = ['trigger', 'bindFile'] as const;
+export type NextStepAction = (typeof NEXT_STEP_ACTIONS)[number];
+
+export interface EmptyState {
+  readonly message: string;
+  readonly steps: ReadonlyArray<{ readonly action: NextStepAction; readonly label: string }>;
 }
 
 /**
@@ -140,6 +153,7 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('select'), nodeId: NodeId.nullable() }),
   z.object({ type: z.literal('revealBlock'), nodeId: NodeId }),
   z.object({ type: z.literal('copyOutput'), nodeId: NodeId }),
+  z.object({ type: z.literal('nextStep'), action: z.enum(NEXT_STEP_ACTIONS) }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;
 

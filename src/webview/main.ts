@@ -1,9 +1,10 @@
 import './webview.css';
-import type { HostToWebview, NodeDetails } from '../shared/protocol';
+import type { GraphViewModel, HostToWebview, NodeDetails, PanelHeader } from '../shared/protocol';
 import { onMessage, post, uiState, updateUi } from './host';
 import { LayoutClient } from './layout/client';
 import type { Layout } from './layout/types';
 import { DetailsPane } from './render/details';
+import { EmptyStateView } from './render/emptyState';
 import { GraphView, NODE_H, NODE_W, connectedEdges } from './render/graphView';
 import { Viewport } from './render/viewport';
 import type { Effect, ViewState } from './state';
@@ -21,6 +22,13 @@ const ORIGIN_TEXT = {
   stages: 'Built from the run’s stages, in the order they ran',
   preview: 'Live preview of the graph file',
 } as const;
+
+/** Where the drawing comes from, truthfully: an empty stage drawing comes from nothing yet. */
+function originText(graph: GraphViewModel, h: PanelHeader | undefined): string | undefined {
+  if (graph.origin === 'stages' && graph.nodes.length === 0) return h?.empty ? 'No graph yet' : undefined;
+  if (graph.origin === 'file' && h?.sourceFile) return `${ORIGIN_TEXT.file} ${h.sourceFile}`;
+  return ORIGIN_TEXT[graph.origin];
+}
 
 // ---- skeleton (static; no data goes in here) ----
 const app = document.getElementById('app') ?? document.body;
@@ -81,6 +89,7 @@ const details = new DetailsPane(aside, {
   copyOutput: (nodeId) => post({ type: 'copyOutput', nodeId }),
   close: () => select(undefined),
 });
+const emptyState = new EmptyStateView(graphEl, (action) => post({ type: 'nextStep', action }));
 const layouts = new LayoutClient((message) => showNotice(message));
 const timeline = new TimelinePanel(column, timelineButton, (id) => {
   focusNode(id);
@@ -169,13 +178,15 @@ function draw(key: string, layout: Layout, phase: 'quick' | 'final'): void {
     view.applyLayout(layout);
     if (!viewTouched) fitNow();
   }
-  footer.textContent = phase === 'quick' ? `${graph.nodes.length} blocks · refining layout…` : `${graph.nodes.length} blocks, ${graph.edges.length} edges`;
+  if (graph.nodes.length === 0) footer.textContent = '';
+  else footer.textContent = phase === 'quick' ? `${graph.nodes.length} blocks · refining layout…` : `${graph.nodes.length} blocks, ${graph.edges.length} edges`;
 }
 
 function renderHeader(): void {
   const h = state.header;
   title.textContent = h?.title ?? '';
-  subtitle.textContent = [h?.subtitle, state.graph ? ORIGIN_TEXT[state.graph.origin] : undefined].filter(Boolean).join(' · ');
+  subtitle.textContent = [h?.subtitle, state.graph ? originText(state.graph, h) : undefined].filter(Boolean).join(' · ');
+  emptyState.show(h?.empty);
   runStatus.textContent = h?.runStatus?.replace(/_/g, ' ') ?? '';
   runStatus.className = `run-status${h?.runStatus ? ` run-${h.runStatus}` : ''}`;
   runStatus.hidden = !h?.runStatus;

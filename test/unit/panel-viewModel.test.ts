@@ -129,7 +129,11 @@ test('(unit) messages from the webview are validated before use', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'select', nodeId: 'a' }), { type: 'select', nodeId: 'a' });
   assert.deepEqual(parseWebviewMessage({ type: 'select', nodeId: null }), { type: 'select', nodeId: null });
   assert.deepEqual(parseWebviewMessage({ type: 'resync', haveVersion: 3 }), { type: 'resync', haveVersion: 3 });
+  // The empty panel's next steps: only the two the host knows.
+  assert.deepEqual(parseWebviewMessage({ type: 'nextStep', action: 'bindFile' }), { type: 'nextStep', action: 'bindFile' });
   for (const bad of [
+    { type: 'nextStep', action: 'runCommand' },
+    { type: 'nextStep' },
     null,
     'ready',
     { type: 'eval', code: '1' },

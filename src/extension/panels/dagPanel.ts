@@ -1,6 +1,6 @@
 import { Throttle } from '../../core/util/throttle';
 import * as vscode from 'vscode';
-import type { GraphViewModel, HostToWebview, NodeDetails, NodeState, PanelHeader, PersistedPanel, WebviewToHost } from '../../shared/protocol';
+import type { GraphViewModel, HostToWebview, NextStepAction, NodeDetails, NodeState, PanelHeader, PersistedPanel, WebviewToHost } from '../../shared/protocol';
 import { assertNever, parseWebviewMessage } from '../../shared/protocol';
 import { WEBVIEW_RESOURCE_DIRS, createNonce, renderWebviewHtml } from './html';
 import { diffStates, graphKeyOf } from './viewModel';
@@ -26,6 +26,8 @@ export interface PanelModel extends vscode.Disposable {
   reveal(nodeId: string): Promise<void>;
   /** The node's output as text for the clipboard, if it has one. */
   output(nodeId: string): string | undefined;
+  /** A next step picked in the empty panel (only models that offer steps implement it). */
+  nextStep?(action: NextStepAction): Promise<void>;
 }
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -114,6 +116,9 @@ export class DagPanel implements vscode.Disposable {
         vscode.window.setStatusBarMessage(vscode.l10n.t('Output copied to the clipboard.'), 3000);
         return;
       }
+      case 'nextStep':
+        await this.model.nextStep?.(message.action);
+        return;
       default:
         assertNever(message);
     }

@@ -3,11 +3,13 @@ import type { StageLog } from '../../core/backend';
 import { toFlowscopeError } from '../../core/errors';
 import type { Run } from '../../core/model';
 import { isTerminalRun } from '../../core/model';
-import type { GraphViewModel, NodeDetails, PersistedPanel } from '../../shared/protocol';
+import type { GraphViewModel, NextStepAction, NodeDetails, PersistedPanel } from '../../shared/protocol';
+import { baseName } from '../authoring/graphFiles';
 import type { Services } from '../services';
 import type { PanelContent, PanelModel } from './dagPanel';
 import type { GraphSource } from './graphSource';
 import { resolveGraphSource, revealBlock } from './graphSource';
+import { bindGraphFile, emptyStateOf, triggerRun } from './nextSteps';
 import { graphFromStages, graphViewOf, nodeDetailsOf, nodeStatesOf, stagesByNode } from './viewModel';
 
 export interface RunTarget {
@@ -140,11 +142,10 @@ export class RunPanelModel implements PanelModel {
     const name = this.run?.workflowName ?? this.workflowName ?? this.target.workflowId;
     const title = this.target.runId ? vscode.l10n.t('{0} · run {1}', name, shortId(this.runId ?? '')) : name;
     let notice = this.problem ?? this.source?.problem;
-    if (!notice && graph.origin === 'stages' && graph.nodes.length === 0) {
-      notice = this.run
-        ? vscode.l10n.t('This run has no stages yet.')
-        : vscode.l10n.t('This service serves no graph and no workspace graph file is bound to this workflow; the stages of a run are drawn once there is one.');
-    }
+    const empty = graph.origin === 'stages' && graph.nodes.length === 0;
+    if (!notice && empty && this.run) notice = vscode.l10n.t('This run has no stages yet.');
+    // No run and nothing to draw: say so in the panel itself, with the steps that would fill it.
+    const nextSteps = empty && !this.run && !this.problem ? emptyStateOf() : undefined;
     return {
       graph,
       states: nodeStatesOf(graph, this.run),
@@ -153,8 +154,21 @@ export class RunPanelModel implements PanelModel {
         subtitle: this.run && !this.target.runId ? vscode.l10n.t('{0} · latest run {1}', this.target.connection, shortId(this.run.id)) : this.target.connection,
         ...(this.run ? { runStatus: this.run.status } : {}),
         ...(notice ? { notice } : {}),
+        ...(graph.origin === 'file' && this.source?.file ? { sourceFile: baseName(this.source.file) } : {}),
+        ...(nextSteps ? { empty: nextSteps } : {}),
       },
     };
+  }
+
+  async nextStep(action: NextStepAction): Promise<void> {
+    const target = { connection: this.target.connection, workflowId: this.target.workflowId };
+    if (action === 'trigger') return triggerRun(target);
+    if (!(await bindGraphFile(target, this.run?.workflowName ?? this.workflowName))) return;
+    // Draw from the file now bound (the run store's changes keep coming as before).
+    const backend = this.services.connections.backend(this.target.connection);
+    this.source = await resolveGraphSource(backend, this.target.connection, this.target.workflowId, this.abort.signal);
+    this.sourceView = this.source.graph ? graphViewOf(this.source.graph, this.source.origin) : undefined;
+    if (!this.disposed) this.changed.fire();
   }
 
   async details(nodeId: string): Promise<NodeDetails | undefined> {
