@@ -67,15 +67,17 @@ async function showLogs(deps: CommandDeps, arg: unknown): Promise<void> {
     entries = run.stages.map((s) => ({ stageId: s.id, stageName: s.name, status: s.rawStatus || s.status, durationMs: s.durationMs, output: s.output, error: s.error }));
   }
   const stages = run?.stages ?? [];
+  const workflowId = run?.workflowId ?? target.workflowId;
+  const workflowName = run?.workflowName ?? (workflowId ? deps.explorer.workflow(target.connection, workflowId)?.name : undefined) ?? workflowId;
   const stageName = stageId === undefined ? undefined : (stages.find((s) => s.id === stageId)?.name ?? stageId);
   const shown = stageId === undefined ? entries : entries.filter((e) => e.stageId === stageId);
   const heading = [
-    [vscode.l10n.t('Run {0}', target.runId), run?.workflowName ?? target.workflowId, run ? statusLabel(run.status, vscode.l10n.t) : undefined, target.connection].filter(Boolean).join(' · '),
+    [vscode.l10n.t('Run {0}', target.runId), workflowName, run ? statusLabel(run.status, vscode.l10n.t) : undefined, target.connection].filter(Boolean).join(' · '),
     startedLine(run?.createdAt ?? stages.find((s) => s.startedAt)?.startedAt),
   ].filter((l): l is string => l !== undefined);
   const title =
     stageName === undefined
-      ? vscode.l10n.t('Logs of run {0} ({1})', shortId(target.runId), run?.workflowName ?? target.workflowId ?? target.connection)
+      ? vscode.l10n.t('Logs of run {0} ({1})', shortId(target.runId), workflowName ?? target.connection)
       : vscode.l10n.t('Logs of {0} in run {1}', stageName, shortId(target.runId));
   await deps.documents.showText([target.connection, target.runId], title, formatLogText(heading, logLinesOf(shown, stages)));
 }

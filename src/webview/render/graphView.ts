@@ -137,6 +137,8 @@ export class GraphView {
       incident,
       onCycle: cycleEnds(n, edges),
     };
+    // For tests and tools reading the canvas's state: how many edges are drawn as on a cycle.
+    this.container.dataset.cycleEdges = String(this.model.cycle.reduce((sum, c) => sum + c, 0));
     this.focused = -1;
     this.proxies.clear();
     this.layout = layout;
