@@ -154,7 +154,9 @@ function relayout(): void {
   footer.textContent = graph.nodes.length > 0 ? `Laying out ${graph.nodes.length} blocks…` : '';
   const edges = connectedEdges(graph).map(({ s, t }) => [s, t] as const);
   layouts.layout({ nodeWidth: NODE_W, nodeHeight: NODE_H, nodes: graph.nodes.map((n) => n.id), edges }, (layout, phase) => {
-    if (pendingKey !== key || state.graph !== graph) return;
+    // By key, not by identity: a snapshot of the same structure (the panel shown again) brings a
+    // new graph object, and must not make the final layout be dropped (stuck "refining layout…").
+    if (pendingKey !== key || state.graphKey !== key) return;
     draw(key, layout, phase);
   });
 }

@@ -24,7 +24,7 @@ import { after, before, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { launchVsCode, quickInput, readProblems, waitFor, withArtifacts } from './harness';
 import type { VsCode } from './harness';
-import { CONNECTIONS, SAMPLES, expandRow, openFile, startSandbox, treeRows, triggerFromPalette, waitForSandboxRun } from './flowscope';
+import { CONNECTIONS, SAMPLES, answerInputs, expandRow, openFile, selectRow, startSandbox, treeRows, waitForSandboxRun } from './flowscope';
 import { closeAllEditors, detailsPane, graphFrame, graphHeader, graphNode, graphNodes, selectNode, treeContextAction, waitForGraph } from './graph';
 
 const CHAIN = {
@@ -220,6 +220,11 @@ test('a graph file that loops is previewed with the loop highlighted, every bloc
     assert.equal(header.notice, 'The graph loops through Fetch, Gate, Think (dashed in red): a workflow graph must not loop.');
     // The canvas draws the three edges of the loop as such.
     assert.equal(await frame.locator('.graph').getAttribute('data-cycle-edges'), '3');
+    // The whole loop in sight: the preview alone in the window, fitted once its layout is final.
+    await page.locator('.tabs-container .tab', { hasText: 'loop.workflow.json' }).first().click();
+    await page.keyboard.press('Control+W');
+    await waitFor(async () => /5 blocks, 5 edges/.test(await frame.locator('.footer').innerText()), 30_000, 200);
+    await frame.locator('.tools button', { hasText: /^Fit$/ }).click();
     await vscode.screenshot('graphui-cycle-preview');
   }));
 
@@ -240,7 +245,10 @@ test('Ctrl+. on an edge to a missing block offers "did you mean", which fixes th
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Change "fecth" to "fetch"' }).first();
     await fix.waitFor({ state: 'visible', timeout: 15_000 });
     await vscode.screenshot('graphui-quickfix-menu');
-    await fix.click();
+    // The fix is the focused row (the menu blocks pointer events while it opens): accept it as a keyboard user does.
+    assert.match((await fix.getAttribute('class')) ?? '', /\bfocused\b/);
+    await page.keyboard.press('Enter');
+    await fix.waitFor({ state: 'hidden', timeout: 10_000 });
     await page.keyboard.press('Control+S');
     await waitFor(async () => (await readFile(join(workspace, 'typo.workflow.json'), 'utf8')) === TYPO.replace('"fecth"', '"fetch"'), 15_000, 200);
     await waitFor(async () => !(await readProblems(page)).includes(problem), 20_000, 500);
@@ -293,8 +301,11 @@ test('Show Run Logs opens a tab named after the run with readable lines; the det
     await closeAllEditors(vscode);
     const sample = SAMPLES.powabase.linear;
     await expandRow(page, CONNECTIONS.powabase);
+    // The selected workflow row is Trigger Run's target (the White Rabbit one is selected now).
+    await selectRow(page, sample.name);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, CONNECTIONS.powabase, sample.name, { topic: 'owls' });
+    await vscode.runCommand('Flowscope: Trigger Run…');
+    await answerInputs(page, { topic: 'owls' });
     const started = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.workflowId === sample.id && r.createdAt >= since);
     const run = await waitForSandboxRun(url, (r) => r.id === started.id && r.status === 'completed', 60_000);
     const names = Object.values(run.blocks).map((b) => b.name);
