@@ -116,7 +116,7 @@ export interface NodeDetails {
   readonly output?: string;
   readonly error?: string;
   readonly text?: string;
-  /** The stage's log entries as formatted JSON, when the service serves logs. */
+  /** The stage's log entries as readable lines (shared/logText.ts, as Show Run Logs writes them), when the service serves logs. */
   readonly logs?: string;
   /** Diagnostics of the previewed file that point at this block. */
   readonly problems?: readonly string[];

@@ -6,7 +6,7 @@ import type { Layout } from './layout/types';
 import { DetailsPane } from './render/details';
 import { EmptyStateView } from './render/emptyState';
 import { GraphView, NODE_H, NODE_W, connectedEdges } from './render/graphView';
-import { Viewport } from './render/viewport';
+import { DRAG_SLOP, Viewport } from './render/viewport';
 import type { Effect, ViewState } from './state';
 import { initialState, reduce } from './state';
 import { TimelinePanel } from './timeline/panel';
@@ -247,7 +247,7 @@ function focusNode(id: string): void {
 let downAt: { x: number; y: number } | undefined;
 graphEl.addEventListener('pointerdown', (e) => (downAt = { x: e.clientX, y: e.clientY }));
 graphEl.addEventListener('click', (e) => {
-  if (downAt && Math.hypot(e.clientX - downAt.x, e.clientY - downAt.y) > 4) return;
+  if (downAt && Math.hypot(e.clientX - downAt.x, e.clientY - downAt.y) >= DRAG_SLOP) return;
   if (e.target instanceof Element && e.target.closest('.minimap')) return;
   const id = view.idAt(e.target) ?? view.idAtPoint(e.clientX, e.clientY);
   if (id !== undefined) {
