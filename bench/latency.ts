@@ -2,7 +2,7 @@
  * Event to screen: the time from the server writing a run event to (1) the RunStore's change
  * event and (2) the message posted to the graph panel, at 10, 1,000 and 10,000 events per second.
  *
- * The chain under test is the production one: WhiteRabbitBackend.follow() (HttpClient → readSse →
+ * The chain under test is the production one: WhiteRabbitBackend.follow() (HttpClient → readSseBatches →
  * zod → RunTracker → followLive) → RunStore.watch → onDidChange. The server (bench/sseServer.ts)
  * runs in another process and stamps each event with CLOCK_MONOTONIC right before writing it;
  * the stamp rides in `totalUsage`, so each Run the store publishes says when its event was sent.

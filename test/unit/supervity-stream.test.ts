@@ -6,7 +6,7 @@ import type { Logger } from '../../src/core/util/log';
 import { formFields, json, startRoutes } from './helpers/http-routes';
 import type { RouteServer } from './helpers/http-routes';
 import { drain, rejection, svRun } from './helpers/scripted-fixtures';
-import { playSse } from './helpers/scripted-sse';
+import { playSse, sseFrame } from './helpers/scripted-sse';
 import type { SseStep } from './helpers/scripted-sse';
 
 const BASE = '/api/v1/workflow-runs';
@@ -134,26 +134,36 @@ describe('Supervity trigger stream', () => {
 
   // Contracts C.3: live `activity-run` events carry `stepId` but no step name; C.7 and seed 004
   // line 91: the run detail lists each started step's activity run with its `stepName`.
-  test('a step is shown by its name from its first update: the run detail names it before it is yielded', async () => {
-    let reads = 0;
+  // The timeout is a guard: without the name reads the stream waits forever, and this fails instead of hanging.
+  test('a step is shown by its name from its first update: the run detail names it before it is yielded', { timeout: 20_000 }, async () => {
     const started = [
       { id: 'ar-extract', stepId: 'extract', stepName: 'Extract invoice fields', status: 'running', attempt: 1 },
       { id: 'ar-match', stepId: 'match', stepName: 'Match purchase order', status: 'running', attempt: 1 },
     ];
-    script(
-      [
-        { frame: { content: 'Reading…', stepId: 'extract', activityRunId: 'ar-extract' }, event: 'thinking' },
-        activity('extract', 'running'),
-        activity('extract', 'completed', { outputs: { output: '1' } }),
-        activity('match', 'running'),
-        { frame: { success: true, workflowRun: svRun('run-1', 'completed', { activityRuns: started.map((a) => ({ ...a, status: 'completed' })) }) }, event: 'result' },
-      ],
+    // The stream goes on only after the client has read the run: each part then arrives on its
+    // own, as a live run's events do, and no timing is involved.
+    const readDone: Array<() => void> = [];
+    const nextRead = (): Promise<void> => new Promise((resolve) => readDone.push(resolve));
+    let reads = 0;
+    server.on('GET', `${BASE}/run-1`, (_req, res) => {
       // The detail lists the steps started so far, as the service's would at that moment.
-      () => ({ workflowRun: svRun('run-1', 'running'), activityRuns: started.slice(0, ++reads) }),
-    );
+      json(res, 200, { workflowRun: svRun('run-1', 'running'), activityRuns: started.slice(0, ++reads) });
+      readDone.shift()?.();
+    });
+    server.on('POST', EXECUTE, async (_req, res) => {
+      const firstRead = nextRead();
+      const secondRead = nextRead();
+      await playSse(res, [{ frame: { content: 'Reading…', stepId: 'extract', activityRunId: 'ar-extract' }, event: 'thinking' }, activity('extract', 'running'), { silent: true }]);
+      await firstRead;
+      res.write(sseFrame(activity('extract', 'completed', { outputs: { output: '1' } }).frame, 'activity-run'));
+      res.write(sseFrame(activity('match', 'running').frame, 'activity-run'));
+      await secondRead;
+      res.end(sseFrame({ success: true, workflowRun: svRun('run-1', 'completed', { activityRuns: started.map((a) => ({ ...a, status: 'completed' })) }) }, 'result'));
+    });
     const runs = await drain(backend().trigger('wf-1', {}));
     const shown = runs.flatMap((r) => r.stages.map((s) => `${s.id}=${s.name}`));
     assert.deepEqual([...new Set(shown)], ['extract=Extract invoice fields', 'match=Match purchase order'], 'no step is ever shown under its id');
+    assert.ok(runs.length >= 3, 'the steps were shown while the run went on, not only at its end');
     assert.equal(server.count('GET', `${BASE}/run-1`), 2, 'one read per step first seen, none for later updates of a named step');
   });
 

@@ -6,7 +6,7 @@ import type { Run } from '../../model';
 import { isTerminalRun, isTerminalStage } from '../../model';
 import { RunTracker } from '../../runTracker';
 import type { SseMessage } from '../../sse';
-import { readSse } from '../../sse';
+import { readSseBatches } from '../../sse';
 import type { Logger } from '../../util/log';
 import { isRecord, readOutputs, runStatusOf, stageStatusOf, textOf, toRun } from './map';
 import { SvActivityEvent, SvAnyContent, SvErrorEvent, SvResultEvent, SvThinkingEvent, SvWorkflowRunEvent } from './wire';
@@ -56,22 +56,26 @@ export class ExecuteSession {
   /** Reads the stream; ends without a terminal state when it drops, or throws when it goes silent. */
   async *stream(body: AsyncIterable<Uint8Array>): AsyncGenerator<Run> {
     const { log, signal } = this.options;
-    const sse = readSse(body, {
+    const sse = readSseBatches(body, {
       signal,
       idleTimeoutMs: this.options.idleTimeoutMs,
       onMalformed: (why) => log.debug(`Supervity stream: malformed line skipped (${why})`),
     });
     let shown = false;
-    for await (const msg of sse) {
-      const changed = this.apply(msg);
-      if (!this.id) continue;
-      if (this.tracker.terminal && this.inDoubt) await this.reconcile();
-      else if (!this.tracker.terminal) await this.nameSteps();
-      if (changed || !shown) {
-        shown = true;
-        yield this.tracker.snapshot();
+    // A batch is the events of one read; each is its own update (they are changes, and a viewer
+    // may see every step of them), but the batch costs one step of the reader, not one per event.
+    for await (const batch of sse) {
+      for (const msg of batch) {
+        const changed = this.apply(msg);
+        if (!this.id) continue;
+        if (this.tracker.terminal && this.inDoubt) await this.reconcile();
+        else if (!this.tracker.terminal) await this.nameSteps();
+        if (changed || !shown) {
+          shown = true;
+          yield this.tracker.snapshot();
+        }
+        if (this.tracker.terminal) return;
       }
-      if (this.tracker.terminal) return;
     }
   }
 
