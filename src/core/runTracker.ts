@@ -47,6 +47,10 @@ export class RunTracker {
 
   upsertStage(patch: StagePatch): void {
     const existing = this.stages.get(patch.id);
+    // A stream repeats what it already said (White Rabbit lists every stage in flight in every
+    // frame): an update that changes nothing keeps the stage's object and the snapshot's list, so
+    // it costs neither a copy nor, downstream, a comparison or a repaint.
+    if (existing && changesNothing(existing, patch)) return;
     this.stageList = undefined;
     if (existing) {
       this.stages.set(patch.id, { ...existing, ...stripUndefined(patch) });
@@ -86,6 +90,16 @@ export class RunTracker {
     this.stageList ??= [...this.stages.values()];
     return { ...this.run, stages: this.stageList };
   }
+}
+
+/** Every defined field of the patch already has that value (by identity: outputs are replaced, not edited). */
+function changesNothing(stage: Stage, patch: StagePatch): boolean {
+  const current = stage as unknown as Record<string, unknown>;
+  for (const key in patch) {
+    const value = (patch as Record<string, unknown>)[key];
+    if (value !== undefined && current[key] !== value) return false;
+  }
+  return true;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

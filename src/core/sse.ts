@@ -1,14 +1,9 @@
-import { createParser } from 'eventsource-parser';
-import type { EventSourceMessage } from 'eventsource-parser';
 import { FlowscopeError } from './errors';
+import type { SseMessage } from './sseParser';
+import { SseParser } from './sseParser';
 import { abortedError } from './util/abort';
 
-export interface SseMessage {
-  /** The `event:` name, `message` when the frame had none. */
-  readonly event: string;
-  readonly data: string;
-  readonly id?: string;
-}
+export type { SseMessage } from './sseParser';
 
 export interface SseReadOptions {
   readonly signal?: AbortSignal;
@@ -30,33 +25,20 @@ export interface SseReadOptions {
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 /**
- * Reads Server-Sent Events from a byte stream. Decoding is incremental, so a chunk boundary
- * inside a UTF-8 character or between CR and LF changes nothing; multi-line data, comments,
- * named events and a final frame without its blank line are handled. Heartbeats (`:ping`
- * comments and `data: :ping`) are reported through `onHeartbeat`, never yielded.
+ * Reads Server-Sent Events from a byte stream, one batch per chunk read: every message the chunk
+ * completed, in order. Consumers loop over a batch synchronously, so a chunk of a thousand small
+ * events costs one step of this async generator, not a thousand (the per-event async step was
+ * the cost that kept ingest at a fifth of the wire's speed). Decoding is incremental, so a chunk
+ * boundary inside a UTF-8 character or between CR and LF changes nothing; multi-line data,
+ * comments, named events and a final frame without its blank line are handled. Heartbeats
+ * (`:ping` comments and `data: :ping`) are reported through `onHeartbeat`, never yielded.
  */
-export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseReadOptions = {}): AsyncGenerator<SseMessage> {
-  const queue: SseMessage[] = [];
-  let failure: FlowscopeError | undefined;
-  const maxFrame = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-  const parser = createParser({
-    maxBufferSize: maxFrame,
-    onEvent(msg: EventSourceMessage) {
-      if (msg.data.trim() === ':ping') return options.onHeartbeat?.();
-      queue.push({ event: msg.event || 'message', data: msg.data, ...(msg.id ? { id: msg.id } : {}) });
-    },
-    onComment() {
-      options.onHeartbeat?.();
-    },
-    onError(error) {
-      if (error.type === 'max-buffer-size-exceeded') {
-        failure = new FlowscopeError('protocol', `The server sent a stream frame larger than ${Math.round(maxFrame / 1024)} KiB; the stream was closed.`);
-      } else {
-        options.onMalformed?.(error.message);
-      }
-    },
+export async function* readSseBatches(body: AsyncIterable<Uint8Array>, options: SseReadOptions = {}): AsyncGenerator<readonly SseMessage[]> {
+  const parser = new SseParser({
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    onHeartbeat: options.onHeartbeat,
+    onMalformed: options.onMalformed,
   });
-  const decoder = new TextDecoder('utf-8');
   const iterator = body[Symbol.asyncIterator]();
   const idle = new IdleWatch(options.idleTimeoutMs, options.signal);
   let reading = false;
@@ -66,13 +48,13 @@ export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseRead
       const next = await idle.race(iterator.next());
       reading = false;
       if (next.done) break;
-      parser.feed(decoder.decode(next.value, { stream: true }));
-      if (failure) throw failure;
-      yield* drain(queue);
+      const batch: SseMessage[] = [];
+      parser.push(next.value, batch);
+      if (batch.length > 0) yield batch;
     }
-    // End of stream: flush the decoder and a last frame that lacked its terminating blank line.
-    parser.feed(`${decoder.decode()}\n\n`);
-    yield* drain(queue);
+    const last: SseMessage[] = [];
+    parser.end(last);
+    if (last.length > 0) yield last;
   } finally {
     idle.dispose();
     // Stop reading: releases the socket when the consumer leaves early or the watchdog fired.
@@ -87,6 +69,11 @@ export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseRead
       await iterator.return?.().catch(() => undefined);
     }
   }
+}
+
+/** One message at a time, for consumers that await between messages anyway. */
+export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseReadOptions = {}): AsyncGenerator<SseMessage> {
+  for await (const batch of readSseBatches(body, options)) yield* batch;
 }
 
 /** Races reads against a silence timer and the caller's AbortSignal. */
@@ -124,11 +111,4 @@ class IdleWatch {
     clearTimeout(this.timer);
     this.signal?.removeEventListener('abort', this.onAbort);
   }
-}
-
-/** Yields and empties the queue in order; indexing (not shift) keeps a chunk of many small events linear. */
-function* drain(queue: SseMessage[]): Generator<SseMessage> {
-  // Copy first: the consumer may resume the reader, which refills the same array.
-  const batch = queue.splice(0, queue.length);
-  for (let i = 0; i < batch.length; i++) yield batch[i] as SseMessage;
 }

@@ -217,21 +217,23 @@ describe('sandbox: White Rabbit face', () => {
     assert.equal(ev.output.failedStageCount, 1);
   });
 
-  it('names stages by component, and a stage behind a failed one reads CANCELED', async () => {
+  it('lists stages as the seed documents them (module, no component name), and a stage behind a failed one reads CANCELED', async () => {
     const runId = await trigger(SAMPLES.whiterabbit.failing);
     await stream(runId);
-    const d = (await wr(sb, 'GET', `/v1/sdk/workflows/executions/${runId}`)).json as { status: string; runStages: { name: string; module: string; status: string }[] };
+    const d = (await wr(sb, 'GET', `/v1/sdk/workflows/executions/${runId}`)).json as { status: string; runStages: Record<string, unknown>[] };
     assert.equal(d.status, 'FAILED');
     assert.deepEqual(
-      d.runStages.map((s) => [s.name, s.module, s.status]),
+      d.runStages.map((s) => [s.module, s.status]),
       [
-        ['On API call', 'ON_API_CALLED', 'COMPLETED'],
-        ['Compute sender address', 'COMPUTE_EVM_ADDRESS', 'COMPLETED'],
-        ['Sign sweep transaction', 'SIGN_EVM_TRANSACTION', 'COMPLETED'],
-        ['Broadcast transaction', 'BROADCAST_EVM_TRANSACTION', 'FAILED'],
-        ['Wait for confirmation', 'WAIT_FOR_EVM_TRANSACTION', 'CANCELED'],
+        ['ON_API_CALLED', 'COMPLETED'],
+        ['COMPUTE_EVM_ADDRESS', 'COMPLETED'],
+        ['SIGN_EVM_TRANSACTION', 'COMPLETED'],
+        ['BROADCAST_EVM_TRANSACTION', 'FAILED'],
+        ['WAIT_FOR_EVM_TRANSACTION', 'CANCELED'],
       ],
     );
+    // Seed 000 lines 53-62 and contracts A.2 (the SDK's full type): no component id or name on a stage.
+    assert.deepEqual(Object.keys(d.runStages[0] ?? {}).sort(), ['creditUsage', 'error', 'executionAttempt', 'executionDispatchedAt', 'executionEventId', 'id', 'module', 'output', 'status', 'updatedAt']);
   });
 
   it('updates a component with config merged', async () => {

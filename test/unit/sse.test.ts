@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { request } from 'undici';
 import { FlowscopeError } from '../../src/core/errors';
-import { readSse } from '../../src/core/sse';
+import { readSse, readSseBatches } from '../../src/core/sse';
 import type { SseMessage } from '../../src/core/sse';
 import { startTestServer } from './helpers/server';
 
@@ -69,6 +69,39 @@ test('a frame beyond the size limit ends the stream with a clear protocol error'
     },
     (e: unknown) => e instanceof FlowscopeError && e.reason === 'protocol' && /larger than 2 KiB/.test(e.message),
   );
+});
+
+test('a CRLF cut between its CR and its LF ends one line, not two (multi-line data split at every byte)', async () => {
+  const bytes = new TextEncoder().encode('data: a\r\ndata: b\r\n\r\ndata: c\r\n\r\n');
+  for (let cut = 1; cut < bytes.length; cut++) {
+    assert.deepEqual(await collect(chunks(bytes, [cut])), [{ event: 'message', data: 'a\nb' }, { event: 'message', data: 'c' }], `split at byte ${cut}`);
+  }
+});
+
+test('the events of one read come as one batch, in order, for consumers that loop without awaiting each', async () => {
+  const bytes = new TextEncoder().encode('data: 1\n\ndata: 2\n\n: comment\n\nevent: e\ndata: 3\n\ndata: 4');
+  const batches: string[][] = [];
+  for await (const batch of readSseBatches(chunks(bytes, [24]))) batches.push(batch.map((m) => `${m.event}:${m.data}`));
+  // The cut at byte 24 falls inside `event: e`: frame 3 ends in the second read, frame 4 at the end of the stream.
+  assert.deepEqual(batches, [['message:1', 'message:2'], ['e:3'], ['message:4']]);
+});
+
+test('a line that never ends is refused at the frame limit, before the stream ends', async () => {
+  const endless = new TextEncoder().encode(`data: ${'x'.repeat(10_000)}`);
+  let reads = 0;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const c of chunks(endless, [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000])) {
+      reads++;
+      yield c;
+    }
+  }
+  await assert.rejects(
+    async () => {
+      for await (const _ of readSseBatches(counted(), { maxFrameBytes: 2048 })) void _;
+    },
+    (e: unknown) => e instanceof FlowscopeError && e.reason === 'protocol' && /larger than 2 KiB/.test(e.message),
+  );
+  assert.equal(reads, 3, 'refused at the third kilobyte, not after reading all ten');
 });
 
 test('the watchdog ends a silent stream over a real socket', async () => {

@@ -6,7 +6,7 @@ import type { Logger } from '../../src/core/util/log';
 import { formFields, json, startRoutes } from './helpers/http-routes';
 import type { RouteServer } from './helpers/http-routes';
 import { drain, rejection, svRun } from './helpers/scripted-fixtures';
-import { playSse } from './helpers/scripted-sse';
+import { playSse, sseFrame } from './helpers/scripted-sse';
 import type { SseStep } from './helpers/scripted-sse';
 
 const BASE = '/api/v1/workflow-runs';
@@ -112,7 +112,7 @@ describe('Supervity trigger stream', () => {
   const seedResult = { frame: { success: true, workflowRun: { id: 'run-1', status: 'completed' } }, event: 'result' };
   const stepsOf = (run: { stages: readonly { id: string; name: string; status: string; output?: unknown }[] }) => run.stages.map((s) => [s.id, s.name, s.status, s.output]);
 
-  test("the seed's result (no activityRuns) keeps the streamed steps and reads the run once for their names", async () => {
+  test("the seed's result (no activityRuns) keeps the streamed steps and reads the run once more for their endings", async () => {
     script([activity('extract', 'running'), activity('extract', 'completed', { outputs: { output: '{"lines":3}' } }), activity('notify', 'running'), seedResult], () => ({
       workflowRun: svRun('run-1', 'completed'),
       activityRuns: [
@@ -128,7 +128,52 @@ describe('Supervity trigger stream', () => {
       ['notify', 'Notify', 'completed', 'sent'],
     ]);
     assert.ok(runs.every((r) => r.stages.length > 0), 'no snapshot ever shows the steps wiped');
-    assert.equal(server.count('GET', `${BASE}/run-1`), 1);
+    // One read names `extract`, one names `notify` when it first appears, one settles the ending.
+    assert.equal(server.count('GET', `${BASE}/run-1`), 3);
+  });
+
+  // Contracts C.3: live `activity-run` events carry `stepId` but no step name; C.7 and seed 004
+  // line 91: the run detail lists each started step's activity run with its `stepName`.
+  // The timeout is a guard: without the name reads the stream waits forever, and this fails instead of hanging.
+  test('a step is shown by its name from its first update: the run detail names it before it is yielded', { timeout: 20_000 }, async () => {
+    const started = [
+      { id: 'ar-extract', stepId: 'extract', stepName: 'Extract invoice fields', status: 'running', attempt: 1 },
+      { id: 'ar-match', stepId: 'match', stepName: 'Match purchase order', status: 'running', attempt: 1 },
+    ];
+    // The stream goes on only after the client has read the run: each part then arrives on its
+    // own, as a live run's events do, and no timing is involved.
+    const readDone: Array<() => void> = [];
+    const nextRead = (): Promise<void> => new Promise((resolve) => readDone.push(resolve));
+    let reads = 0;
+    server.on('GET', `${BASE}/run-1`, (_req, res) => {
+      // The detail lists the steps started so far, as the service's would at that moment.
+      json(res, 200, { workflowRun: svRun('run-1', 'running'), activityRuns: started.slice(0, ++reads) });
+      readDone.shift()?.();
+    });
+    server.on('POST', EXECUTE, async (_req, res) => {
+      const firstRead = nextRead();
+      const secondRead = nextRead();
+      await playSse(res, [{ frame: { content: 'Reading…', stepId: 'extract', activityRunId: 'ar-extract' }, event: 'thinking' }, activity('extract', 'running'), { silent: true }]);
+      await firstRead;
+      res.write(sseFrame(activity('extract', 'completed', { outputs: { output: '1' } }).frame, 'activity-run'));
+      res.write(sseFrame(activity('match', 'running').frame, 'activity-run'));
+      await secondRead;
+      res.end(sseFrame({ success: true, workflowRun: svRun('run-1', 'completed', { activityRuns: started.map((a) => ({ ...a, status: 'completed' })) }) }, 'result'));
+    });
+    const runs = await drain(backend().trigger('wf-1', {}));
+    const shown = runs.flatMap((r) => r.stages.map((s) => `${s.id}=${s.name}`));
+    assert.deepEqual([...new Set(shown)], ['extract=Extract invoice fields', 'match=Match purchase order'], 'no step is ever shown under its id');
+    assert.ok(runs.length >= 3, 'the steps were shown while the run went on, not only at its end');
+    assert.equal(server.count('GET', `${BASE}/run-1`), 2, 'one read per step first seen, none for later updates of a named step');
+  });
+
+  test('a detail the key may not read leaves step ids, and is not asked again', async () => {
+    script([activity('extract', 'running'), activity('extract', 'completed'), activity('notify', 'running'), activity('notify', 'completed'), { frame: { content: { workflowRunId: 'run-1', status: 'running' } }, event: 'workflow-run' }, { drop: true, delayMs: 10 }]);
+    server.on('GET', `${BASE}/run-1`, (_req, res) => json(res, 403, { message: 'API keys cannot read run history' }));
+    const err = await rejection(drain(backend().trigger('wf-1', {})));
+    assert.equal(err.reason, 'forbidden');
+    // The names read failed once (403) and was not repeated for `notify`; the one read after the drop is the reconcile.
+    assert.equal(server.count('GET', `${BASE}/run-1`), 2);
   });
 
   test('when that read fails, the streamed steps stay and the run still ends as the result says', async () => {
@@ -152,14 +197,14 @@ describe('Supervity trigger stream', () => {
     assert.deepEqual(stepsOf(final), [['extract', 'extract', 'completed', undefined]]);
   });
 
-  test('a result that carries every step settled is trusted without a read', async () => {
+  test('a result that carries every step settled is trusted without a further read', async () => {
     script([
       activity('extract', 'running'),
       { frame: { success: true, workflowRun: svRun('run-1', 'completed', { activityRuns: [{ stepId: 'extract', stepName: 'Extract', status: 'completed', attempt: 1 }] }) }, event: 'result' },
     ]);
     const final = (await drain(backend().trigger('wf-1', {}))).at(-1)!;
     assert.deepEqual(stepsOf(final), [['extract', 'Extract', 'completed', undefined]]);
-    assert.equal(server.count('GET', `${BASE}/run-1`), 0);
+    assert.equal(server.count('GET', `${BASE}/run-1`), 1, 'only the read that tried to name the step when it appeared');
   });
 
   test('result success:false and the error event fail the run with the message', async () => {
@@ -236,6 +281,6 @@ describe('Supervity trigger stream', () => {
     assert.equal(err.reason, 'aborted');
     assert.deepEqual(seen, ['running']);
     assert.ok(Date.now() - started < 1_000);
-    assert.equal(server.received.length, 1, 'only the execute');
+    assert.deepEqual(server.received.map((r) => `${r.method} ${r.path}`), [`POST ${EXECUTE}`, `GET ${BASE}/run-1`], 'the execute and the read that names step a; no reconcile');
   });
 });

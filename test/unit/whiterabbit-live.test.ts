@@ -17,12 +17,13 @@ import { json } from './helpers/http-routes';
 import { DETAIL_PATH, Observed, RUN, runDetail, SEED, startScriptedWhiteRabbit, STREAM_PATH, streamEvent, TRIGGER_PATH, WF } from './helpers/wr-scripted';
 import type { ScriptedWhiteRabbit, StageSpec } from './helpers/wr-scripted';
 
-const A = { id: 'stage-a', module: 'GET_EVM_ACCOUNT_BALANCE' } as const;
-const B = { id: 'stage-b', module: 'API_CALL' } as const;
-const C = { id: 'stage-c', module: 'RANDOM_UUID' } as const;
+// `label`: the name a viewer shows, the module in words (stages carry no component name, seed 000 lines 53-62).
+const A = { id: 'stage-a', module: 'GET_EVM_ACCOUNT_BALANCE', label: 'Get EVM account balance' } as const;
+const B = { id: 'stage-b', module: 'API_CALL', label: 'API call' } as const;
+const C = { id: 'stage-c', module: 'RANDOM_UUID', label: 'Random UUID' } as const;
 /** A guard so a broken behaviour fails the test instead of hanging it (no assertion on time). */
 const GUARD = { timeout: 30_000 };
-const stage = (s: { id: string; module: string }, status: StageSpec['status'], error?: unknown): StageSpec => ({ ...s, status, ...(error ? { error } : {}) });
+const stage = (s: { id: string; module: string }, status: StageSpec['status'], error?: unknown): StageSpec => ({ id: s.id, module: s.module, status, ...(error ? { error } : {}) });
 
 /** What a viewer shows of a run: its status, message, counts and each stage's status by name. */
 interface View {
@@ -73,24 +74,24 @@ function backend(deps: AdapterDeps = {}): WhiteRabbitBackend {
 async function playOneStageFails(seen: Observed<View>): Promise<void> {
   const stream = await server.stream();
   stream.write(streamEvent('EXECUTING', [stage(A, 'RUNNING'), stage(B, 'RUNNING'), stage(C, 'RUNNING')], { pending: 3, failed: 0, usage: 0 }));
-  await seen.until((v) => [A, B, C].every((s) => v.stages.get(s.module) === 'running'));
+  await seen.until((v) => [A, B, C].every((s) => v.stages.get(s.label) === 'running'));
 
   stream.write(streamEvent('EXECUTING', [stage(B, 'RUNNING'), stage(C, 'RUNNING')], { pending: 2, failed: 1, usage: 3 }));
   const first = await server.nextDetail();
-  await seen.until((v) => v.stages.get(A.module) === 'finishing');
+  await seen.until((v) => v.stages.get(A.label) === 'finishing');
 
   stream.write(streamEvent('EXECUTING', [stage(C, 'RUNNING')], { pending: 1, failed: 1, usage: 6 }));
-  await seen.until((v) => v.stages.get(B.module) === 'finishing');
+  await seen.until((v) => v.stages.get(B.label) === 'finishing');
   stream.write(streamEvent('EXECUTING', [], { pending: 0, failed: 1, usage: 9 }));
-  await seen.until((v) => v.stages.get(C.module) === 'finishing');
+  await seen.until((v) => v.stages.get(C.label) === 'finishing');
 
   first.answer(runDetail('EXECUTING', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'RUNNING'), stage(C, 'RUNNING')], 9));
-  const afterFirst = await seen.until((v) => v.stages.get(A.module) === 'failed');
-  assert.equal(afterFirst.stages.get(B.module), 'finishing', 'a read older than the frame that let B go does not bring it back to running');
+  const afterFirst = await seen.until((v) => v.stages.get(A.label) === 'failed');
+  assert.equal(afterFirst.stages.get(B.label), 'finishing', 'a read older than the frame that let B go does not bring it back to running');
 
   const second = await server.nextDetail();
   second.answer(runDetail('EXECUTING', [stage(A, 'FAILED', { message: 'insufficient funds' }), stage(B, 'COMPLETED'), stage(C, 'COMPLETED')], 9));
-  await seen.until((v) => v.stages.get(B.module) === 'completed' && v.stages.get(C.module) === 'completed');
+  await seen.until((v) => v.stages.get(B.label) === 'completed' && v.stages.get(C.label) === 'completed');
 
   stream.write(streamEvent('FAILED', [], { pending: 0, failed: 1, usage: 9 }));
   stream.end();
@@ -99,7 +100,7 @@ async function playOneStageFails(seen: Observed<View>): Promise<void> {
 }
 
 function assertNeverCompleted(seen: Observed<View>): void {
-  const wrong = seen.all.findIndex((v) => v.stages.get(A.module) === 'completed');
+  const wrong = seen.all.findIndex((v) => v.stages.get(A.label) === 'completed');
   assert.equal(wrong, -1, `the failed stage showed as completed in update ${wrong}`);
 }
 
@@ -124,11 +125,11 @@ describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the
     const end = seen.all.at(-1);
     assert.deepEqual(end, {
       status: 'failed',
-      error: '1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds',
+      error: '1 stage failed: Get EVM account balance: insufficient funds',
       stages: new Map([
-        ['GET_EVM_ACCOUNT_BALANCE', 'failed'],
-        ['API_CALL', 'completed'],
-        ['RANDOM_UUID', 'completed'],
+        ['Get EVM account balance', 'failed'],
+        ['API call', 'completed'],
+        ['Random UUID', 'completed'],
       ]),
       pending: 0,
       failed: 1,
@@ -144,12 +145,12 @@ describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the
     store.onDidChange((change) => seen.push(viewOf(change.run)));
     await store.trigger('wr', WF, {});
     await playOneStageFails(seen);
-    const end = await seen.until((v) => v.status === 'failed' && v.stages.get(C.module) === 'completed');
+    const end = await seen.until((v) => v.status === 'failed' && v.stages.get(C.label) === 'completed');
     store.dispose();
 
     assertNeverCompleted(seen);
     assertReadsCoalesced();
-    assert.equal(end.error, '1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds');
+    assert.equal(end.error, '1 stage failed: Get EVM account balance: insufficient funds');
   });
 
   it('`trigger --wait --json` never prints it completed and ends with exit code 1', async () => {
@@ -170,7 +171,7 @@ describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the
     assertReadsCoalesced();
     const end = toView(out.at(-1) ?? '{}');
     assert.equal(end.status, 'failed');
-    assert.equal(end.error, '1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds');
+    assert.equal(end.error, '1 stage failed: Get EVM account balance: insufficient funds');
     assert.deepEqual([end.pending, end.failed, end.usage], [0, 1, 9]);
   });
 
@@ -183,7 +184,7 @@ describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the
       lines.push(line);
       const run = /^\S+ run \S+ {2}(\w+)/.exec(line);
       if (run) status = run[1] ?? '';
-      const st = /^ {2}\S+ (\S+) {2}(\w+)/.exec(line);
+      const st = /^ {2}\S+ (.+?) {2}(\w+)/.exec(line);
       if (st) stages.set(st[1] ?? '', st[2] ?? '');
       seen.push({ status, stages: new Map(stages) });
     });
@@ -191,9 +192,9 @@ describe('White Rabbit: a stage leaving nonTerminalStages is finishing until the
     assert.equal(await code, 1);
 
     assertNeverCompleted(seen);
-    assert.ok(lines.includes('  … GET_EVM_ACCOUNT_BALANCE  finishing'), lines.join('\n'));
-    assert.ok(!lines.some((l) => l.startsWith('  ✓ GET_EVM_ACCOUNT_BALANCE')), lines.join('\n'));
-    assert.equal(lines.at(-1), '✗ failed: 2 stage(s) completed, 1 failed, 9 credit(s) used — 1 stage failed: GET_EVM_ACCOUNT_BALANCE: insufficient funds');
+    assert.ok(lines.includes('  … Get EVM account balance  finishing'), lines.join('\n'));
+    assert.ok(!lines.some((l) => l.startsWith('  ✓ Get EVM account balance')), lines.join('\n'));
+    assert.equal(lines.at(-1), '✗ failed: 2 stage(s) completed, 1 failed, 9 credit(s) used — 1 stage failed: Get EVM account balance: insufficient funds');
   });
 });
 

@@ -1,4 +1,4 @@
-import { Throttle } from '../../core/util/throttle';
+import { FramePacer } from '../../core/util/framePacer';
 import * as vscode from 'vscode';
 import type { GraphViewModel, HostToWebview, NextStepAction, NodeDetails, NodeState, PanelHeader, PersistedPanel, WebviewToHost } from '../../shared/protocol';
 import { assertNever, parseWebviewMessage } from '../../shared/protocol';
@@ -7,8 +7,11 @@ import { diffStates, graphKeyOf } from './viewModel';
 
 export const GRAPH_VIEW_TYPE = 'flowscope.graph';
 
-/** Status bursts (a 200-block run ticking) are coalesced into one patch per this many ms. */
-const COALESCE_MS = 50;
+/**
+ * Status bursts (a 200-block run ticking) are coalesced into at most one patch per display frame
+ * (FRAME_MS, 1000/60 ms): a change waits at most one frame, and the webview never gets more
+ * patches than it can paint.
+ */
 
 export interface PanelContent {
   readonly graph: GraphViewModel;
@@ -55,7 +58,7 @@ export class DagPanel implements vscode.Disposable {
   private sentStates: Readonly<Record<string, NodeState>> = {};
   private sentHeader: string | undefined;
   private selected: string | undefined;
-  private readonly throttle = new Throttle(COALESCE_MS, () => this.flush());
+  private readonly throttle = new FramePacer(() => this.flush());
   private detailsRequest = 0;
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposedEmitter.event;

@@ -53,9 +53,9 @@ export function wrRunDetail(run: RunRecord): Record<string, unknown> {
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
     runStages: stages(run).map((b) => ({
+      // The documented stage record (seed 000 lines 53-62; contracts A.2) carries no component id
+      // or name: a client must not learn to rely on fields the service does not send.
       id: b.activityRunId,
-      componentId: b.blockId,
-      name: b.name,
       module: b.module,
       status: STAGE_STATUS[b.status],
       output: b.status === 'completed' ? b.output : null,

@@ -5,7 +5,7 @@ import { parseJson } from '../../json';
 import { isTransient } from '../../live';
 import type { Run, Stage } from '../../model';
 import { RunTracker } from '../../runTracker';
-import { readSse } from '../../sse';
+import { readSseBatches } from '../../sse';
 import type { Logger } from '../../util/log';
 import { blockFailure, errorText, isRecord, runStatusOf, toStage } from './map';
 import { awaitSaved } from './settle';
@@ -92,22 +92,26 @@ export class ExecuteSession {
     const { log, signal } = this.options;
     await this.discover(signal);
     yield this.tracker.snapshot();
-    const sse = readSse(body, {
+    const sse = readSseBatches(body, {
       signal,
       idleTimeoutMs: this.options.idleTimeoutMs,
       onMalformed: (why) => log.debug(`Powabase stream: malformed line skipped (${why})`),
     });
     try {
-      for await (const msg of sse) {
-        const kind = this.apply(msg.data);
-        if (kind === undefined) continue;
-        if (kind === 'done' || kind === 'error') {
-          await this.finish(kind, signal);
+      // A batch is the events of one read; each is its own update (they are changes, and a viewer
+      // may see every step of them), but the batch costs one step of the reader, not one per event.
+      for await (const batch of sse) {
+        for (const msg of batch) {
+          const kind = this.apply(msg.data);
+          if (kind === undefined) continue;
+          if (kind === 'done' || kind === 'error') {
+            await this.finish(kind, signal);
+            yield this.tracker.snapshot();
+            return;
+          }
+          if (!this.executionId && kind === 'block_start') await this.discover(signal);
           yield this.tracker.snapshot();
-          return;
         }
-        if (!this.executionId && kind === 'block_start') await this.discover(signal);
-        yield this.tracker.snapshot();
       }
     } catch (error) {
       const typed = toFlowscopeError(error);

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import { FlowscopeError, toFlowscopeError } from '../../errors';
+import { isTransient } from '../../live';
 import { parseJson } from '../../json';
 import type { Run } from '../../model';
 import { isTerminalRun, isTerminalStage } from '../../model';
 import { RunTracker } from '../../runTracker';
 import type { SseMessage } from '../../sse';
-import { readSse } from '../../sse';
+import { readSseBatches } from '../../sse';
 import type { Logger } from '../../util/log';
 import { isRecord, readOutputs, runStatusOf, stageStatusOf, textOf, toRun } from './map';
 import { SvActivityEvent, SvAnyContent, SvErrorEvent, SvResultEvent, SvThinkingEvent, SvWorkflowRunEvent } from './wire';
@@ -33,6 +34,10 @@ export class ExecuteSession {
   private readonly sentAt = Date.now();
   /** The run ended (`result` or `error`) with its steps uncertain: it is read once before it is shown ended. */
   private inDoubt = false;
+  /** Steps seen on the stream whose names are not known yet: `activity-run` carries ids only. */
+  private readonly unnamed = new Set<string>();
+  /** The run detail cannot be read (e.g. a key without run history): steps keep their ids. */
+  private namesUnreadable = false;
 
   constructor(private readonly options: SessionOptions) {
     this.tracker = new RunTracker({
@@ -51,21 +56,26 @@ export class ExecuteSession {
   /** Reads the stream; ends without a terminal state when it drops, or throws when it goes silent. */
   async *stream(body: AsyncIterable<Uint8Array>): AsyncGenerator<Run> {
     const { log, signal } = this.options;
-    const sse = readSse(body, {
+    const sse = readSseBatches(body, {
       signal,
       idleTimeoutMs: this.options.idleTimeoutMs,
       onMalformed: (why) => log.debug(`Supervity stream: malformed line skipped (${why})`),
     });
     let shown = false;
-    for await (const msg of sse) {
-      const changed = this.apply(msg);
-      if (!this.id) continue;
-      if (this.tracker.terminal && this.inDoubt) await this.reconcile();
-      if (changed || !shown) {
-        shown = true;
-        yield this.tracker.snapshot();
+    // A batch is the events of one read; each is its own update (they are changes, and a viewer
+    // may see every step of them), but the batch costs one step of the reader, not one per event.
+    for await (const batch of sse) {
+      for (const msg of batch) {
+        const changed = this.apply(msg);
+        if (!this.id) continue;
+        if (this.tracker.terminal && this.inDoubt) await this.reconcile();
+        else if (!this.tracker.terminal) await this.nameSteps();
+        if (changed || !shown) {
+          shown = true;
+          yield this.tracker.snapshot();
+        }
+        if (this.tracker.terminal) return;
       }
-      if (this.tracker.terminal) return;
     }
   }
 
@@ -98,6 +108,39 @@ export class ExecuteSession {
       if (typed.reason === 'aborted') throw typed;
       log.debug(`Supervity stream: reading run ${this.id ?? ''} after its result failed, keeping the streamed steps: ${typed.message}`);
     }
+  }
+
+  /**
+   * Live `activity-run` events carry a step's id but not its name (contracts C.3); the run detail
+   * does (`stepName`, seed 004 line 91; contracts C.7). So a step seen for the first time is
+   * named from one detail read before it is shown: the user never sees it under its id. A read
+   * names every step started so far, so steps that start together cost one read; a step never
+   * costs a second one. A detail that cannot be read leaves the ids (and is not asked again when
+   * the refusal is lasting, such as a key without access to run history).
+   */
+  private async nameSteps(): Promise<void> {
+    if (this.unnamed.size === 0 || this.namesUnreadable || !this.id) return;
+    const { log, signal } = this.options;
+    const wanted = [...this.unnamed];
+    this.unnamed.clear();
+    try {
+      const read = await this.options.getRun(this.id, signal);
+      const names = new Map(read.stages.filter((s) => s.name !== s.id).map((s) => [s.id, s.name]));
+      for (const id of wanted) {
+        const name = names.get(id);
+        if (name !== undefined) this.tracker.upsertStage({ id, name });
+      }
+    } catch (failure) {
+      const typed = toFlowscopeError(failure);
+      if (typed.reason === 'aborted') throw typed;
+      if (!isTransient(typed)) this.namesUnreadable = true;
+      log.debug(`Supervity stream: could not read run ${this.id} for its step names, showing step ids: ${typed.message}`);
+    }
+  }
+
+  /** A step whose name is still its id is named at the next `nameSteps`. */
+  private noteName(id: string): void {
+    if (this.tracker.stage(id)?.name === id) this.unnamed.add(id);
   }
 
   /** Applies one event; true when the run's state changed. */
@@ -152,6 +195,7 @@ export class ExecuteSession {
       output,
       error: status === 'failed' ? (error ?? 'The step failed.') : error,
     });
+    this.noteName(id);
     if (this.tracker.status === 'queued') this.tracker.setRun({ status: 'running', rawStatus: 'running' });
     return true;
   }
@@ -173,6 +217,7 @@ export class ExecuteSession {
     if (!e || !stageId) return this.skip('thinking', json);
     if (!this.tracker.stage(stageId)) this.tracker.upsertStage({ id: stageId, status: 'running', rawStatus: 'running' });
     this.tracker.appendText(stageId, e.content);
+    this.noteName(stageId);
     return true;
   }
 

@@ -12,7 +12,7 @@ import type { Graph } from '../../graph/schema';
 import { HttpClient } from '../../http';
 import { followLive } from '../../live';
 import type { ConnectionConfig, Credentials, Run, RunPage, Workflow } from '../../model';
-import { readSse } from '../../sse';
+import { readSseBatches } from '../../sse';
 import type { SseMessage } from '../../sse';
 import { sleep } from '../../util/abort';
 import type { Logger } from '../../util/log';
@@ -193,9 +193,9 @@ export class WhiteRabbitBackend implements Backend {
   }
 
   /** Opens an event stream, signed afresh (timestamps expire in 30 s). */
-  private async openStream(path: string, what: string, signal?: AbortSignal): Promise<AsyncIterable<SseMessage>> {
+  private async openStream(path: string, what: string, signal?: AbortSignal): Promise<AsyncIterable<readonly SseMessage[]>> {
     const res = await this.http.send({ method: 'GET', path, signal }, true);
-    return readSse(res.body, {
+    return readSseBatches(res.body, {
       signal,
       idleTimeoutMs: this.deps.streamIdleMs ?? DEFAULT_IDLE_MS,
       onMalformed: (why) => this.log.warn(`${what}: ${why}`),

@@ -17,7 +17,8 @@ export interface ComponentFollowIo {
   /** Backoff bounds between re-opens (ms). */
   readonly minMs: number;
   readonly maxMs: number;
-  open(signal?: AbortSignal): Promise<AsyncIterable<SseMessage>>;
+  /** Opens the stream: its messages in batches, one per chunk read. */
+  open(signal?: AbortSignal): Promise<AsyncIterable<readonly SseMessage[]>>;
   read(signal?: AbortSignal): Promise<ComponentExecution>;
   /** Waits between re-opens; tests pass their own to see the delays without sleeping. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
@@ -38,14 +39,16 @@ export async function* followComponentExecution(io: ComponentFollowIo, signal?: 
     let progressed = false;
     let why = 'the stream ended before the execution did';
     try {
-      for await (const message of await io.open(signal)) {
-        const event = parseFrame(message, wire.ComponentStreamEvent, io.log, io.what);
-        if (!event) continue;
-        const execution = toExecution({ ...event, module: '' });
-        if (execution.status !== lastStatus) progressed = true;
-        lastStatus = execution.status;
-        yield execution;
-        if (execution.completed) return;
+      for await (const batch of await io.open(signal)) {
+        for (const message of batch) {
+          const event = parseFrame(message, wire.ComponentStreamEvent, io.log, io.what);
+          if (!event) continue;
+          const execution = toExecution({ ...event, module: '' });
+          if (execution.status !== lastStatus) progressed = true;
+          lastStatus = execution.status;
+          yield execution;
+          if (execution.completed) return;
+        }
       }
     } catch (error) {
       const typed = toFlowscopeError(error);

@@ -2,6 +2,7 @@ import type { Run } from '../../model';
 import { isTerminalRun, isTerminalStage } from '../../model';
 import { RunTracker } from '../../runTracker';
 import { failedRunMessage, MAX_STAGES_PER_RUN, RUN_STATUS, STAGE_STATUS, stageCounts, tooManyStages } from './map';
+import { moduleInWords } from './moduleName';
 import type * as wire from './wire';
 
 /**
@@ -64,7 +65,7 @@ export class LiveRun {
       now.add(s.id);
       this.tracker.upsertStage({
         id: s.id,
-        name: s.module ?? s.id,
+        name: s.module ? moduleInWords(s.module) : s.id,
         type: s.module ?? undefined,
         status: STAGE_STATUS[s.status] ?? 'unknown',
         rawStatus: s.status,

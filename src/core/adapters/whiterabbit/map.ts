@@ -3,6 +3,7 @@ import { FlowscopeError } from '../../errors';
 import type { Run, RunStatus, Stage, StageStatus } from '../../model';
 import { durationBetween } from '../../model';
 import { errorText } from '../common';
+import { moduleInWords } from './moduleName';
 import type * as wire from './wire';
 
 /**
@@ -70,7 +71,7 @@ function toStage(s: wire.RunStage, order: number): Stage {
   const ended = TERMINAL.has(s.status);
   return {
     id: s.id,
-    name: s.module,
+    name: moduleInWords(s.module),
     type: s.module,
     status: STAGE_STATUS[s.status] ?? 'unknown',
     rawStatus: s.status,

@@ -13,13 +13,13 @@ export interface RunStreamIo {
   /** "White Rabbit run …", for messages. */
   readonly what: string;
   readonly log: Logger;
-  /** Opens the run's event stream (signed afresh: timestamps expire in 30 s). */
-  open(signal: AbortSignal): Promise<AsyncIterable<SseMessage>>;
+  /** Opens the run's event stream (signed afresh: timestamps expire in 30 s): batches, one per chunk read. */
+  open(signal: AbortSignal): Promise<AsyncIterable<readonly SseMessage[]>>;
   /** Reads the run detail. */
   read(signal: AbortSignal): Promise<Run>;
 }
 
-type Item = { readonly kind: 'frame'; readonly message: SseMessage } | { readonly kind: 'detail' } | { readonly kind: 'end' } | { readonly kind: 'error'; readonly error: unknown };
+type Item = { readonly kind: 'frames'; readonly messages: readonly SseMessage[] } | { readonly kind: 'detail' } | { readonly kind: 'end' } | { readonly kind: 'error'; readonly error: unknown };
 
 /**
  * One connection to a run's stream, yielding the run's state after each change. Frames and
@@ -53,18 +53,21 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
         yield live.snapshot();
         continue;
       }
-      const event = parseFrame(item.message, wire.StreamEvent, io.log, io.what);
-      if (!event) continue;
-      const changed = live.applyEvent(event);
-      if (live.terminal) {
-        // The stream carries counts and the stages still in flight; the detail has them all.
-        details.request();
-        await details.settled();
+      // The frames of one read: each is its own update, but the batch is one trip through the inbox.
+      for (const message of item.messages) {
+        const event = parseFrame(message, wire.StreamEvent, io.log, io.what);
+        if (!event) continue;
+        const changed = live.applyEvent(event);
+        if (live.terminal) {
+          // The stream carries counts and the stages still in flight; the detail has them all.
+          details.request();
+          await details.settled();
+          yield live.snapshot();
+          return;
+        }
+        if (changed) details.request();
         yield live.snapshot();
-        return;
       }
-      if (changed) details.request();
-      yield live.snapshot();
     }
   } finally {
     local.abort();
@@ -72,10 +75,10 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
   }
 }
 
-/** Feeds frames into the inbox one at a time: the next is read only once this one is taken. */
-async function pump(frames: AsyncIterable<SseMessage>, inbox: Inbox<Item>): Promise<void> {
+/** Feeds frames into the inbox a read at a time: the next is read only once this batch is taken. */
+async function pump(batches: AsyncIterable<readonly SseMessage[]>, inbox: Inbox<Item>): Promise<void> {
   try {
-    for await (const message of frames) await inbox.push({ kind: 'frame', message });
+    for await (const messages of batches) await inbox.push({ kind: 'frames', messages });
     await inbox.push({ kind: 'end' });
   } catch (error) {
     await inbox.push({ kind: 'error', error });
