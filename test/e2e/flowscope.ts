@@ -42,9 +42,12 @@ export const SAMPLES = {
   },
 } as const;
 
-/** How a connection labels a workflow in the tree and the pick: Powabase by name, the others by id. */
-export function sampleLabel(face: Face, sample: { id: string; name: string }): string {
-  return face === 'powabase' ? sample.name : sample.id;
+/**
+ * How a connection labels a workflow in the tree and the pick: by name on every face (Powabase
+ * serves its names; the sandbox connections of the other two carry their samples' names).
+ */
+export function sampleLabel(_face: Face, sample: { id: string; name: string }): string {
+  return sample.name;
 }
 
 // ---------------------------------------------------------------------------

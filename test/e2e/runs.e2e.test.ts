@@ -184,7 +184,7 @@ test('cancel a long Supervity run: cancelled in the tree and in the sandbox', { 
     for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
     await selectRow(page, connection);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, connection, SAMPLES.supervity.long.id, { period: 'e2e-cancel' });
+    await triggerFromPalette(vscode, connection, sampleLabel('supervity', SAMPLES.supervity.long), { period: 'e2e-cancel' });
     const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     // Running in the tree (a stage spins) and in the sandbox.
@@ -196,9 +196,9 @@ test('cancel a long Supervity run: cancelled in the tree and in the sandbox', { 
     await vscode.runCommand('Flowscope: Cancel Run…');
     const qi = quickInput(page);
     await qi.waitOpen();
-    assert.match(await qi.title(), /Cancel runs/);
+    assert.match(await qi.title(), new RegExp(`Cancel run ${run.id.slice(0, 8)}`));
     await qi.submit('stopped by the e2e test');
-    await waitForNotification(page, /1 run\(s\) cancelled/);
+    await waitForNotification(page, new RegExp(`^Run ${run.id.slice(0, 8)} cancelled\\.$`));
 
     const cancelled: SandboxRun = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'cancelled', 20_000);
     assert.equal(cancelled.cancelReason, 'stopped by the e2e test');
