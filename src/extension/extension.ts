@@ -10,6 +10,7 @@ import { LastInputs } from './lastInputs';
 import { OutputLogger, redactingChannel } from './log';
 import { registerNotifications } from './notifications';
 import { GraphFileNames } from './authoring/graphFileNames';
+import { registerWalkthroughProgress } from './walkthrough';
 import { registerGraphPanels } from './panels/register';
 import { OutputDocuments } from './outputDocuments';
 import { SandboxHost } from './sandbox';
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     documents,
     registerContextKeys(settings),
+    registerWalkthroughProgress(settings, runs),
     ...registerCommands(deps),
     new LiveRunsStatus(runs),
     registerNotifications(runs, explorer, settings, log),
