@@ -28,8 +28,10 @@ async function notifyEnded(change: RunChange, explorer: Explorer, settings: Sett
   const { run, previous, connection } = change;
   // A run that ended before its first event still counts; a repeat of a terminal state does not.
   if (!change.startedHere || !isTerminalRun(run.status) || (previous && isTerminalRun(previous.status))) return;
-  // A run this window cancelled: the cancel command's message already said how it ended.
-  if (run.status === 'cancelled' && takeCancelledHere(connection, run.id)) return;
+  // A run this window cancelled: the cancel command's message already said how it ended (and a
+  // stream that reports the cancel as "failed" before the service's record says "cancelled"
+  // must not contradict it).
+  if (takeCancelledHere(connection, run.id)) return;
   const mode = settings.current.notifyRunEnded;
   const bad = run.status === 'failed' || run.status === 'completed_with_errors';
   if (mode === 'none' || (mode === 'failures' && !bad)) return;

@@ -88,7 +88,8 @@ test('first run: the welcome offers the sandbox, one click creates the connectio
       [CONNECTIONS.whiterabbit, 'whiterabbit', true],
     ]);
 
-    // Each connection lists its own face's workflows, and only those: Powabase by name, the others by id.
+    // Each connection lists its own face's workflows, and only those, by name (White Rabbit and
+    // Supervity cannot serve names: the sandbox connections carry their samples' names).
     const state = await sandboxState(url);
     for (const face of FACES) {
       const own = state.workflows.filter((w) => w.face === face);
@@ -100,7 +101,7 @@ test('first run: the welcome offers the sandbox, one click creates the connectio
       let children: TreeRow[] = [];
       await waitFor(async () => (children = childrenOf(await treeRows(page), connection)).length === ids.length, 30_000, 250);
       const shown = children.map((c) => c.label).sort();
-      assert.deepEqual(shown, face === 'powabase' ? names : ids, `${connection} shows ${shown.join(', ')}`);
+      assert.deepEqual(shown, names, `${connection} shows ${shown.join(', ')}`);
       const row = (await treeRows(page)).find((r) => r.label === connection);
       assert.match(row?.description ?? '', /· ok$/, `${connection}: ${row?.description}`);
       await collapseRow(page, connection);
