@@ -131,27 +131,11 @@ async function twoLongRuns(period: string): Promise<SandboxRun[]> {
   return runs;
 }
 
-/**
- * Trigger Run on the long Supervity sample from the palette. The tree's selection (the run the
- * previous trigger revealed) may already name the workflow: then the pickers are skipped.
- */
+/** Trigger Run on the long Supervity sample, selected in the tree (so no picker is asked). */
 async function triggerLong(period: string): Promise<void> {
-  const page = vscode.page;
-  const qi = quickInput(page);
+  await selectRow(vscode.page, SAMPLES.supervity.long.name);
   await vscode.runCommand('Flowscope: Trigger Run…');
-  await qi.waitOpen();
-  for (let i = 0; i < 2; i++) {
-    let items: string[] = [];
-    let title = '';
-    await waitFor(async () => {
-      items = await qi.items();
-      title = await qi.title();
-      return items.includes(CONNECTIONS.supervity) || items.includes(SAMPLES.supervity.long.name) || title.startsWith('Run ');
-    }, 20_000);
-    if (title.startsWith('Run ')) break;
-    await qi.pick(items.includes(SAMPLES.supervity.long.name) ? SAMPLES.supervity.long.name : CONNECTIONS.supervity);
-  }
-  await answerInputs(page, { period }, { envs: {} });
+  await answerInputs(vscode.page, { period }, { envs: {} });
 }
 
 /** Runs Cancel All Runs of Workflow on the long Supervity sample, up to its reason box. */
@@ -264,7 +248,8 @@ test('Pull over local edits, saved and unsaved: the diff and a question first; n
     assert.equal(await qi.title(), `${PULLED} has edits the server does not have. Replace them with the server's graph?`);
     // The difference is on screen, beside the question.
     await waitFor(async () => (await diffEditors()) > 0, 10_000);
-    assert.match(await page.locator('.monaco-diff-editor:visible').first().innerText(), /Outline, saved edit/);
+    // The diff editor draws only the lines in view; it scrolls to the change once laid out.
+    await waitFor(async () => /Outline, saved edit/.test(await page.locator('.monaco-diff-editor:visible').first().innerText()), 10_000, 200);
     await vscode.screenshot('actions-pull-saved-edit-diff');
     await qi.pick('Keep my file');
     await waitForNotification(page, new RegExp(`^Pull cancelled: ${escape(PULLED)} is unchanged\\.$`), 15_000);
@@ -279,7 +264,8 @@ test('Pull over local edits, saved and unsaved: the diff and a question first; n
     await waitFor(async () => (await qi.items()).includes("Replace with the server's graph"), 30_000);
     assert.equal(await qi.title(), `${PULLED} has edits the server does not have. Replace them with the server's graph?`);
     await waitFor(async () => (await diffEditors()) > 0, 10_000);
-    assert.match(await page.locator('.monaco-diff-editor:visible').first().innerText(), /Outline, unsaved edit/);
+    // The diff editor draws only the lines in view; it scrolls to the change once laid out.
+    await waitFor(async () => /Outline, unsaved edit/.test(await page.locator('.monaco-diff-editor:visible').first().innerText()), 10_000, 200);
     await vscode.screenshot('actions-pull-unsaved-edit-diff');
     await qi.pick("Replace with the server's graph");
     await waitForNotification(page, new RegExp(`^Pulled into ${escape(PULLED)} `), 15_000);
@@ -309,7 +295,8 @@ test('Push declined at the diff: nothing is sent and the diff closes', { timeout
     // The diff is visible while the question is asked (no modal over it).
     await waitFor(async () => (await diffEditors()) > 0, 10_000);
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0);
-    assert.match(await page.locator('.monaco-diff-editor:visible').first().innerText(), /Outline, not to be pushed/);
+    // The diff editor draws only the lines in view; it scrolls to the change once laid out.
+    await waitFor(async () => /Outline, not to be pushed/.test(await page.locator('.monaco-diff-editor:visible').first().innerText()), 10_000, 200);
     await vscode.screenshot('actions-push-diff');
     await qi.pick("Don't push");
     await waitForNotification(page, new RegExp(`^Push cancelled: nothing was sent to ${escape(CONNECTIONS.powabase)}/${SAMPLES.powabase.linear.id}\\.$`), 15_000);
