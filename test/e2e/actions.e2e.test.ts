@@ -67,6 +67,8 @@ function step(name: string, fn: () => Promise<void>): Promise<void> {
 }
 
 const diffEditors = (): Promise<number> => vscode.page.locator('.monaco-diff-editor:visible').count();
+/** The text the diff editor shows (Monaco draws spaces as no-break spaces). */
+const diffText = async (): Promise<string> => (await vscode.page.locator('.monaco-diff-editor:visible').first().innerText()).replace(/\u00a0/g, ' ');
 
 test('Add Connection asks a name for each workflow, numbers its steps to the end, and the tree shows the name', { timeout: 180_000 }, () =>
   step('actions-add-connection', async () => {
@@ -249,7 +251,7 @@ test('Pull over local edits, saved and unsaved: the diff and a question first; n
     // The difference is on screen, beside the question.
     await waitFor(async () => (await diffEditors()) > 0, 10_000);
     // The diff editor draws only the lines in view; it scrolls to the change once laid out.
-    await waitFor(async () => /Outline, saved edit/.test(await page.locator('.monaco-diff-editor:visible').first().innerText()), 10_000, 200);
+    await waitFor(async () => /Outline, saved edit/.test(await diffText()), 10_000, 200);
     await vscode.screenshot('actions-pull-saved-edit-diff');
     await qi.pick('Keep my file');
     await waitForNotification(page, new RegExp(`^Pull cancelled: ${escape(PULLED)} is unchanged\\.$`), 15_000);
@@ -265,7 +267,7 @@ test('Pull over local edits, saved and unsaved: the diff and a question first; n
     assert.equal(await qi.title(), `${PULLED} has edits the server does not have. Replace them with the server's graph?`);
     await waitFor(async () => (await diffEditors()) > 0, 10_000);
     // The diff editor draws only the lines in view; it scrolls to the change once laid out.
-    await waitFor(async () => /Outline, unsaved edit/.test(await page.locator('.monaco-diff-editor:visible').first().innerText()), 10_000, 200);
+    await waitFor(async () => /Outline, unsaved edit/.test(await diffText()), 10_000, 200);
     await vscode.screenshot('actions-pull-unsaved-edit-diff');
     await qi.pick("Replace with the server's graph");
     await waitForNotification(page, new RegExp(`^Pulled into ${escape(PULLED)} `), 15_000);
@@ -296,7 +298,7 @@ test('Push declined at the diff: nothing is sent and the diff closes', { timeout
     await waitFor(async () => (await diffEditors()) > 0, 10_000);
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0);
     // The diff editor draws only the lines in view; it scrolls to the change once laid out.
-    await waitFor(async () => /Outline, not to be pushed/.test(await page.locator('.monaco-diff-editor:visible').first().innerText()), 10_000, 200);
+    await waitFor(async () => /Outline, not to be pushed/.test(await diffText()), 10_000, 200);
     await vscode.screenshot('actions-push-diff');
     await qi.pick("Don't push");
     await waitForNotification(page, new RegExp(`^Push cancelled: nothing was sent to ${escape(CONNECTIONS.powabase)}/${SAMPLES.powabase.linear.id}\\.$`), 15_000);
