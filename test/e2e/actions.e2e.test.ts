@@ -237,10 +237,11 @@ test('Pull over local edits, saved and unsaved: the diff and a question first; n
     await qi.pick(SAMPLES.powabase.linear.name);
     await waitForNotification(page, new RegExp(`into ${escape(PULLED)}, bound to that workflow`), 30_000);
     pulledText = await readFile(file, 'utf8');
-    assert.match(pulledText, /"name": "Outline"/);
+    // The edits below rename the first block, whose line the diff shows without scrolling.
+    assert.match(pulledText, /"name": "Start"/);
 
     // A saved edit the server does not have.
-    const saved = pulledText.replace('"name": "Outline"', '"name": "Outline, saved edit"');
+    const saved = pulledText.replace('"name": "Start"', '"name": "Start, saved edit"');
     await replaceEditorText(page, saved);
     await page.keyboard.press('Control+S');
     await waitFor(async () => (await readFile(file, 'utf8')) === saved, 15_000, 200);
@@ -250,8 +251,7 @@ test('Pull over local edits, saved and unsaved: the diff and a question first; n
     assert.equal(await qi.title(), `${PULLED} has edits the server does not have. Replace them with the server's graph?`);
     // The difference is on screen, beside the question.
     await waitFor(async () => (await diffEditors()) > 0, 10_000);
-    // The diff editor draws only the lines in view; it scrolls to the change once laid out.
-    await waitFor(async () => /Outline, saved edit/.test(await diffText()), 10_000, 200);
+    await waitFor(async () => /Start, saved edit/.test(await diffText()), 10_000, 200);
     await vscode.screenshot('actions-pull-saved-edit-diff');
     await qi.pick('Keep my file');
     await waitForNotification(page, new RegExp(`^Pull cancelled: ${escape(PULLED)} is unchanged\\.$`), 15_000);
@@ -259,15 +259,14 @@ test('Pull over local edits, saved and unsaved: the diff and a question first; n
     await waitFor(async () => (await diffEditors()) === 0, 10_000);
 
     // An unsaved edit: asked the same way; this time the user says yes.
-    const unsaved = pulledText.replace('"name": "Outline"', '"name": "Outline, unsaved edit"');
+    const unsaved = pulledText.replace('"name": "Start"', '"name": "Start, unsaved edit"');
     await replaceEditorText(page, unsaved);
     await clearNotifications(vscode);
     await vscode.runCommand('Flowscope: Pull Graph…');
     await waitFor(async () => (await qi.items()).includes("Replace with the server's graph"), 30_000);
     assert.equal(await qi.title(), `${PULLED} has edits the server does not have. Replace them with the server's graph?`);
     await waitFor(async () => (await diffEditors()) > 0, 10_000);
-    // The diff editor draws only the lines in view; it scrolls to the change once laid out.
-    await waitFor(async () => /Outline, unsaved edit/.test(await diffText()), 10_000, 200);
+    await waitFor(async () => /Start, unsaved edit/.test(await diffText()), 10_000, 200);
     await vscode.screenshot('actions-pull-unsaved-edit-diff');
     await qi.pick("Replace with the server's graph");
     await waitForNotification(page, new RegExp(`^Pulled into ${escape(PULLED)} `), 15_000);
@@ -286,7 +285,7 @@ test('Push declined at the diff: nothing is sent and the diff closes', { timeout
     const before = (await sandboxState(url)).workflows.find((w) => w.id === SAMPLES.powabase.linear.id);
     assert.ok(before);
 
-    const edited = pulledText.replace('"name": "Outline"', '"name": "Outline, not to be pushed"');
+    const edited = pulledText.replace('"name": "Draft"', '"name": "Draft, not to be pushed"');
     await replaceEditorText(page, edited);
     await page.keyboard.press('Control+S');
     await waitFor(async () => (await readFile(file, 'utf8')) === edited, 15_000, 200);
@@ -294,11 +293,11 @@ test('Push declined at the diff: nothing is sent and the diff closes', { timeout
     await vscode.runCommand('Flowscope: Push Graph…');
     await waitFor(async () => (await qi.items()).includes("Don't push"), 30_000);
     assert.equal(await qi.title(), `Push 1 change(s) to workflow ${SAMPLES.powabase.linear.id} on connection "${CONNECTIONS.powabase}"?`);
-    // The diff is visible while the question is asked (no modal over it).
+    // The diff is visible while the question is asked (no modal over it). Its sides list blocks by
+    // id, so "draft" is the first block shown.
     await waitFor(async () => (await diffEditors()) > 0, 10_000);
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0);
-    // The diff editor draws only the lines in view; it scrolls to the change once laid out.
-    await waitFor(async () => /Outline, not to be pushed/.test(await diffText()), 10_000, 200);
+    await waitFor(async () => /Draft, not to be pushed/.test(await diffText()), 10_000, 200);
     await vscode.screenshot('actions-push-diff');
     await qi.pick("Don't push");
     await waitForNotification(page, new RegExp(`^Push cancelled: nothing was sent to ${escape(CONNECTIONS.powabase)}/${SAMPLES.powabase.linear.id}\\.$`), 15_000);
