@@ -42,10 +42,7 @@ export const SAMPLES = {
   },
 } as const;
 
-/**
- * How a connection labels a workflow in the tree and the pick: by name on every face (Powabase
- * serves its names; the sandbox connections of the other two carry their samples' names).
- */
+/** How a connection labels a workflow in the tree and the pick: by name on every face (issue 13). */
 export function sampleLabel(_face: Face, sample: { id: string; name: string }): string {
   return sample.name;
 }
