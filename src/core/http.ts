@@ -275,8 +275,10 @@ export class HttpClient {
     if (code.startsWith('UND_ERR_') && code.includes('TIMEOUT')) {
       return new FlowscopeError('timeout', `${this.options.service} did not answer ${spec.method} ${spec.path} in time.`, { cause: error });
     }
-    const why = error instanceof Error ? error.message : String(error);
-    return new FlowscopeError('network', `Cannot reach ${this.options.service} at ${this.baseUrl}: ${why}${code ? ` (${code})` : ''}.`, { cause: error });
+    // The system's code says why once ("connect ECONNREFUSED 127.0.0.1:9" would say it twice); the
+    // full text stays on the cause, which the log shows.
+    const why = code ? ` (${code})` : `: ${error instanceof Error ? error.message : String(error)}`;
+    return new FlowscopeError('network', `Cannot reach ${this.options.service} at ${this.baseUrl}${why}.`, { cause: error });
   }
 
   private statusError(spec: RequestSpec, res: HttpResponse, text: string): FlowscopeError {

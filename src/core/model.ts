@@ -48,6 +48,8 @@ export interface ConnectionConfig {
   readonly baseUrl: string;
   /** Workflows the API cannot list (White Rabbit, Supervity). */
   readonly workflowIds?: readonly string[];
+  /** The user's names for some of those workflows, by id. */
+  readonly workflowNames?: Readonly<Record<string, string>>;
   /** Supervity's `x-active-org`. */
   readonly org?: string;
   /** A production connection: pushes and triggers ask for confirmation. */

@@ -9,6 +9,8 @@ import { registerContextKeys } from './contextKeys';
 import { LastInputs } from './lastInputs';
 import { OutputLogger, redactingChannel } from './log';
 import { registerNotifications } from './notifications';
+import { GraphFileNames } from './authoring/graphFileNames';
+import { registerWalkthroughProgress } from './walkthrough';
 import { registerGraphPanels } from './panels/register';
 import { OutputDocuments } from './outputDocuments';
 import { SandboxHost } from './sandbox';
@@ -30,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const connections = new Connections(settings, keyring, sandbox, log);
   const runs = new RunStore({ backendFor: (name) => connections.backend(name), log });
   const lastInputs = new LastInputs(context.globalState);
+  const graphFileNames = new GraphFileNames(log);
   const explorer = new Explorer({
     connections,
     runs,
@@ -39,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
     pollMinMs: settings.current.pollMinMs,
     pollMaxMs: settings.current.pollMaxMs,
     hasLastInputs: (connection, workflowId) => lastInputs.has(connection, workflowId),
+    graphFileName: (connection, workflowId) => graphFileNames.name(connection, workflowId),
   });
   const tree = new ExplorerTree(explorer);
   const documents = new OutputDocuments();
@@ -54,9 +58,12 @@ export function activate(context: vscode.ExtensionContext): void {
     connections,
     runs,
     explorer,
+    graphFileNames,
+    graphFileNames.onDidChange(() => explorer.namesChanged()),
     tree,
     documents,
     registerContextKeys(settings),
+    registerWalkthroughProgress(settings, runs),
     ...registerCommands(deps),
     new LiveRunsStatus(runs),
     registerNotifications(runs, explorer, settings, log),

@@ -2,19 +2,25 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { BACKEND_KINDS } from '../core/model';
 import type { Logger } from '../core/util/log';
+import { WorkflowEntry, joinWorkflowEntries, splitWorkflowEntries } from '../core/workflowEntries';
 
-/** One entry of `flowscope.connections`. Secrets are never part of it. */
-export const ConnectionSetting = z.object({
-  name: z.string().trim().min(1),
-  kind: z.enum(BACKEND_KINDS),
-  baseUrl: z.string().default(''),
-  workflowIds: z.array(z.string().trim().min(1)).optional(),
-  org: z.string().optional(),
-  protected: z.boolean().optional(),
-  /** The embedded sandbox: its URL is resolved at runtime because its port changes per start. */
-  sandbox: z.boolean().optional(),
-});
-export type ConnectionSetting = z.infer<typeof ConnectionSetting>;
+/**
+ * One entry of `flowscope.connections`. Secrets are never part of it. Workflow entries are ids or
+ * `{id, name}` objects; the code sees `workflowIds` and `workflowNames` (see workflowEntries.ts).
+ */
+export const ConnectionSetting = z
+  .object({
+    name: z.string().trim().min(1),
+    kind: z.enum(BACKEND_KINDS),
+    baseUrl: z.string().default(''),
+    workflowIds: z.array(WorkflowEntry).optional(),
+    org: z.string().optional(),
+    protected: z.boolean().optional(),
+    /** The embedded sandbox: its URL is resolved at runtime because its port changes per start. */
+    sandbox: z.boolean().optional(),
+  })
+  .transform(({ workflowIds, ...rest }) => ({ ...rest, ...splitWorkflowEntries(workflowIds) }));
+export type ConnectionSetting = z.output<typeof ConnectionSetting>;
 
 export type RunEndedNotifications = 'all' | 'failures' | 'none';
 
@@ -61,7 +67,10 @@ export class Settings implements vscode.Disposable {
 
   /** Writes the connection list to the user's settings (never to a workspace). */
   async setConnections(connections: readonly ConnectionSetting[]): Promise<void> {
-    const plain = connections.map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))));
+    const plain = connections.map(({ workflowNames, ...c }) => {
+      const stored = { ...c, workflowIds: joinWorkflowEntries(c.workflowIds, workflowNames) };
+      return Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)));
+    });
     await vscode.workspace.getConfiguration(SECTION).update(KEYS.connections, plain, vscode.ConfigurationTarget.Global);
     this.value = this.read();
   }

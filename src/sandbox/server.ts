@@ -58,9 +58,10 @@ export interface SandboxOptions {
 /** Exactly the JSON object `dist/sandbox.js` prints on start. */
 export interface SandboxInfo {
   url: string;
-  whiterabbit: { apiKey: string; apiSecret: string; workflowIds: string[] };
+  /** `workflowNames`: the samples' names, which the White Rabbit and Supervity APIs cannot serve. */
+  whiterabbit: { apiKey: string; apiSecret: string; workflowIds: string[]; workflowNames: Record<string, string> };
   powabase: { apiKey: string; workflowIds: string[] };
-  supervity: { apiKey: string; org: string; workflowIds: string[] };
+  supervity: { apiKey: string; org: string; workflowIds: string[]; workflowNames: Record<string, string> };
 }
 
 export interface Sandbox {
@@ -164,11 +165,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // Each connection line lists its own face's samples (those the user has not deleted).
   const sampleIds = (face: FaceName): string[] => sampleIdsOf(face).filter((id) => store.workflows.get(id)?.face === face);
+  const sampleNames = (face: FaceName): Record<string, string> => Object.fromEntries(sampleIds(face).map((id) => [id, store.workflows.get(id)?.name ?? id]));
   const info: SandboxInfo = {
     url,
-    whiterabbit: { apiKey: creds.whiterabbit[0]?.apiKey ?? '', apiSecret: creds.whiterabbit[0]?.apiSecret ?? '', workflowIds: sampleIds('whiterabbit') },
+    whiterabbit: { apiKey: creds.whiterabbit[0]?.apiKey ?? '', apiSecret: creds.whiterabbit[0]?.apiSecret ?? '', workflowIds: sampleIds('whiterabbit'), workflowNames: sampleNames('whiterabbit') },
     powabase: { apiKey: creds.powabase.apiKey, workflowIds: sampleIds('powabase') },
-    supervity: { apiKey: creds.supervity.apiKey, org: creds.supervity.org, workflowIds: sampleIds('supervity') },
+    supervity: { apiKey: creds.supervity.apiKey, org: creds.supervity.org, workflowIds: sampleIds('supervity'), workflowNames: sampleNames('supervity') },
   };
   log(`sandbox listening on ${url}${options.stateDir ? ` (state in ${options.stateDir})` : ' (in memory)'}`);
 

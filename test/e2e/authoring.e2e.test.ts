@@ -17,7 +17,7 @@ import { test } from 'node:test';
 import { SCHEMA_LEVEL_CODES } from '../../src/core/graph/graphDiagnostic';
 import { validateGraphText } from '../../src/core/graph/validate';
 import { REPO_ROOT, notifications, quickInput, readProblems, waitFor, withVsCode } from './harness';
-import { CONNECTIONS, clickNotificationButton, openFile, replaceEditorText, sandboxState, startSandbox, waitForNotification } from './flowscope';
+import { CONNECTIONS, openFile, replaceEditorText, sandboxState, startSandbox, waitForNotification } from './flowscope';
 
 const FILE = 'broken.workflow.json';
 const TARGET = { id: '5a4d0b02-0002-4000-8000-000000000202', name: 'Regional quotes (fan-out / fan-in)' };
@@ -95,19 +95,20 @@ test('an invalid graph file shows each error in Problems; fixed, it is pushed af
       await qi.pick(CONNECTIONS.powabase);
       await waitFor(async () => (await qi.items()).includes(TARGET.name), 20_000);
       await qi.pick(TARGET.name);
-      // Bind the file for next time? Not now.
-      await clickNotificationButton(page, /Bind this file to/, 'Just This Once');
-      // The diff between the server's graph and the file opens, then the confirmation.
-      const dialog = page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      // Bind the file for next time? A step of the flow; not now.
+      await waitFor(async () => (await qi.items()).includes('Just this once'), 20_000);
+      await qi.pick('Just this once');
+      // The diff between the server's graph and the file opens, with the question beside it
+      // (a quick pick, not a modal over the diff).
+      await waitFor(async () => (await qi.items()).includes('Push these changes'), 30_000);
       // The question names the target, not the file's own "name" (which a repository controls).
-      assert.match(await dialog.innerText(), new RegExp(`Push \\d+ change\\(s\\) to workflow ${TARGET.id} on connection "${CONNECTIONS.powabase}"\\?`));
-      assert.doesNotMatch(await dialog.innerText(), /Fixed on purpose/);
+      assert.match(await qi.title(), new RegExp(`Push \\d+ change\\(s\\) to workflow ${TARGET.id} on connection "${CONNECTIONS.powabase}"\\?`));
+      assert.doesNotMatch(await qi.title(), /Fixed on purpose/);
       await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 10_000 });
       const tabs = await page.locator('.tabs-container .tab .label-name').allTextContents();
       assert.ok(tabs.some((t) => t.includes(TARGET.id) && t.includes('server')), `diff tab: ${JSON.stringify(tabs)}`);
       await vscode.screenshot('authoring-push-diff');
-      await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Push$/ }).click();
+      await qi.pick('Push these changes');
       await waitForNotification(page, new RegExp(`Pushed to ${CONNECTIONS.powabase}/${TARGET.id}`), 30_000);
 
       // The sandbox now holds the file's graph.

@@ -42,9 +42,9 @@ export const SAMPLES = {
   },
 } as const;
 
-/** How a connection labels a workflow in the tree and the pick: Powabase by name, the others by id. */
-export function sampleLabel(face: Face, sample: { id: string; name: string }): string {
-  return face === 'powabase' ? sample.name : sample.id;
+/** How a connection labels a workflow in the tree and the pick: by name on every face (issue 13). */
+export function sampleLabel(_face: Face, sample: { id: string; name: string }): string {
+  return sample.name;
 }
 
 // ---------------------------------------------------------------------------

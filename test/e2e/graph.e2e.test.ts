@@ -283,7 +283,7 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
     for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
     await selectRow(page, CONNECTIONS.supervity);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, CONNECTIONS.supervity, SAMPLES.supervity.long.id, { period: 'e2e-graph-cancel' });
+    await triggerFromPalette(vscode, CONNECTIONS.supervity, SAMPLES.supervity.long.name, { period: 'e2e-graph-cancel' });
     const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     // The trigger reveals and selects the new run row; act on it once that has happened (while the
@@ -307,7 +307,7 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
     const qi = quickInput(page);
     await qi.waitOpen();
     await qi.submit('cancelled from the graph e2e test');
-    await waitForNotification(page, /1 run\(s\) cancelled/);
+    await waitForNotification(page, new RegExp(`^Run ${run.id.slice(0, 8)} cancelled\\.$`));
 
     const cancelled = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'cancelled', 20_000);
     assert.equal(cancelled.cancelReason, 'cancelled from the graph e2e test');

@@ -88,7 +88,8 @@ test('first run: the welcome offers the sandbox, one click creates the connectio
       [CONNECTIONS.whiterabbit, 'whiterabbit', true],
     ]);
 
-    // Each connection lists its own face's workflows, and only those: Powabase by name, the others by id.
+    // Each connection lists its own face's workflows, and only those, by name (White Rabbit and
+    // Supervity cannot serve names: the sandbox connections carry their samples' names).
     const state = await sandboxState(url);
     for (const face of FACES) {
       const own = state.workflows.filter((w) => w.face === face);
@@ -100,7 +101,7 @@ test('first run: the welcome offers the sandbox, one click creates the connectio
       let children: TreeRow[] = [];
       await waitFor(async () => (children = childrenOf(await treeRows(page), connection)).length === ids.length, 30_000, 250);
       const shown = children.map((c) => c.label).sort();
-      assert.deepEqual(shown, face === 'powabase' ? names : ids, `${connection} shows ${shown.join(', ')}`);
+      assert.deepEqual(shown, names, `${connection} shows ${shown.join(', ')}`);
       const row = (await treeRows(page)).find((r) => r.label === connection);
       assert.match(row?.description ?? '', /· ok$/, `${connection}: ${row?.description}`);
       await collapseRow(page, connection);
@@ -184,7 +185,7 @@ test('cancel a long Supervity run: cancelled in the tree and in the sandbox', { 
     for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
     await selectRow(page, connection);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, connection, SAMPLES.supervity.long.id, { period: 'e2e-cancel' });
+    await triggerFromPalette(vscode, connection, sampleLabel('supervity', SAMPLES.supervity.long), { period: 'e2e-cancel' });
     const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     // Running in the tree (a stage spins) and in the sandbox.
@@ -196,9 +197,9 @@ test('cancel a long Supervity run: cancelled in the tree and in the sandbox', { 
     await vscode.runCommand('Flowscope: Cancel Run…');
     const qi = quickInput(page);
     await qi.waitOpen();
-    assert.match(await qi.title(), /Cancel runs/);
+    assert.match(await qi.title(), new RegExp(`Cancel run ${run.id.slice(0, 8)}`));
     await qi.submit('stopped by the e2e test');
-    await waitForNotification(page, /1 run\(s\) cancelled/);
+    await waitForNotification(page, new RegExp(`^Run ${run.id.slice(0, 8)} cancelled\\.$`));
 
     const cancelled: SandboxRun = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'cancelled', 20_000);
     assert.equal(cancelled.cancelReason, 'stopped by the e2e test');

@@ -43,8 +43,9 @@ test('a workflow known by its id takes the name its first run carries, in the tr
     const [conn] = await explorer.children();
     const node = (await explorer.children(conn)).find((n): n is WorkflowNode => n.kind === 'workflow');
     assert.ok(node);
-    assert.equal(explorer.item(node).label, WF, 'no run yet: the bare id');
-    assert.deepEqual(explorer.workflows('sv')?.map((w) => w.name), [WF]);
+    assert.equal(explorer.item(node).label, '1d7c0e52…', 'no run yet: the bare id, shortened');
+    assert.match(String(explorer.item(node).tooltip), /Id: 1d7c0e52\\-6f0a\\-4b8e\\-9a51\\-3c2e8f4b7a10/, 'the full id in the tooltip');
+    assert.deepEqual(explorer.workflows('sv')?.map((w) => w.name), ['1d7c0e52…']);
 
     fired.length = 0;
     await runs.trigger('sv', WF, {});

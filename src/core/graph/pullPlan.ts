@@ -1,5 +1,6 @@
 import type { Backend } from '../backend';
 import { diffGraphs, edgeKey, stableJson } from './diff';
+import { styleSample, writeGraphFileText } from './fileText';
 import type { GraphDiffSummary } from './diff';
 import type { GraphFile } from './graphFile';
 import { toGraph } from './graphFile';
@@ -51,16 +52,45 @@ export async function pullGraphFile(request: PullRequest): Promise<PullOutcome> 
       ...(workflow?.variables?.length ? { variables: variablesOf(workflow.variables) } : {}),
     };
   }
-  const graph = reconcile(server, localGraph);
+  const written = asWritten(request.localText);
+  const graph = keyOrderOf(reconcile(server, localGraph), written);
   const file: Record<string, unknown> = { ...head, binding: { connection: request.connection, workflowId }, blocks: graph.blocks, edges: graph.edges };
   if (local) {
-    // Keep the file's own top-level key order; new keys go after.
+    // Keep the file's own top-level key order (as written: the parsed file has the schema's); new keys go after.
     const ordered: Record<string, unknown> = {};
-    for (const k of Object.keys(local)) if (k in file) ordered[k] = file[k];
+    for (const k of Object.keys(written ?? local)) if (k in file) ordered[k] = file[k];
     Object.assign(ordered, file);
-    return { status: 'changed', graph: server, text: `${JSON.stringify(ordered, null, 2)}\n`, summary };
+    return { status: 'changed', graph: server, text: writeGraphFileText(ordered, request.localText), summary };
   }
-  return { status: 'changed', graph: server, text: `${JSON.stringify(file, null, 2)}\n`, summary };
+  // A file that cannot be read keeps at least its line endings and indentation.
+  return { status: 'changed', graph: server, text: writeGraphFileText(file, request.localText === undefined ? undefined : styleSample(request.localText)), summary };
+}
+
+/** The local file as written (key order included), when it is a JSON object. */
+function asWritten(text: string | undefined): { blocks?: unknown; [key: string]: unknown } | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each block's keys in the order the file writes that block's keys (the schema reorders them). */
+function keyOrderOf(graph: Graph, written: { blocks?: unknown } | undefined): Graph {
+  const templates = new Map<unknown, string[]>();
+  for (const b of Array.isArray(written?.blocks) ? written.blocks : []) {
+    if (b !== null && typeof b === 'object') templates.set((b as { id?: unknown }).id, Object.keys(b));
+  }
+  const blocks = graph.blocks.map((block) => {
+    const order = templates.get(block.id);
+    if (!order) return block;
+    const out: Record<string, unknown> = {};
+    for (const k of order) if (k in block) out[k] = (block as Record<string, unknown>)[k];
+    return Object.assign(out, block) as Block;
+  });
+  return { blocks, edges: graph.edges };
 }
 
 function withoutGraph(file: GraphFile): Partial<GraphFile> {

@@ -15,7 +15,7 @@ import type { Translate } from './format';
 import { identityTranslate } from './format';
 import type { Health } from './health';
 import { OK_HEALTH, UNKNOWN_HEALTH, healthFromError, isHeldBack } from './health';
-import { namedByRuns } from './workflowName';
+import { nameWorkflow } from './workflowName';
 import type { ExplorerNode, MessageKind, RunNode, WorkflowNode } from './nodes';
 import { NodeCache } from './nodes';
 import { RunListPoller } from './poller';
@@ -48,6 +48,8 @@ export interface ExplorerOptions {
   readonly pollMaxMs?: number;
   /** Whether "run again with the same inputs" has inputs to use. */
   readonly hasLastInputs?: (connection: string, workflowId: string) => boolean;
+  /** The name of a workspace graph file bound to the workflow, one of its name sources. */
+  readonly graphFileName?: (connection: string, workflowId: string) => string | undefined;
 }
 
 interface ConnectionState {
@@ -201,7 +203,7 @@ export class Explorer extends DisposableBase {
       case 'connection':
         return presentConnection(config ?? { name: node.connection, kind: 'whiterabbit', baseUrl: '' }, health, capabilities, ctx);
       case 'workflow': {
-        const workflow = this.workflow(node.connection, node.workflowId) ?? namedByRuns({ id: node.workflowId, name: node.workflowId }, this.runsOf(node.connection, node.workflowId));
+        const workflow = this.workflow(node.connection, node.workflowId) ?? this.named(node.connection, { id: node.workflowId, name: node.workflowId });
         const key = wfKey(node.connection, node.workflowId);
         return presentWorkflow(
           {
@@ -242,12 +244,26 @@ export class Explorer extends DisposableBase {
   /** A loaded workflow, named by its runs when the service gave only its id. */
   workflow(connection: string, workflowId: string): Workflow | undefined {
     const workflow = this.connState.get(connection)?.workflows?.find((w) => w.id === workflowId);
-    return workflow && namedByRuns(workflow, this.runsOf(connection, workflowId));
+    return workflow && this.named(connection, workflow);
+  }
+
+  /** The workflow under its best known name (see nameWorkflow). */
+  private named(connection: string, workflow: Workflow): Workflow {
+    return nameWorkflow(workflow, {
+      configured: this.config(connection)?.workflowNames?.[workflow.id],
+      graphFile: this.options.graphFileName?.(connection, workflow.id),
+      runs: this.runsOf(connection, workflow.id),
+    });
+  }
+
+  /** A name source outside the explorer changed (graph files): every row is drawn again. */
+  namesChanged(): void {
+    this.fire(undefined);
   }
 
   /** The workflows loaded so far for a connection (for pickers), named as in the tree. */
   workflows(connection: string): readonly Workflow[] | undefined {
-    return this.connState.get(connection)?.workflows?.map((w) => namedByRuns(w, this.runsOf(connection, w.id)));
+    return this.connState.get(connection)?.workflows?.map((w) => this.named(connection, w));
   }
 
   /** Known runs of a workflow, newest first; runs not yet dated (just started) come first. */

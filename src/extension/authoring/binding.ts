@@ -3,7 +3,7 @@ import { modify } from '../../core/graph/jsonc';
 import type { Backend } from '../../core/backend';
 import type { Services } from '../services';
 import type { GraphTarget } from './graphFiles';
-import { readBinding } from './graphFiles';
+import { baseName, readBinding } from './graphFiles';
 
 /** Asks for a connection, then a workflow on it. Undefined when the user backs out. */
 export async function pickTarget(services: Services, purpose: string): Promise<GraphTarget | undefined> {
@@ -62,21 +62,22 @@ export async function writeBinding(document: vscode.TextDocument, target: GraphT
 }
 
 /**
- * The file's target. An unbound file asks for one and offers to record it in the file, so the
- * next push, pull or run goes to the same place without asking.
+ * The file's target. An unbound file asks for one, then, as the last step of the same flow,
+ * whether to record it in the file, so the next push, pull or run goes to the same place without
+ * asking. Escape at that step backs out of the whole command, like any step before it.
  */
 export async function resolveTarget(services: Services, document: vscode.TextDocument, purpose: string): Promise<GraphTarget | undefined> {
   const bound = readBinding(document.getText());
   if (bound) return bound;
   const target = await pickTarget(services, purpose);
   if (!target) return undefined;
-  const save = vscode.l10n.t('Save Binding in File');
-  const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Bind this file to {0}/{1}?', target.connection, target.workflowId),
-    save,
-    vscode.l10n.t('Just This Once'),
-  );
-  if (choice === save) await writeBinding(document, target);
+  const save = { label: vscode.l10n.t('$(link) Bind {0} to {1}/{2}', baseName(document.uri), target.connection, target.workflowId), detail: vscode.l10n.t('Writes "binding" into the file: push, pull and run go there from now on.'), bind: true };
+  const once = { label: vscode.l10n.t('Just this once'), detail: vscode.l10n.t('Leaves the file unbound; the next push asks again.'), bind: false };
+  const choice = await vscode.window.showQuickPick([save, once], { title: purpose, placeHolder: vscode.l10n.t('Bind the file to this workflow?'), ignoreFocusOut: true });
+  if (!choice) return undefined;
+  if (choice.bind && !(await writeBinding(document, target))) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Could not write the binding into {0}; going on without it.', baseName(document.uri)));
+  }
   return target;
 }
 

@@ -1,5 +1,6 @@
 import type { Services } from '../services';
 import type { GraphDiagnostics } from './diagnostics';
+import type { DiffReviews } from './diffReview';
 import type { GraphDocuments } from './graphDocuments';
 import type { LastSynced } from './lastSynced';
 
@@ -9,4 +10,6 @@ export interface AuthoringContext {
   readonly diagnostics: GraphDiagnostics;
   readonly documents: GraphDocuments;
   readonly lastSynced: LastSynced;
+  /** Push and pull confirmations, asked from their diff. */
+  readonly reviews: DiffReviews;
 }

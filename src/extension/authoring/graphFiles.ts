@@ -37,3 +37,17 @@ export function readBinding(text: string): GraphTarget | undefined {
 export function baseName(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }
+
+/** The binding of a graph file and the `name` it gives its workflow, when it has both. */
+export function readBoundName(text: string): (GraphTarget & { readonly name: string }) | undefined {
+  const target = readBinding(text);
+  if (!target) return undefined;
+  let value: unknown;
+  try {
+    value = parse(text, [], { allowTrailingComma: true, disallowComments: false });
+  } catch {
+    return undefined;
+  }
+  const name = typeof value === 'object' && value !== null && 'name' in value && typeof value.name === 'string' ? value.name.trim().slice(0, 200) : '';
+  return name ? { ...target, name } : undefined;
+}

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { withoutWebhookSecrets } from '../../core/graph/localEdits';
 import { Graph } from '../../core/graph/schema';
 import type { GraphTarget } from './graphFiles';
 
@@ -17,12 +18,7 @@ export class LastSynced {
 
   /** Webhook secrets are left out: workspace state is stored unencrypted, apart from the file. */
   async set(target: GraphTarget, graph: Graph): Promise<void> {
-    const blocks = graph.blocks.map((b) => {
-      if (!b.config || !('webhook_secret' in b.config)) return b;
-      const { webhook_secret: _secret, ...config } = b.config;
-      return { ...b, config };
-    });
-    await this.state.update(key(target), { blocks, edges: graph.edges });
+    await this.state.update(key(target), withoutWebhookSecrets(graph));
   }
 }
 

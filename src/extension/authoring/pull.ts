@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { summaryLine } from '../../core/graph/diff';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import type { LocalEdits } from '../../core/graph/localEdits';
+import { localEdits } from '../../core/graph/localEdits';
 import { pullGraphFile } from '../../core/graph/pullPlan';
 import { backendFor, pickTarget } from './binding';
 import type { AuthoringContext } from './context';
@@ -9,8 +11,9 @@ import type { GraphTarget } from './graphFiles';
 import { requireTrust } from './trust';
 
 /**
- * Pull: the server's graph into the bound file (through an undoable edit, after a backup, asking
- * first when there are unsaved edits), or into a new bound file when there is no bound file.
+ * Pull: the server's graph into the bound file (through an undoable edit, after a backup, and
+ * after a diff and a question whenever the file may hold edits the server does not have, saved or
+ * not), or into a new bound file when there is no bound file.
  */
 export async function pullCommand(ctx: AuthoringContext, document: vscode.TextDocument | undefined): Promise<void> {
   if (!(await requireTrust(vscode.l10n.t('Pull')))) return;
@@ -37,39 +40,63 @@ export async function pullCommand(ctx: AuthoringContext, document: vscode.TextDo
     void vscode.window.showInformationMessage(outcome.message);
     return;
   }
-  await ctx.lastSynced.set(target, outcome.graph);
   if (outcome.status === 'unchanged') {
+    await ctx.lastSynced.set(target, outcome.graph);
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} already matches {1}/{2}.', into ? baseName(into.uri) : target.workflowId, target.connection, target.workflowId));
     return;
   }
-  if (into) await replaceContent(ctx, into, outcome.text, `${summaryLine(outcome.summary)}`);
-  else await createFile(target, outcome.text);
+  if (!into) {
+    await createFile(target, outcome.text);
+    await ctx.lastSynced.set(target, outcome.graph);
+    return;
+  }
+  // What was last synced is the only proof that the server has the file's content: anything
+  // else (edited since, never synced, unreadable) is shown as a diff and asked about first.
+  const risk = localEdits(into.getText(), ctx.lastSynced.get(target), backend.kind);
+  if (risk !== 'none' && !(await confirmReplace(ctx, into, outcome.text, risk, summaryLine(outcome.summary)))) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Pull cancelled: {0} is unchanged.', baseName(into.uri)));
+    return;
+  }
+  if (await replaceContent(ctx, into, outcome.text, summaryLine(outcome.summary))) await ctx.lastSynced.set(target, outcome.graph);
 }
 
-async function replaceContent(ctx: AuthoringContext, document: vscode.TextDocument, text: string, summary: string): Promise<void> {
-  if (document.isDirty) {
-    const replace = vscode.l10n.t('Replace');
-    const picked = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} has unsaved changes. Replace them with the server\'s graph?', baseName(document.uri)),
-      { modal: true, detail: vscode.l10n.t('Changes: {0}. The current content, unsaved edits included, is saved to a backup first, and Undo restores it.', summary) },
-      replace,
-    );
-    if (picked !== replace) return;
-  }
+/** The file as it is now (unsaved edits included) beside what the pull would write, and the question. */
+async function confirmReplace(ctx: AuthoringContext, document: vscode.TextDocument, pulled: string, risk: Exclude<LocalEdits, 'none'>, summary: string): Promise<boolean> {
+  const name = baseName(document.uri);
+  const question =
+    risk === 'edited'
+      ? vscode.l10n.t('{0} has edits the server does not have. Replace them with the server\'s graph?', name)
+      : risk === 'untracked'
+        ? vscode.l10n.t('{0} was never pushed or pulled from this workspace, so the server may not have its content. Replace it with the server\'s graph?', name)
+        : vscode.l10n.t('{0} is not a readable graph, so its edits cannot be compared. Replace it with the server\'s graph?', name);
+  return ctx.reviews.review({
+    kind: 'pull',
+    left: ctx.documents.show(`${name}-yours`, document.getText()),
+    right: ctx.documents.show(`${name}-after-pull`, pulled),
+    title: vscode.l10n.t('{0}: yours ↔ after pull ({1})', name, summary),
+    question,
+    accept: vscode.l10n.t("Replace with the server's graph"),
+    acceptDetail: vscode.l10n.t('A backup of the current content is kept, and Undo restores it.'),
+    decline: vscode.l10n.t('Keep my file'),
+  });
+}
+
+async function replaceContent(ctx: AuthoringContext, document: vscode.TextDocument, text: string, summary: string): Promise<boolean> {
   const backup = await writeBackup(ctx, document);
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not update {0}; the file is unchanged.', baseName(document.uri)));
-    return;
+    return false;
   }
   await document.save();
   const open = vscode.l10n.t('Open Backup');
-  const picked = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Pulled into {0} ({1}). The previous content is saved at {2}.', baseName(document.uri), summary, backup.fsPath),
-    open,
-  );
-  if (picked === open) await vscode.window.showTextDocument(backup, { preview: true });
+  void vscode.window
+    .showInformationMessage(vscode.l10n.t('Pulled into {0} ({1}). The previous content is saved at {2}.', baseName(document.uri), summary, backup.fsPath), open)
+    .then(async (picked) => {
+      if (picked === open) await vscode.window.showTextDocument(backup, { preview: true });
+    });
+  return true;
 }
 
 /** Keeps what a pull replaces, outside the workspace so it is never committed by accident. */

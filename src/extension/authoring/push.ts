@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { toFlowscopeError } from '../../core/errors';
-import { normalizedGraphText, summaryLine, summaryLines } from '../../core/graph/diff';
+import { normalizedGraphText, summaryLine } from '../../core/graph/diff';
 import { formatDiagnostic } from '../../core/graph/graphDiagnostic';
 import type { PushReview } from '../../core/graph/pushPlan';
 import { pushGraphFile, pushQuestion, serviceName } from '../../core/graph/pushPlan';
@@ -68,7 +68,7 @@ export async function pushCommand(ctx: AuthoringContext, document: vscode.TextDo
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} already matches {1}/{2}: nothing to push.', baseName(document.uri), target.connection, target.workflowId));
       return;
     case 'declined':
-      void vscode.window.showInformationMessage(vscode.l10n.t('Push cancelled: nothing was sent.'));
+      void vscode.window.showInformationMessage(vscode.l10n.t('Push cancelled: nothing was sent to {0}/{1}.', target.connection, target.workflowId));
       return;
     case 'rejected': {
       ctx.diagnostics.setServerDiagnostics(document, outcome.diagnostics);
@@ -97,8 +97,9 @@ export async function pushCommand(ctx: AuthoringContext, document: vscode.TextDo
 }
 
 /**
- * The review: the diff editor between the server's graph and the local one, then a modal that
- * says exactly what will happen; protected connections also ask for the workflow's name.
+ * The review: the diff between the server's graph (or the one last synced) and the local one,
+ * with the question asked beside it, never over it (see DiffReviews); protected connections then
+ * ask for the workflow's name. The diff tab closes once answered.
  */
 async function confirmPush(ctx: AuthoringContext, target: GraphTarget, review: PushReview, document: vscode.TextDocument): Promise<boolean> {
   const beforeLabel =
@@ -106,29 +107,31 @@ async function confirmPush(ctx: AuthoringContext, target: GraphTarget, review: P
   const left = ctx.documents.show(`${target.workflowId}-${beforeLabel}`, normalizedGraphText(review.baseline));
   const right = ctx.documents.show(`${baseName(document.uri)}-local`, normalizedGraphText(review.local));
   const title = `${target.workflowId}: ${beforeLabel} ↔ ${baseName(document.uri)} (${summaryLine(review.summary)})`;
-  await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, preserveFocus: false });
 
-  const detail: string[] = [];
+  const notes: string[] = [];
   if (review.baselineSource === 'remembered') {
-    detail.push(vscode.l10n.t('White Rabbit cannot return a workflow graph: the "before" side is the graph last pushed or pulled from this workspace.'));
+    notes.push(vscode.l10n.t('White Rabbit cannot return a workflow graph: the "before" side is the graph last pushed or pulled from this workspace.'));
   } else if (review.baselineSource === 'none') {
-    detail.push(
+    notes.push(
       vscode.l10n.t("White Rabbit cannot return a workflow graph and none was pushed from here before: every block's name, position and config will be sent (the server merges config)."),
     );
   }
-  detail.push(...list(summaryLines(review.summary)));
   const metaFields = Object.keys(review.meta);
-  if (metaFields.length > 0) detail.push(vscode.l10n.t("The workflow's {0} will be set to the file's.", metaFields.join(', ')));
-  if (review.notApplicable.length > 0) {
-    detail.push('', vscode.l10n.t('These changes cannot be made through the API and will not be applied:'), ...list(review.notApplicable));
-  }
-  const push = vscode.l10n.t('Push');
-  const picked = await vscode.window.showWarningMessage(
-    pushQuestion(review, target.connection, (message, ...args) => vscode.l10n.t(message, ...args)),
-    { modal: true, detail: detail.join('\n') },
-    push,
-  );
-  if (picked !== push) return false;
+  if (metaFields.length > 0) notes.push(vscode.l10n.t("The workflow's {0} will be set to the file's.", metaFields.join(', ')));
+  if (review.notApplicable.length > 0) notes.push(vscode.l10n.t('Not applied (the API cannot make these changes): {0}', review.notApplicable.slice(0, MAX_LISTED).join('; ')));
+  for (const line of notes) ctx.services.log.info(`push review: ${line}`);
+
+  const accepted = await ctx.reviews.review({
+    kind: 'push',
+    left,
+    right,
+    title,
+    question: pushQuestion(review, target.connection, (message, ...args) => vscode.l10n.t(message, ...args)),
+    accept: vscode.l10n.t('Push these changes'),
+    acceptDetail: notes.join(' ') || undefined,
+    decline: vscode.l10n.t("Don't push"),
+  });
+  if (!accepted) return false;
   return confirmProtected(ctx.services, target);
 }
 

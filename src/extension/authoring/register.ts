@@ -6,6 +6,7 @@ import { GraphCodeLens } from './codeLens';
 import { GraphCommands } from './commandIds';
 import type { AuthoringContext } from './context';
 import { GraphDiagnostics } from './diagnostics';
+import { DiffReviews } from './diffReview';
 import { GraphDocuments } from './graphDocuments';
 import { GraphQuickFixes } from './graphQuickFixes';
 import { baseName, isGraphDocument } from './graphFiles';
@@ -26,12 +27,14 @@ const GRAPH_FILES: vscode.DocumentSelector = [{ pattern: `**/*${FILE_SUFFIX}` }]
 export function registerGraphAuthoring(services: Services): vscode.Disposable {
   const diagnostics = new GraphDiagnostics(services);
   const documents = new GraphDocuments();
-  const ctx: AuthoringContext = { services, diagnostics, documents, lastSynced: new LastSynced(services.context.workspaceState) };
+  const reviews = new DiffReviews();
+  const ctx: AuthoringContext = { services, diagnostics, documents, lastSynced: new LastSynced(services.context.workspaceState), reviews };
   const codeLens = new GraphCodeLens(diagnostics);
 
   return vscode.Disposable.from(
     diagnostics,
     documents,
+    reviews,
     codeLens,
     vscode.languages.registerCodeLensProvider(GRAPH_FILES, codeLens),
     vscode.languages.registerCodeActionsProvider(GRAPH_FILES, new WebhookQuickFix(), WebhookQuickFix.metadata),

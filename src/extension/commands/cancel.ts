@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
 import type { CancelOutcome } from '../../core/backend';
-import { KIND_LABELS, shortId } from '../../core/tree/present';
+import { cancelAllButton, cancelReport } from '../../core/cancelReport';
+import { isTerminalRun } from '../../core/model';
+import { KIND_LABELS, shortId, statusLabel } from '../../core/tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
 import type { RunTarget } from './pick';
-import { requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';
+import { requireBackend, runTargets, workflowTarget } from './pick';
+import { markCancelledHere } from './cancelledHere';
 import { registerCommand, scoped } from './register';
 import { confirmAndStop, isStoppable } from './stopRun';
 import { confirmProtected } from './trigger';
@@ -21,24 +24,29 @@ export function registerCancelCommands(deps: CommandDeps): vscode.Disposable {
 
 async function cancelRuns(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
   const targets = await runTargets(deps, arg, selection, vscode.l10n.t('Runs to cancel'));
+  const active = await withoutEndedRuns(deps, targets);
   const byConnection = new Map<string, RunTarget[]>();
-  for (const t of targets) byConnection.set(t.connection, [...(byConnection.get(t.connection) ?? []), t]);
+  for (const t of active) byConnection.set(t.connection, [...(byConnection.get(t.connection) ?? []), t]);
   for (const [connection, runs] of byConnection) {
     const backend = await requireBackend(deps, connection);
     if (!backend.cancel || backend.capabilities.cancel === 'none') {
       await offerStopFollowing(deps, connection, runs, KIND_LABELS[backend.kind]);
       continue;
     }
-    const reason = await askReason();
-    if (reason === undefined) return;
+    // No confirmation follows on an unprotected connection, so this box is the confirmation: it
+    // says that Enter cancels and Escape keeps the runs going.
+    const what = runs.length === 1 ? vscode.l10n.t('Cancel run {0}', shortId(runs[0]?.runId ?? '')) : vscode.l10n.t('Cancel {0} runs', runs.length);
+    const reason = await askReason(what, vscode.l10n.t('Reason, recorded by the service (optional). Enter cancels; Escape keeps running.'));
+    if (reason === undefined) continue;
     const ids = runs.map((r) => r.runId);
-    if (!(await confirmProtected(deps, connection, vscode.l10n.t('Cancel {0} run(s)?', ids.length)))) return;
+    if (!(await confirmProtected(deps, connection, ids.length === 1 ? vscode.l10n.t('Cancel run {0}?', shortId(ids[0] ?? '')) : vscode.l10n.t('Cancel {0} runs?', ids.length)))) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing was cancelled.'));
+      continue;
+    }
     const cancel = backend.cancel.bind(backend);
-    const outcomes = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Cancelling {0} run(s) on {1}…', ids.length, connection), cancellable: true },
-      (_progress, token) => scoped(connection, cancel({ runIds: ids, reason: reason || undefined }, toAbortSignal(token))),
-    );
-    await afterCancel(deps, connection, runs, outcomes);
+    for (const id of ids) markCancelledHere(connection, id);
+    const outcomes = await cancelWithProgress(connection, (signal) => cancel({ runIds: ids, reason: reason || undefined }, signal));
+    await afterCancel(deps, connection, runs, outcomes, undefined);
   }
 }
 
@@ -51,43 +59,75 @@ async function cancelWorkflowRuns(deps: CommandDeps, arg: unknown): Promise<void
     return;
   }
   const name = deps.explorer.workflow(target.connection, target.workflowId)?.name || target.workflowId;
-  const yes = vscode.l10n.t('Cancel All Runs');
+  const known = deps.explorer.runsOf(target.connection, target.workflowId).filter((r) => !isTerminalRun(r.status)).length;
+  // The reason first, then one confirmation that repeats it: the confirmation is the last step,
+  // so nothing the user confirmed can be dropped by a later prompt they did not see.
+  // Escape here means "no reason", not "never mind": the confirmation is where to back out.
+  const reason = (await askReason(vscode.l10n.t('Cancel all runs of {0} (1/2): reason', name), vscode.l10n.t('Reason, recorded by the service (optional: Enter or Escape to give none). You confirm next.'))) ?? '';
+  const go: vscode.MessageItem = { title: cancelAllButton(known, vscode.l10n.t) };
+  const keep: vscode.MessageItem = { title: vscode.l10n.t('Keep running'), isCloseAffordance: true };
   const sure = await vscode.window.showWarningMessage(
     vscode.l10n.t('Cancel every active run of {0}?', name),
-    { modal: true, detail: vscode.l10n.t('Runs started by anyone on {0} are cancelled.', target.connection) },
-    yes,
+    {
+      modal: true,
+      detail: [
+        vscode.l10n.t('Runs started by anyone on {0} are cancelled.', target.connection),
+        reason ? vscode.l10n.t('Reason recorded by the service: {0}', reason) : vscode.l10n.t('No reason is recorded.'),
+      ].join('\n'),
+    },
+    go,
+    keep,
   );
-  if (sure !== yes) return;
-  const reason = await askReason();
-  if (reason === undefined) return;
+  if (sure !== go) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing was cancelled: the runs of {0} keep running.', name));
+    return;
+  }
   const cancel = backend.cancel.bind(backend);
-  const outcomes = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Cancelling the runs of {0}…', name), cancellable: true },
-    (_progress, token) => scoped(target.connection, cancel({ workflowId: target.workflowId, reason: reason || undefined }, toAbortSignal(token))),
-  );
-  await afterCancel(deps, target.connection, outcomes.map((o) => ({ connection: target.connection, runId: o.runId, workflowId: target.workflowId })), outcomes);
+  for (const run of deps.explorer.runsOf(target.connection, target.workflowId)) markCancelledHere(target.connection, run.id);
+  const outcomes = await cancelWithProgress(target.connection, (signal) => cancel({ workflowId: target.workflowId, reason: reason || undefined }, signal));
+  for (const o of outcomes) markCancelledHere(target.connection, o.runId);
+  await afterCancel(deps, target.connection, outcomes.map((o) => ({ connection: target.connection, runId: o.runId, workflowId: target.workflowId })), outcomes, name);
   await deps.explorer.refresh(deps.explorer.workflowNode(target.connection, target.workflowId));
 }
 
-async function askReason(): Promise<string | undefined> {
+/** The service call, shown in the status bar: the one notification of a cancel is its outcome. */
+function cancelWithProgress(connection: string, call: (signal: AbortSignal) => Promise<readonly CancelOutcome[]>): Thenable<readonly CancelOutcome[]> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Cancelling on {0}…', connection) }, () =>
+    scoped(connection, call(new AbortController().signal)),
+  );
+}
+
+/** Runs already over are said to be so, once, and left out: there is nothing to cancel or stop. */
+async function withoutEndedRuns(deps: CommandDeps, targets: readonly RunTarget[]): Promise<RunTarget[]> {
+  const ended = targets.filter((t) => {
+    const run = deps.services.runs.get(t.connection, t.runId);
+    return run !== undefined && isTerminalRun(run.status);
+  });
+  if (ended.length > 0) {
+    const first = deps.services.runs.get(ended[0]?.connection ?? '', ended[0]?.runId ?? '');
+    const text =
+      ended.length === 1 && first
+        ? vscode.l10n.t('Run {0} has already ended ({1}): there is nothing to cancel.', shortId(first.id), statusLabel(first.status, vscode.l10n.t))
+        : vscode.l10n.t('{0} of the selected runs have already ended: there is nothing to cancel there.', ended.length);
+    void vscode.window.showInformationMessage(text);
+  }
+  return targets.filter((t) => !ended.includes(t));
+}
+
+async function askReason(title: string, prompt: string): Promise<string | undefined> {
   return vscode.window.showInputBox({
-    title: vscode.l10n.t('Cancel runs'),
-    prompt: vscode.l10n.t('Reason (optional, recorded by the service)'),
+    title,
+    prompt,
     ignoreFocusOut: true,
     validateInput: (v) => (v.length > MAX_REASON ? vscode.l10n.t('At most {0} characters.', MAX_REASON) : undefined),
   });
 }
 
-/** Reports what the service did per run, then re-reads the runs so the tree shows it at once. */
-async function afterCancel(deps: CommandDeps, connection: string, runs: readonly RunTarget[], outcomes: readonly CancelOutcome[]): Promise<void> {
-  const cancelled = outcomes.filter((o) => o.status === 'cancelled').length;
-  const others = outcomes.filter((o) => o.status !== 'cancelled');
-  const detail = others.map((o) => `${shortId(o.runId)}: ${o.status.replace(/_/g, ' ')}${o.message ? ` (${o.message})` : ''}`).join('; ');
-  const message = others.length
-    ? vscode.l10n.t('{0} run(s) cancelled; {1}', cancelled, detail)
-    : vscode.l10n.t('{0} run(s) cancelled.', cancelled);
-  if (others.length) void vscode.window.showWarningMessage(message);
-  else void vscode.window.showInformationMessage(message);
+/** Reports what the service did per run, in one message, then re-reads the runs so the tree shows it at once. */
+async function afterCancel(deps: CommandDeps, connection: string, runs: readonly RunTarget[], outcomes: readonly CancelOutcome[], workflow: string | undefined): Promise<void> {
+  const report = cancelReport(outcomes, vscode.l10n.t, workflow);
+  if (report.severity === 'warning') void vscode.window.showWarningMessage(report.text);
+  else void vscode.window.showInformationMessage(report.text);
   // The service's record is the truth after a cancel: a trigger stream may still end with its
   // own word (Supervity's says "failed"), so read the runs once their live follow has ended.
   const deadline = Date.now() + 3_000;
@@ -120,7 +160,7 @@ async function offerStopFollowing(deps: CommandDeps, connection: string, runs: r
 }
 
 async function stopFollowing(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
-  let targets = await runTargets(deps, arg, selection, vscode.l10n.t('Runs to stop following'));
+  let targets = await withoutEndedRuns(deps, await runTargets(deps, arg, selection, vscode.l10n.t('Runs to stop following')));
   // Closing the stream of such a run stops it on the server: that needs the Stop Run confirmation.
   const stoppable = targets.filter((t) => isStoppable(deps, t));
   if (stoppable.length > 0) {

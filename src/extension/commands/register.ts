@@ -72,7 +72,7 @@ async function report(
       break;
     case 'network':
     case 'timeout':
-      message = prefix + vscode.l10n.t('The service could not be reached ({0}).', error.message);
+      // The message already says what could not be reached and why: wrapping it would say it twice.
       actions.set(vscode.l10n.t('Retry'), () => retry(...args));
       if (connection) actions.set(vscode.l10n.t('Edit URL…'), () => vscode.commands.executeCommand(Commands.connectionEditUrl, connection));
       break;

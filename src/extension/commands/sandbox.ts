@@ -7,7 +7,7 @@ import { Commands } from '../commandIds';
 import type { ConnectionSetting } from '../settings';
 import type { CommandDeps } from './deps';
 import { registerCommand } from './register';
-import { withCurrentSampleIds } from './sandboxIds';
+import { withCurrentSampleIds, withSampleNames } from './sandboxIds';
 
 /**
  * "Start Sandbox": one action that starts the embedded sandbox and creates one connection per API,
@@ -44,7 +44,7 @@ async function start(deps: CommandDeps): Promise<void> {
       kind,
       baseUrl: '',
       sandbox: true,
-      ...(kind === 'powabase' ? {} : { workflowIds: sandbox.info[kind].workflowIds }),
+      ...(kind === 'powabase' ? {} : { workflowIds: sandbox.info[kind].workflowIds, workflowNames: sandbox.info[kind].workflowNames }),
       ...(kind === 'supervity' ? { org: sandbox.info.supervity.org } : {}),
     };
     added.push(setting);
@@ -62,7 +62,7 @@ async function start(deps: CommandDeps): Promise<void> {
 /** Sandbox connections made by an older version list retired sample ids: point them at their face's samples. */
 async function syncSampleIds(deps: CommandDeps, info: SandboxInfo): Promise<void> {
   const current = deps.settings.current.connections;
-  const next = current.map((c) => (c.kind === 'powabase' ? c : withCurrentSampleIds(c, info[c.kind].workflowIds)));
+  const next = current.map((c) => (c.kind === 'powabase' ? c : withSampleNames(withCurrentSampleIds(c, info[c.kind].workflowIds), info[c.kind].workflowNames)));
   if (next.every((c, i) => c === current[i])) return;
   deps.log.info('sandbox connections: replaced the retired shared sample ids with each API\'s own samples');
   await deps.settings.setConnections(next);

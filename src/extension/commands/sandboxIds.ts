@@ -21,3 +21,16 @@ export function withCurrentSampleIds<C extends SandboxConnectionLike>(connection
   const kept = ids.filter((id) => !LEGACY_SAMPLE_IDS.includes(id));
   return { ...connection, workflowIds: [...kept, ...faceSampleIds.filter((id) => !kept.includes(id))] };
 }
+
+/**
+ * A sandbox connection with a name for each of its face's samples it lists (White Rabbit and
+ * Supervity cannot say a workflow's name; the sandbox knows its samples'). Names the user gave
+ * are kept; the same object comes back when there is nothing to add.
+ */
+export function withSampleNames<C extends SandboxConnectionLike & { readonly workflowNames?: Readonly<Record<string, string>> }>(connection: C, sampleNames: Readonly<Record<string, string>>): C {
+  if (!connection.sandbox || !connection.workflowIds) return connection;
+  const missing = connection.workflowIds.filter((id) => sampleNames[id] && !connection.workflowNames?.[id]);
+  if (missing.length === 0) return connection;
+  const added = Object.fromEntries(missing.map((id) => [id, sampleNames[id] ?? id]));
+  return { ...connection, workflowNames: { ...connection.workflowNames, ...added } };
+}

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { AddConnectionStep } from '../../core/connectionSteps';
+import { stepNumber } from '../../core/connectionSteps';
 import type { Credentials } from '../../core/model';
 import { loadWorkflowsChecked } from '../../core/tree/probe';
 import { KIND_LABELS } from '../../core/tree/present';
@@ -7,7 +9,7 @@ import type { CommandDeps } from '../commands/deps';
 import { isNode, pickConnection, requireBackend, toAbortSignal } from '../commands/pick';
 import { registerCommand, scoped } from '../commands/register';
 import type { ConnectionSetting } from '../settings';
-import { askApiKey, askApiSecret, askKind, askOrg, askProtected, askUrl, askWorkflowIds } from './prompts';
+import { askApiKey, askApiSecret, askKind, askOrg, askProtected, askUrl, askWorkflows } from './prompts';
 
 /** Add, edit, test and remove connections; set keys; the fixes offered by error nodes. */
 export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable {
@@ -32,33 +34,35 @@ async function save(deps: CommandDeps, next: readonly ConnectionSetting[]): Prom
 }
 
 async function add(deps: CommandDeps): Promise<void> {
-  const kind = await askKind();
+  const kind = await askKind(vscode.l10n.t('Add Connection ({0}): service', stepNumber(undefined, 'service')));
   if (!kind) return;
+  const title = (step: AddConnectionStep, what: string): string => vscode.l10n.t('Add Connection ({0}): {1}', stepNumber(kind, step), what);
   const taken = new Set(deps.settings.current.connections.map((c) => c.name));
   const name = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Add Connection (2/5): name'),
+    title: title('name', vscode.l10n.t('name')),
     value: KIND_LABELS[kind],
     ignoreFocusOut: true,
     validateInput: (v) => (!v.trim() ? vscode.l10n.t('A name is required.') : taken.has(v.trim()) ? vscode.l10n.t('A connection with this name exists.') : undefined),
   });
   if (!name) return;
-  const baseUrl = await askUrl(kind);
+  const baseUrl = await askUrl(kind, undefined, title('url', vscode.l10n.t('URL')));
   if (!baseUrl) return;
   const setting: { -readonly [K in keyof ConnectionSetting]: ConnectionSetting[K] } = { name: name.trim(), kind, baseUrl };
   if (kind === 'supervity') {
-    const org = await askOrg();
+    const org = await askOrg(undefined, title('org', vscode.l10n.t('organization')));
     if (org === undefined) return;
     setting.org = org;
   }
   if (kind !== 'powabase') {
-    const ids = await askWorkflowIds(kind);
-    if (ids === undefined) return;
-    setting.workflowIds = ids;
+    const workflows = await askWorkflows(kind, {}, { ids: title('workflows', vscode.l10n.t('workflow ids')), names: title('workflows', vscode.l10n.t('workflow names')) });
+    if (workflows === undefined) return;
+    setting.workflowIds = workflows.workflowIds;
+    setting.workflowNames = workflows.workflowNames;
   }
-  const isProtected = await askProtected();
+  const isProtected = await askProtected(false, title('protection', vscode.l10n.t('protection')));
   if (isProtected === undefined) return;
   setting.protected = isProtected || undefined;
-  const credentials = await askCredentials(kind, setting.name);
+  const credentials = await askCredentials(kind, setting.name, (step) => title(step, step === 'key' ? vscode.l10n.t('API key') : vscode.l10n.t('API secret')));
   if (!credentials) return;
   await deps.keyring.storeCredentials(setting.name, credentials);
   await save(deps, [...deps.settings.current.connections, setting]);
@@ -66,11 +70,11 @@ async function add(deps: CommandDeps): Promise<void> {
   await test(deps, setting.name, true);
 }
 
-async function askCredentials(kind: ConnectionSetting['kind'], name: string): Promise<Credentials | undefined> {
-  const apiKey = await askApiKey(kind, name);
+async function askCredentials(kind: ConnectionSetting['kind'], name: string, title?: (step: 'key' | 'secret') => string): Promise<Credentials | undefined> {
+  const apiKey = await askApiKey(kind, name, title?.('key'));
   if (!apiKey) return undefined;
   if (kind !== 'whiterabbit') return { apiKey };
-  const apiSecret = await askApiSecret(name);
+  const apiSecret = await askApiSecret(name, title?.('secret'));
   return apiSecret ? { apiKey, apiSecret } : undefined;
 }
 
@@ -82,7 +86,7 @@ async function edit(deps: CommandDeps, arg: unknown): Promise<void> {
   const fields: Array<{ label: string; description?: string; field: Field }> = [];
   if (!current.sandbox) fields.push({ label: vscode.l10n.t('URL'), description: current.baseUrl, field: 'url' });
   if (current.kind === 'supervity') fields.push({ label: vscode.l10n.t('Organization'), description: current.org, field: 'org' });
-  if (current.kind !== 'powabase') fields.push({ label: vscode.l10n.t('Workflow ids'), description: String(current.workflowIds?.length ?? 0), field: 'workflowIds' });
+  if (current.kind !== 'powabase') fields.push({ label: vscode.l10n.t('Workflows (ids and names)'), description: String(current.workflowIds?.length ?? 0), field: 'workflowIds' });
   fields.push({ label: vscode.l10n.t('Protection'), description: current.protected ? vscode.l10n.t('protected') : vscode.l10n.t('not protected'), field: 'protected' });
   fields.push({ label: vscode.l10n.t('API key…'), field: 'key' });
   const picked = await vscode.window.showQuickPick(fields, { title: vscode.l10n.t('Edit {0}', name) });
@@ -100,8 +104,8 @@ async function edit(deps: CommandDeps, arg: unknown): Promise<void> {
       break;
     }
     case 'workflowIds': {
-      const workflowIds = await askWorkflowIds(current.kind, current.workflowIds);
-      if (workflowIds) next = { ...current, workflowIds };
+      const workflows = await askWorkflows(current.kind, current, { ids: vscode.l10n.t('Edit {0}: workflow ids', name), names: vscode.l10n.t('Edit {0}: workflow names', name) });
+      if (workflows) next = { ...current, ...workflows };
       break;
     }
     case 'protected': {

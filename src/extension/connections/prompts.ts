@@ -25,45 +25,81 @@ export function validateUrl(value: string): string | undefined {
   return vscode.l10n.t('Use https (plain http is accepted only for localhost).');
 }
 
-export async function askKind(): Promise<BackendKind | undefined> {
+export async function askKind(title: string): Promise<BackendKind | undefined> {
   const picked = await vscode.window.showQuickPick(
     [
       { label: KIND_LABELS.whiterabbit, detail: vscode.l10n.t('API key and Ed25519 API secret; workflows by id'), backend: 'whiterabbit' as const },
       { label: KIND_LABELS.powabase, detail: vscode.l10n.t('Project URL and Service Role key'), backend: 'powabase' as const },
       { label: KIND_LABELS.supervity, detail: vscode.l10n.t('API key and organization; workflows by id'), backend: 'supervity' as const },
     ],
-    { title: vscode.l10n.t('Add Connection (1/5): service'), ignoreFocusOut: true },
+    { title, ignoreFocusOut: true },
   );
   return picked?.backend;
 }
 
-export function askUrl(kind: BackendKind, current?: string): Thenable<string | undefined> {
-  return vscode.window.showInputBox({
-    title: vscode.l10n.t('{0} URL', KIND_LABELS[kind]),
-    value: current ?? DEFAULT_URLS[kind],
-    valueSelection: kind === 'powabase' && !current ? [8, 21] : undefined,
-    ignoreFocusOut: true,
-    validateInput: validateUrl,
-  }).then((v) => v?.trim().replace(/\/+$/, ''));
+/**
+ * The service URL. The box starts empty (or with the current URL when editing) and shows the
+ * expected shape as a placeholder; for services with one public URL, Enter on an empty box takes it.
+ */
+export function askUrl(kind: BackendKind, current?: string, title = vscode.l10n.t('{0} URL', KIND_LABELS[kind])): Thenable<string | undefined> {
+  const fixed = kind === 'powabase' ? undefined : DEFAULT_URLS[kind];
+  return vscode.window
+    .showInputBox({
+      title,
+      value: current ?? '',
+      placeHolder: DEFAULT_URLS[kind],
+      prompt: fixed ? vscode.l10n.t('Press Enter for {0}, or type another URL.', fixed) : vscode.l10n.t('Your project URL, https://<project-ref>.p.powabase.ai'),
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() === '' && fixed ? undefined : validateUrl(v)),
+    })
+    .then((v) => (v === undefined ? undefined : (v.trim() || fixed || '').replace(/\/+$/, '') || undefined));
 }
 
-export async function askWorkflowIds(kind: BackendKind, current: readonly string[] = []): Promise<string[] | undefined> {
+export interface WorkflowChoice {
+  readonly workflowIds: string[];
+  readonly workflowNames: Record<string, string>;
+}
+
+/**
+ * The workflows an API cannot list: their ids, then a name for each (optional: Enter keeps the
+ * current one, or none; the tree then shows the id shortened). `titles` numbers the steps.
+ */
+export async function askWorkflows(
+  kind: BackendKind,
+  current: { readonly workflowIds?: readonly string[]; readonly workflowNames?: Readonly<Record<string, string>> },
+  titles: { readonly ids: string; readonly names: string },
+): Promise<WorkflowChoice | undefined> {
   const text = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Workflow ids'),
-    prompt: vscode.l10n.t('{0} cannot list workflows: enter their ids (UUIDs), separated by commas or spaces.', KIND_LABELS[kind]),
-    value: current.join(', '),
+    title: titles.ids,
+    prompt: vscode.l10n.t('{0} cannot list workflows: enter their ids (UUIDs), separated by commas or spaces. You can name each next.', KIND_LABELS[kind]),
+    value: (current.workflowIds ?? []).join(', '),
     ignoreFocusOut: true,
     validateInput: (value) => {
       const bad = splitIds(value).filter((id) => !UUID.test(id));
       return bad.length ? vscode.l10n.t('Not a UUID: {0}', bad.join(', ')) : undefined;
     },
   });
-  return text === undefined ? undefined : splitIds(text);
+  if (text === undefined) return undefined;
+  const workflowIds = [...new Set(splitIds(text))];
+  const workflowNames: Record<string, string> = {};
+  for (const [index, id] of workflowIds.entries()) {
+    const name = await vscode.window.showInputBox({
+      title: `${titles.names} (${index + 1}/${workflowIds.length})`,
+      prompt: vscode.l10n.t('A name for workflow {0} (optional: the API has none to show).', id),
+      placeHolder: vscode.l10n.t('e.g. Monthly report'),
+      value: current.workflowNames?.[id] ?? '',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim().length > 200 ? vscode.l10n.t('At most {0} characters.', 200) : undefined),
+    });
+    if (name === undefined) return undefined;
+    if (name.trim()) workflowNames[id] = name.trim();
+  }
+  return { workflowIds, workflowNames };
 }
 
-export function askOrg(current?: string): Thenable<string | undefined> {
+export function askOrg(current?: string, title = vscode.l10n.t('Organization')): Thenable<string | undefined> {
   return vscode.window.showInputBox({
-    title: vscode.l10n.t('Organization'),
+    title,
     prompt: vscode.l10n.t('Your Supervity organization key (sent as x-active-org).'),
     value: current ?? '',
     ignoreFocusOut: true,
@@ -71,21 +107,21 @@ export function askOrg(current?: string): Thenable<string | undefined> {
   }).then((v) => v?.trim());
 }
 
-export async function askProtected(current = false): Promise<boolean | undefined> {
+export async function askProtected(current = false, title = vscode.l10n.t('Protection')): Promise<boolean | undefined> {
   const picked = await vscode.window.showQuickPick(
     [
       { label: vscode.l10n.t('Not protected'), detail: vscode.l10n.t('Triggers and pushes run without asking.'), value: false, picked: !current },
       { label: vscode.l10n.t('Protected (production)'), detail: vscode.l10n.t('Triggers, cancels and pushes ask for confirmation.'), value: true, picked: current },
     ].sort((a, b) => Number(b.picked) - Number(a.picked)),
-    { title: vscode.l10n.t('Protection'), ignoreFocusOut: true },
+    { title, ignoreFocusOut: true },
   );
   return picked?.value;
 }
 
 /** The API key, in a password box; validated by shape, never echoed anywhere. */
-export function askApiKey(kind: BackendKind, connection: string): Thenable<string | undefined> {
+export function askApiKey(kind: BackendKind, connection: string, title = vscode.l10n.t('{0}: API key', connection)): Thenable<string | undefined> {
   return vscode.window.showInputBox({
-    title: vscode.l10n.t('{0}: API key', connection),
+    title,
     prompt:
       kind === 'whiterabbit'
         ? vscode.l10n.t('The workspace API key (starts with ws_).')
@@ -113,9 +149,9 @@ export function validateApiKey(kind: BackendKind, value: string): string | vscod
 }
 
 /** White Rabbit's signing secret: accepted in the forms the signing module reads, checked on entry. */
-export function askApiSecret(connection: string): Thenable<string | undefined> {
+export function askApiSecret(connection: string, title = vscode.l10n.t('{0}: API secret', connection)): Thenable<string | undefined> {
   return vscode.window.showInputBox({
-    title: vscode.l10n.t('{0}: API secret', connection),
+    title,
     prompt: vscode.l10n.t('The Ed25519 API secret shown once when the key was created (base64 PKCS#8, PEM, or a raw seed).'),
     password: true,
     ignoreFocusOut: true,

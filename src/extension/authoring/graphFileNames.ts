@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import type { Logger } from '../../core/util/log';
+import type { GraphTarget } from './graphFiles';
+import { readBoundName } from './graphFiles';
+
+/** Enough for any real repository; a workspace with more is read up to this many. */
+const MAX_FILES = 500;
+/** Graph files are small; a huge one is not read just for its name. */
+const MAX_BYTES = 2_000_000;
+
+/**
+ * The names that the workspace's graph files give the workflows they are bound to: one of the
+ * explorer's name sources (`nameWorkflow`). Kept up to date by a file watcher; the event fires
+ * only when a name actually changes.
+ */
+export class GraphFileNames implements vscode.Disposable {
+  private readonly byFile = new Map<string, GraphTarget & { readonly name: string }>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly watcher = vscode.workspace.createFileSystemWatcher(`**/*${FILE_SUFFIX}`);
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly log: Logger) {
+    this.watcher.onDidCreate((uri) => void this.read(uri));
+    this.watcher.onDidChange((uri) => void this.read(uri));
+    this.watcher.onDidDelete((uri) => this.forget(uri));
+    void this.scan();
+  }
+
+  /** The name a graph file bound to this workflow gives it (the first such file found). */
+  name(connection: string, workflowId: string): string | undefined {
+    for (const entry of this.byFile.values()) if (entry.connection === connection && entry.workflowId === workflowId) return entry.name;
+    return undefined;
+  }
+
+  private async scan(): Promise<void> {
+    const files = await vscode.workspace.findFiles(`**/*${FILE_SUFFIX}`, '**/node_modules/**', MAX_FILES);
+    for (const uri of files) await this.read(uri, false);
+    if (this.byFile.size > 0) this.emitter.fire();
+  }
+
+  private async read(uri: vscode.Uri, announce = true): Promise<void> {
+    let entry: (GraphTarget & { readonly name: string }) | undefined;
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size <= MAX_BYTES) entry = readBoundName(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    } catch (error) {
+      this.log.debug(`graph file names: could not read ${uri.toString()}: ${String(error)}`);
+    }
+    const before = this.byFile.get(uri.toString());
+    if (entry) this.byFile.set(uri.toString(), entry);
+    else this.byFile.delete(uri.toString());
+    const changed = before?.name !== entry?.name || before?.connection !== entry?.connection || before?.workflowId !== entry?.workflowId;
+    if (announce && changed) this.emitter.fire();
+  }
+
+  private forget(uri: vscode.Uri): void {
+    if (this.byFile.delete(uri.toString())) this.emitter.fire();
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+    this.emitter.dispose();
+  }
+}
