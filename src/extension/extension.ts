@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { RunStore } from '../core/runs/runStore';
-import { Explorer } from '../core/tree/explorer';
+import { Explorer } from './tree/viewModel';
 import { registerGraphAuthoring } from './authoring/register';
 import { registerCommands } from './commands';
 import type { CommandDeps } from './commands/deps';

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { RunChange, RunStore } from '../core/runs/runStore';
 import { isTerminalRun } from '../core/model';
-import type { Explorer } from '../core/tree/explorer';
-import { reportStreamFailures } from '../core/tree/streamFailures';
-import { shortId, statusLabel } from '../core/tree/present';
+import type { Explorer } from './tree/viewModel';
+import { reportStreamFailures } from '../core/connections/streamFailures';
+import { shortId, statusLabel } from './tree/present';
 import type { Logger } from '../core/util/log';
 import { Commands } from './commandIds';
 import type { Settings } from './settings';

@@ -6,10 +6,10 @@ import { FlowscopeError } from '../../src/core/errors';
 import type { Run } from '../../src/core/model';
 import { Redactor } from '../../src/core/redact';
 import { formatCountdown, formatDuration, formatRelative, identityTranslate } from '../../src/core/tree/format';
-import { healthFromError, isHeldBack } from '../../src/core/tree/health';
+import { healthFromError, isHeldBack } from '../../src/core/connections/health';
 import { checkJsonSchema, parseInputValue, parseInputsJson } from '../../src/core/tree/inputs';
-import { NodeCache, nodeIds } from '../../src/core/tree/nodes';
-import { presentConnection, presentMessage, presentRun, presentStage, presentWorkflow } from '../../src/core/tree/present';
+import { NodeCache, nodeIds } from '../../src/extension/tree/nodes';
+import { presentConnection, presentMessage, presentRun, presentStage, presentWorkflow } from '../../src/extension/tree/present';
 
 const ctx = { now: Date.parse('2026-01-01T12:00:00Z'), t: identityTranslate };
 const caps = (over: Partial<Capabilities> = {}): Capabilities => ({
@@ -123,7 +123,11 @@ describe('health', () => {
     assert.equal(healthFromError(new FlowscopeError('forbidden', 'no'), now)?.state, 'auth');
     assert.equal(healthFromError(new FlowscopeError('network', 'ECONNREFUSED'), now)?.state, 'unreachable');
     assert.equal(healthFromError(new FlowscopeError('timeout', 't'), now)?.state, 'unreachable');
-    assert.equal(healthFromError(new FlowscopeError('usage', 'Connection "x" has no API key.'), now)?.state, 'missingKey');
+    // Typed, never matched on text: a usage error that mentions a key is still a usage error.
+    assert.equal(healthFromError(new FlowscopeError('missingKey', 'No API key is stored for this connection.'), now)?.state, 'missingKey');
+    assert.equal(healthFromError(new FlowscopeError('usage', 'Connection "x" has no API key.'), now)?.state, 'error');
+    // Our own bug leaves the connection's health alone.
+    assert.equal(healthFromError(new FlowscopeError('internal', 'x is undefined'), now), undefined);
     assert.equal(healthFromError(new FlowscopeError('server', '500'), now)?.state, 'error');
     assert.equal(healthFromError(new FlowscopeError('aborted', 'x'), now), undefined);
     const limited = healthFromError(new FlowscopeError('rateLimited', 'x'), now);

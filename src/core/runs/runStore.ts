@@ -211,6 +211,24 @@ export class RunStore implements Disposable {
     });
   }
 
+  /**
+   * The connection's backend was replaced (a new key or URL): every live follow of its runs is
+   * closed and reopened on the current backend, or stays closed when there is none (key
+   * removed). A stream that carries its run (or might: no backend to ask) is kept (Powabase ends a run when the stream that
+   * started it closes): that run goes on with the key it started with.
+   */
+  restartFollows(connection: string): void {
+    const backend = this.options.backendFor(connection);
+    for (const [key, entry] of this.entries) {
+      if (!key.startsWith(`${connection}\u0000`) || !entry.live) continue;
+      // Without a backend we cannot tell whether the stream carries the run: never risk ending it.
+      if (entry.startedHere && (!backend || backend.capabilities.runEndsWithStream)) continue;
+      entry.live.abort();
+      entry.live = undefined;
+      if (!isTerminalRun(entry.run.status)) this.openFollow(connection, { id: entry.run.id, workflowId: entry.run.workflowId }, entry);
+    }
+  }
+
   /** Forgets every run of a connection (removed or re-keyed). */
   forgetConnection(connection: string): void {
     for (const [key, entry] of [...this.entries]) {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CancelOutcome } from '../../core/backend';
-import { KIND_LABELS, shortId } from '../../core/tree/present';
+import { KIND_LABELS, shortId } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
 import type { RunTarget } from './pick';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { durationBetween } from '../../core/model';
-import { shortId, statusLabel } from '../../core/tree/present';
+import { shortId, statusLabel } from '../tree/present';
 import { Commands, GRAPH_OPEN_COMMAND } from '../commandIds';
 import type { CommandDeps } from './deps';
 import { activeRuns, isNode, requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { VariableSpec } from '../../core/model';
-import { KIND_LABELS, shortId } from '../../core/tree/present';
+import { KIND_LABELS, shortId } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
 import { askEnvs } from './envForm';

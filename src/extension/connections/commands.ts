@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Credentials } from '../../core/model';
-import { loadWorkflowsChecked } from '../../core/tree/probe';
-import { KIND_LABELS } from '../../core/tree/present';
+import { loadWorkflowsChecked } from '../../core/connections/probe';
+import { KIND_LABELS } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from '../commands/deps';
 import { isNode, pickConnection, requireBackend, toAbortSignal } from '../commands/pick';

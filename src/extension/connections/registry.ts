@@ -4,7 +4,7 @@ import { createBackend } from '../../core/adapters/registry';
 import { missingOrgProblem } from '../../core/adapters/supervity/org';
 import type { AdapterDeps } from '../../core/adapters/deps';
 import { FlowscopeError } from '../../core/errors';
-import type { ExplorerConnection } from '../../core/tree/explorer';
+import type { ExplorerConnection } from '../tree/viewModel';
 import type { Logger } from '../../core/util/log';
 import type { SandboxHost } from '../sandbox';
 import type { SecretKeyring } from '../secrets';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Explorer } from '../../core/tree/explorer';
-import type { ExplorerNode } from '../../core/tree/nodes';
-import type { NodeAction, Presentation } from '../../core/tree/present';
+import type { Explorer } from './viewModel';
+import type { ExplorerNode } from './nodes';
+import type { NodeAction, Presentation } from './present';
 import { Commands, VIEW_ID } from '../commandIds';
 
 const ACTIONS: Readonly<Record<NodeAction, { command: string; title: string }>> = {

@@ -1,11 +1,11 @@
-import type { Capabilities, ListTruncation } from '../backend';
-import type { BackendKind, ConnectionConfig, Run, RunStatus, Stage, StageStatus, Workflow } from '../model';
-import { RUN_STATUSES, durationBetween, isTerminalRun } from '../model';
-import type { Translate } from './format';
-import { formatCountdown, formatDuration, formatRelative, oneLine, tail } from './format';
-import type { Health } from './health';
+import type { Capabilities, ListTruncation } from '../../core/backend';
+import type { BackendKind, ConnectionConfig, Run, RunStatus, Stage, StageStatus, Workflow } from '../../core/model';
+import { RUN_STATUSES, durationBetween, isTerminalRun } from '../../core/model';
+import type { Translate } from '../../core/tree/format';
+import { formatCountdown, formatDuration, formatRelative, oneLine, tail } from '../../core/tree/format';
+import type { Health } from '../../core/connections/health';
 import type { MessageNode } from './nodes';
-import { LIST_LIMITS } from '../adapters/paging';
+import { LIST_LIMITS } from '../../core/adapters/paging';
 
 /** A codicon id and an optional theme colour id: the host turns them into a ThemeIcon. */
 export interface IconRef {
@@ -323,6 +323,9 @@ export function presentMessage(node: MessageNode, health: Health, ctx: PresentCo
       return error(healthLabel(health, ctx), 'retry', 'watch');
     case 'error':
       return error(t('The service answered with an error — retry'), 'retry');
+    case 'internal':
+      // Our bug, never worded as the service's or the network's: the log has the stack.
+      return error(t('Flowscope hit an internal error — retry'), 'retry');
     case 'noWorkflows':
       return { label: t('No workflows — add workflow ids…'), icon: { id: 'info' }, contextValue: 'message info', collapsible: 'none', action: 'editConnection' };
     case 'noRuns':

@@ -49,6 +49,8 @@ export type MessageKind =
   | 'unreachable'
   | 'rateLimited'
   | 'error'
+  /** Flowscope's own bug while loading (logged with its stack). */
+  | 'internal'
   | 'noWorkflows'
   | 'noRuns'
   | 'runsNotListed'

@@ -1,0 +1,508 @@
+import type { Backend } from '../../core/backend';
+import type { ConnectionChange, ConnectionSource, KnownConnection } from '../../core/connections/states';
+import { ConnectionStates } from '../../core/connections/states';
+import type { Health } from '../../core/connections/health';
+import type { FlowscopeError } from '../../core/errors';
+import { toFlowscopeError } from '../../core/errors';
+import type { Run, Workflow } from '../../core/model';
+import { isTerminalRun } from '../../core/model';
+import { newestRunFirst } from '../../core/runOrder';
+import type { RunChange, RunStore } from '../../core/runs/runStore';
+import type { Translate } from '../../core/tree/format';
+import { identityTranslate } from '../../core/tree/format';
+import { namedByRuns } from '../../core/tree/workflowName';
+import { DisposableBase } from '../../core/util/disposable';
+import { Emitter } from '../../core/util/emitter';
+import type { Logger } from '../../core/util/log';
+import { silentLogger } from '../../core/util/log';
+import { Countdowns } from './countdowns';
+import { messageFor } from './messages';
+import type { ExplorerNode, RunNode, WorkflowNode } from './nodes';
+import { NodeCache } from './nodes';
+import type { Presentation } from './present';
+import { presentConnection, presentLoadMore, presentMessage, presentRun, presentStage, presentWorkflow } from './present';
+import { RunListPolling } from './runListPolling';
+import { RunPages } from './runPages';
+import type { WatchTarget } from './runWatches';
+import { RunWatches } from './runWatches';
+
+/** A configured connection, as the registry and the tests name it. */
+export type ExplorerConnection = KnownConnection;
+export type { ConnectionSource };
+
+export interface ExplorerOptions {
+  /** The window's connection service; built here from `connections` when not given (tests). */
+  readonly states?: ConnectionStates;
+  readonly connections: ConnectionSource;
+  readonly runs: RunStore;
+  readonly log?: Logger;
+  readonly t?: Translate;
+  readonly now?: () => number;
+  /** Runs per page and per "load more". */
+  readonly pageSize?: () => number;
+  /** Polling intervals, read per tick so a changed setting applies without a reload. */
+  readonly pollMinMs?: number | (() => number);
+  readonly pollMaxMs?: number | (() => number);
+  /** Whether "run again with the same inputs" has inputs to use. */
+  readonly hasLastInputs?: (connection: string, workflowId: string) => boolean;
+}
+
+const DEFAULT_PAGE = 10;
+
+/**
+ * The run explorer's view model: which nodes exist, their children and how each renders. The
+ * connection state lives in `ConnectionStates`, paging in `RunPages`, polling in
+ * `RunListPolling`; this class ties them to what is on screen (expanded workflows stream their
+ * live runs while the view is visible). It has no `vscode` import, so tests drive it in plain Node.
+ */
+export class Explorer extends DisposableBase {
+  readonly states: ConnectionStates;
+  private readonly nodes = new NodeCache();
+  private readonly pages: RunPages;
+  /** Workflows whose children were asked for and not collapsed since: connection → workflow ids. */
+  private readonly expanded = new Map<string, Set<string>>();
+  private readonly collapsedConnections = new Set<string>();
+  /** Node ids handed to the host: only those are worth refreshing. */
+  private readonly rendered = new Set<string>();
+  private readonly watches: RunWatches;
+  private readonly polling: RunListPolling;
+  private readonly countdowns: Countdowns;
+  private readonly changed = this._register(new Emitter<readonly ExplorerNode[] | undefined>());
+  private visible = false;
+  private reconcileQueued = false;
+  private readonly log: Logger;
+  private readonly t: Translate;
+  private readonly now: () => number;
+
+  /** Fires the nodes whose item or children changed; undefined means the whole tree. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly options: ExplorerOptions) {
+    super();
+    this.log = options.log ?? silentLogger;
+    this.t = options.t ?? identityTranslate;
+    this.now = options.now ?? Date.now;
+    this.states = options.states ?? this._register(new ConnectionStates({ connections: options.connections, runs: options.runs, log: this.log, now: this.now, missingKeyMessage: this.t('No API key is stored for this connection.') }));
+    this.pages = new RunPages({ states: this.states, runs: options.runs, pageSize: () => this.pageSize(), order: newestRunFirst, log: this.log });
+    this.polling = this._register(
+      new RunListPolling({
+        states: this.states,
+        pages: this.pages,
+        minMs: options.pollMinMs ?? 5_000,
+        maxMs: options.pollMaxMs ?? 60_000,
+        targets: () => this.pollTargets(),
+        changed: (connection, workflowId) => this.fire([this.nodes.workflow(connection, workflowId)]),
+        log: this.log,
+      }),
+    );
+    this.countdowns = this._register(
+      new Countdowns({
+        states: this.states,
+        now: this.now,
+        changed: (nodes) => this.fire(nodes.map((n) => ('workflowId' in n ? this.nodes.workflow(n.connection, n.workflowId) : this.nodes.connection(n.connection)))),
+      }),
+    );
+    this.watches = this._register(new RunWatches(options.runs, this.log));
+    this._register(options.runs.onDidChange((change) => this.onRunChange(change)));
+    this._register(this.states.onDidChange((change) => this.onConnectionChange(change)));
+  }
+
+  // ── Host gates ────────────────────────────────────────────────────────────
+
+  /** The view became visible or hidden: live streams and polling follow it. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.polling.setVisible(visible);
+    this.reconcileWatches();
+  }
+
+  /** The window gained or lost focus: polling pauses without focus, streams do not. */
+  setFocused(focused: boolean): void {
+    this.polling.setFocused(focused);
+  }
+
+  /** The host reports a collapsed node: its runs stop being "visible". */
+  collapsed(node: ExplorerNode): void {
+    if (node.kind === 'workflow') this.expanded.get(node.connection)?.delete(node.workflowId);
+    if (node.kind === 'connection') this.collapsedConnections.add(node.connection);
+    this.reconcileWatches();
+  }
+
+  expandedNode(node: ExplorerNode): void {
+    if (node.kind === 'workflow') this.markExpanded(node.connection, node.workflowId);
+    if (node.kind === 'connection') this.collapsedConnections.delete(node.connection);
+    this.polling.wake();
+    this.reconcileWatches();
+  }
+
+  // ── Tree reads ────────────────────────────────────────────────────────────
+
+  roots(): ExplorerNode[] {
+    return this.track(this.states.list().map((c) => this.nodes.connection(c.name)));
+  }
+
+  async children(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    if (!node) return this.roots();
+    switch (node.kind) {
+      case 'connection':
+        return this.track(await this.connectionChildren(node.connection));
+      case 'workflow':
+        return this.track(await this.workflowChildren(node));
+      case 'run':
+        return this.track(this.stageNodes(node));
+      default:
+        return [];
+    }
+  }
+
+  parent(node: ExplorerNode): ExplorerNode | undefined {
+    switch (node.kind) {
+      case 'connection':
+        return undefined;
+      case 'workflow':
+        return this.nodes.connection(node.connection);
+      case 'run':
+      case 'loadMore':
+        return this.nodes.workflow(node.connection, node.workflowId);
+      case 'stage':
+        return this.nodes.run(node.connection, node.workflowId, node.runId);
+      case 'message':
+        return node.workflowId === undefined ? this.nodes.connection(node.connection) : this.nodes.workflow(node.connection, node.workflowId);
+    }
+  }
+
+  /** What the host renders for a node, computed from the current state. */
+  item(node: ExplorerNode): Presentation {
+    const ctx = { now: this.now(), t: this.t };
+    const health = this.health(node.connection);
+    const capabilities = this.states.backend(node.connection)?.capabilities;
+    switch (node.kind) {
+      case 'connection':
+        return presentConnection(this.config(node.connection) ?? { name: node.connection, kind: 'whiterabbit', baseUrl: '' }, health, capabilities, ctx);
+      case 'workflow': {
+        const runs = this.runsOf(node.connection, node.workflowId);
+        const workflow = this.workflow(node.connection, node.workflowId) ?? namedByRuns({ id: node.workflowId, name: node.workflowId }, runs);
+        return presentWorkflow(
+          {
+            workflow,
+            latestRun: runs[0],
+            capabilities: capabilities ?? NO_CAPABILITIES,
+            armedUntil: this.countdowns.armedUntil(node.connection, node.workflowId),
+            hasLastInputs: this.options.hasLastInputs?.(node.connection, node.workflowId) ?? false,
+          },
+          ctx,
+        );
+      }
+      case 'run': {
+        const run = this.options.runs.get(node.connection, node.runId) ?? placeholderRun(node);
+        const live = this.options.runs.isLive(node.connection, node.runId);
+        const stopsWithStream = capabilities?.runEndsWithStream === true && this.options.runs.ownsStream(node.connection, node.runId);
+        return presentRun({ run, capabilities: capabilities ?? NO_CAPABILITIES, live, stopsWithStream }, ctx);
+      }
+      case 'stage': {
+        const stage = this.options.runs.get(node.connection, node.runId)?.stages.find((s) => s.id === node.stageId);
+        return presentStage(stage ?? { id: node.stageId, name: node.stageId, status: 'unknown', rawStatus: '' }, ctx);
+      }
+      case 'loadMore':
+        return presentLoadMore(ctx);
+      case 'message':
+        return presentMessage(node, health, ctx, this.states.truncated(node.connection));
+    }
+  }
+
+  health(connection: string): Health {
+    return this.states.health(connection);
+  }
+
+  config(connection: string): ExplorerConnection | undefined {
+    return this.states.config(connection);
+  }
+
+  /** A loaded workflow, named by its runs when the service gave only its id. */
+  workflow(connection: string, workflowId: string): Workflow | undefined {
+    const workflow = this.states.workflows(connection)?.find((w) => w.id === workflowId);
+    return workflow && namedByRuns(workflow, this.runsOf(connection, workflowId));
+  }
+
+  /** The workflows loaded so far for a connection (for pickers), named as in the tree. */
+  workflows(connection: string): readonly Workflow[] | undefined {
+    return this.states.workflows(connection)?.map((w) => namedByRuns(w, this.runsOf(connection, w.id)));
+  }
+
+  /** Known runs of a workflow, newest first (see `newestRunFirst`). */
+  runsOf(connection: string, workflowId: string): Run[] {
+    return this.pages.runsOf(connection, workflowId);
+  }
+
+  /** The node of a run, making sure "load more" paging does not hide it. */
+  runNode(connection: string, runId: string): RunNode | undefined {
+    const run = this.options.runs.get(connection, runId);
+    if (!run?.workflowId) return undefined;
+    const state = this.pages.get(connection, run.workflowId);
+    const index = this.runsOf(connection, run.workflowId).findIndex((r) => r.id === runId);
+    if (index >= state.shown) {
+      state.shown = index + 1;
+      this.fire([this.nodes.workflow(connection, run.workflowId)]);
+    }
+    return this.nodes.run(connection, run.workflowId, runId);
+  }
+
+  connectionNode(connection: string): ExplorerNode {
+    return this.nodes.connection(connection);
+  }
+
+  workflowNode(connection: string, workflowId: string): WorkflowNode {
+    return this.nodes.workflow(connection, workflowId);
+  }
+
+  // ── Actions ───────────────────────────────────────────────────────────────
+
+  /** Reloads a node (or everything): clears what was loaded and lets the host ask again. */
+  async refresh(node?: ExplorerNode): Promise<void> {
+    if (!node) {
+      this.pages.clear();
+      this.states.resetAll();
+      this.fire(undefined);
+      return;
+    }
+    switch (node.kind) {
+      case 'connection':
+      case 'message':
+        if (node.kind === 'message' && node.workflowId !== undefined) return this.refresh(this.nodes.workflow(node.connection, node.workflowId));
+        this.states.reset(node.connection);
+        return;
+      case 'workflow':
+      case 'loadMore':
+        this.pages.unlist(node.connection, node.workflowId);
+        this.polling.bump();
+        this.fire([this.nodes.workflow(node.connection, node.workflowId)]);
+        return;
+      case 'run':
+      case 'stage':
+        try {
+          await this.options.runs.refresh(node.connection, { id: node.runId, workflowId: node.workflowId });
+          this.reportOk(node.connection);
+        } catch (error) {
+          this.report(node.connection, toFlowscopeError(error));
+          throw error;
+        }
+    }
+  }
+
+  /** Shows one more page of runs, fetching it when the known runs are all shown. */
+  async loadMore(connection: string, workflowId: string): Promise<void> {
+    await this.pages.loadMore(connection, workflowId);
+    this.fire([this.nodes.workflow(connection, workflowId)]);
+  }
+
+  /** Records the outcome of a call made elsewhere (commands) so the connection shows it. */
+  report(connection: string, error: FlowscopeError): void {
+    this.states.report(connection, error);
+  }
+
+  reportOk(connection: string): void {
+    this.states.reportOk(connection);
+  }
+
+  /** A Powabase workflow was armed: its node counts down until `until`. */
+  setArmed(connection: string, workflowId: string, until: number): void {
+    this.countdowns.arm(connection, workflowId, until);
+    this.fire([this.nodes.workflow(connection, workflowId)]);
+  }
+
+  /** Something was started here: poll run lists soon. */
+  bumpPolling(): void {
+    this.polling.bump();
+  }
+
+  /** Runs streamed because they are visible (tests and the log read it). */
+  watchedRuns(): string[] {
+    return this.watches.keys();
+  }
+
+  get pollerTicks(): number {
+    return this.polling.ticks;
+  }
+
+  // ── Loading ───────────────────────────────────────────────────────────────
+
+  private async connectionChildren(connection: string): Promise<ExplorerNode[]> {
+    if (!this.config(connection)) return [];
+    await this.states.ensureCatalog(connection);
+    const workflows = this.states.workflows(connection);
+    const problem = messageFor(this.states.health(connection));
+    if (!workflows) return [this.nodes.message(connection, undefined, problem ?? 'error')];
+    const out: ExplorerNode[] = [];
+    if (problem) out.push(this.nodes.message(connection, undefined, problem));
+    if (workflows.length === 0) out.push(this.nodes.message(connection, undefined, 'noWorkflows'));
+    if (this.states.truncated(connection)) out.push(this.nodes.message(connection, undefined, 'truncated'));
+    for (const workflow of workflows) out.push(this.nodes.workflow(connection, workflow.id));
+    return out;
+  }
+
+  private async workflowChildren(node: WorkflowNode): Promise<ExplorerNode[]> {
+    const { connection, workflowId } = node;
+    // The host asks for children only of expanded nodes, and restored expansion fires no event:
+    // asking is the one reliable sign that the workflow's runs are on screen.
+    this.markExpanded(connection, workflowId);
+    this.collapsedConnections.delete(connection);
+    let backend: Backend | undefined;
+    try {
+      backend = await this.states.resolve(connection);
+    } catch (error) {
+      this.report(connection, toFlowscopeError(error));
+    }
+    if (backend?.capabilities.listRuns) await this.pages.ensureListed(connection, workflowId);
+    const state = this.pages.get(connection, workflowId);
+    const runs = this.runsOf(connection, workflowId);
+    const out: ExplorerNode[] = [];
+    if (state.failed) out.push(this.nodes.message(connection, workflowId, state.failed));
+    for (const run of runs.slice(0, state.shown)) out.push(this.nodes.run(connection, workflowId, run.id));
+    if (runs.length > state.shown || state.next) out.push(this.nodes.loadMore(connection, workflowId));
+    if (out.length === 0) out.push(this.nodes.message(connection, workflowId, backend && !backend.capabilities.listRuns ? 'runsNotListed' : 'noRuns'));
+    this.queueReconcile();
+    this.polling.wake();
+    return out;
+  }
+
+  private stageNodes(node: RunNode): ExplorerNode[] {
+    const run = this.options.runs.get(node.connection, node.runId);
+    if (!run) return [];
+    return run.stages.map((stage) => this.nodes.stage(node.connection, node.workflowId, node.runId, stage.id));
+  }
+
+  // ── Reactions ─────────────────────────────────────────────────────────────
+
+  private onRunChange(change: RunChange): void {
+    const workflowId = change.run.workflowId;
+    if (!workflowId) return;
+    const workflowNode = this.nodes.workflow(change.connection, workflowId);
+    const runNode = this.nodes.run(change.connection, workflowId, change.run.id);
+    const membership = !change.previous || change.previousId !== undefined;
+    const statusChanged = change.previous?.status !== change.run.status;
+    const latest = this.runsOf(change.connection, workflowId)[0]?.id === change.run.id;
+    if (membership || (statusChanged && latest)) this.fire([workflowNode]);
+    else this.fire([runNode]);
+    if (statusChanged || membership) this.queueReconcile();
+  }
+
+  private onConnectionChange(change: ConnectionChange): void {
+    switch (change.kind) {
+      case 'list':
+        this.forgetRemoved(change.removed);
+        this.fire(undefined);
+        return;
+      case 'reset':
+        // A new lifetime (refresh, new key or URL): its run lists are read again.
+        this.pages.unlist(change.connection);
+        this.fire([this.nodes.connection(change.connection)]);
+        return;
+      case 'health':
+        if (this.states.health(change.connection).state === 'rateLimited') this.countdowns.start();
+        this.fire([this.nodes.connection(change.connection)]);
+        return;
+      case 'catalog':
+        return;
+    }
+  }
+
+  private forgetRemoved(removed: readonly string[]): void {
+    for (const connection of removed) {
+      this.expanded.delete(connection);
+      this.collapsedConnections.delete(connection);
+      this.pages.forget(connection);
+      this.watches.releaseConnection(connection);
+      this.nodes.forgetConnection(connection);
+    }
+  }
+
+  /**
+   * Streams exactly the runs on screen: non-terminal runs shown in an expanded workflow of an
+   * expanded connection while the view is visible. The store shares one stream per run among
+   * all its watchers (graph panels too) and keeps runs started here live regardless.
+   */
+  private reconcileWatches(): void {
+    const desired: WatchTarget[] = [];
+    if (this.visible && !this.isDisposed) {
+      for (const { connection, workflowId } of this.openWorkflows()) {
+        const state = this.pages.get(connection, workflowId);
+        for (const run of this.runsOf(connection, workflowId).slice(0, state.shown)) {
+          if (!isTerminalRun(run.status)) desired.push({ connection, runId: run.id, workflowId });
+        }
+      }
+    }
+    this.watches.reconcile(desired);
+  }
+
+  private queueReconcile(): void {
+    if (this.reconcileQueued) return;
+    this.reconcileQueued = true;
+    queueMicrotask(() => {
+      this.reconcileQueued = false;
+      this.reconcileWatches();
+    });
+  }
+
+  /** Expanded workflows whose connection is expanded too. */
+  private openWorkflows(): Array<{ connection: string; workflowId: string }> {
+    const out: Array<{ connection: string; workflowId: string }> = [];
+    for (const [connection, workflowIds] of this.expanded) {
+      if (this.collapsedConnections.has(connection)) continue;
+      for (const workflowId of workflowIds) out.push({ connection, workflowId });
+    }
+    return out;
+  }
+
+  private pollTargets(): Array<{ connection: string; workflowId: string }> {
+    return this.openWorkflows().filter((t) => this.states.backend(t.connection)?.capabilities.listRuns);
+  }
+
+  private markExpanded(connection: string, workflowId: string): void {
+    let set = this.expanded.get(connection);
+    if (!set) {
+      set = new Set();
+      this.expanded.set(connection, set);
+    }
+    set.add(workflowId);
+  }
+
+  // ── Helpers ───────────────────────────────────────────────────────────────
+
+  private fire(nodes: readonly ExplorerNode[] | undefined): void {
+    if (this.isDisposed) return;
+    if (!nodes) return this.changed.fire(undefined);
+    const known = nodes.filter((n) => this.rendered.has(n.id));
+    if (known.length) this.changed.fire(known);
+  }
+
+  private track(nodes: ExplorerNode[]): ExplorerNode[] {
+    for (const node of nodes) this.rendered.add(node.id);
+    return nodes;
+  }
+
+  private pageSize(): number {
+    return Math.max(1, Math.min(100, this.options.pageSize?.() ?? DEFAULT_PAGE));
+  }
+}
+
+const NO_CAPABILITIES: Backend['capabilities'] = {
+  listWorkflows: false,
+  listRuns: false,
+  getGraph: false,
+  pushGraph: 'none',
+  triggerInputs: false,
+  cancel: 'none',
+  stream: 'trigger',
+  logs: false,
+  deploy: false,
+  arm: false,
+  dashboard: false,
+  componentUpdate: false,
+  componentExecute: false,
+};
+
+function placeholderRun(node: RunNode): Run {
+  return { id: node.runId, workflowId: node.workflowId, status: 'unknown', rawStatus: '', stages: [] };
+}
+
+export { messageKindOf } from './messages';
