@@ -206,13 +206,22 @@ export class ConnectionStates extends DisposableBase {
         structure = true;
         continue;
       }
-      const backend = this.options.connections.backend(config.name);
-      const replaced = state.backend !== undefined && backend !== state.backend;
-      if (state.configKey === configKey(config) && !replaced) continue;
+      if (state.configKey === configKey(config) && !this.backendReplaced(config.name, state)) continue;
       this.reset(config.name);
       void this.restartFollows(config.name);
     }
     if (structure || removed.length) this.changes.fire({ kind: 'list', removed });
+  }
+
+  /**
+   * Whether the source dropped or rebuilt the backend this lifetime used (a new key, a restarted
+   * sandbox). A connection whose catalog was never loaded may still have live follows (a run
+   * started from the palette): a dropped backend under them counts too.
+   */
+  private backendReplaced(connection: string, state: Lifetime): boolean {
+    const backend = this.options.connections.backend(connection);
+    if (state.backend !== undefined) return backend !== state.backend;
+    return backend === undefined && this.options.runs.liveRuns().some((r) => r.connection === connection);
   }
 
   /** Live follows of a connection whose key or URL changed move to the new backend. */
