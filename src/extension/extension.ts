@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import type { FlowscopeError } from '../core/errors';
 import { RunStore } from '../core/runs/runStore';
-import { Explorer } from './tree/viewModel';
+import { ConnectionStates } from '../core/connections/states';
 import { registerGraphAuthoring } from './authoring/register';
 import { registerCommands } from './commands';
 import type { CommandDeps } from './commands/deps';
@@ -17,6 +18,7 @@ import type { Services } from './services';
 import { Settings } from './settings';
 import { LiveRunsStatus } from './statusBar';
 import { ExplorerTree } from './tree/provider';
+import { Explorer } from './tree/viewModel';
 
 /**
  * The composition root: builds each object once, in dependency order, and hands every
@@ -30,20 +32,23 @@ export function activate(context: vscode.ExtensionContext): void {
   const connections = new Connections(settings, keyring, sandbox, log);
   const runs = new RunStore({ backendFor: (name) => connections.backend(name), log });
   const lastInputs = new LastInputs(context.globalState);
+  const states = new ConnectionStates({ connections, runs, log, missingKeyMessage: vscode.l10n.t('No API key is stored for this connection.') });
   const explorer = new Explorer({
+    states,
     connections,
     runs,
     log,
     t: vscode.l10n.t,
     pageSize: () => settings.current.pageSize,
-    pollMinMs: settings.current.pollMinMs,
-    pollMaxMs: settings.current.pollMaxMs,
+    // Read per tick: a changed polling setting applies without a reload.
+    pollMinMs: () => settings.current.pollMinMs,
+    pollMaxMs: () => settings.current.pollMaxMs,
     hasLastInputs: (connection, workflowId) => lastInputs.has(connection, workflowId),
   });
   const tree = new ExplorerTree(explorer);
   const documents = new OutputDocuments();
-  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs };
-  const host = { log, reportFailure: explorer.report.bind(explorer) };
+  const host = { log, reportFailure: (connection: string, error: FlowscopeError) => states.report(connection, error) };
+  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs, states, commandHost: host };
   const deps: CommandDeps = { services, connections, settings, keyring, sandbox, explorer, tree, lastInputs, documents, log, host };
 
   context.subscriptions.push(
@@ -53,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
     sandbox,
     connections,
     runs,
+    states,
     explorer,
     tree,
     documents,

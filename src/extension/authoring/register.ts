@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { toFlowscopeError } from '../../core/errors';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { registerCommand } from '../commands/register';
 import type { Services } from '../services';
 import { GraphCodeLens } from './codeLens';
 import { GraphCommands } from './commandIds';
@@ -86,16 +86,7 @@ async function graphDocument(arg: unknown, required = true): Promise<vscode.Text
   return undefined;
 }
 
-/** Registers a command whose failures become one message and one log line; cancellation is silent. */
-function command(services: Services, id: string, run: (arg: unknown) => Promise<void>): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (arg: unknown) => {
-    try {
-      await run(arg);
-    } catch (raw) {
-      const error = toFlowscopeError(raw);
-      if (error.reason === 'aborted') return;
-      services.log.error(`${id} failed (${error.reason}${error.status ? ` ${error.status}` : ''}): ${error.message}`);
-      void vscode.window.showErrorMessage(error.message);
-    }
-  });
+/** Through the one command wrapper: fix actions, health reporting, cancellation and logging. */
+function command(services: Services, id: (typeof GraphCommands)[keyof typeof GraphCommands], run: (arg: unknown) => Promise<void>): vscode.Disposable {
+  return registerCommand(id, (arg) => run(arg), services.commandHost);
 }

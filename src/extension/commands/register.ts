@@ -60,7 +60,8 @@ async function report(
   host.log.error(`${id} failed${connection ? ` on ${connection}` : ''} (${error.reason}${error.status ? ` ${error.status}` : ''}): ${error.message}`);
   const stack = stackOf(raw, error);
   // Our own bugs are logged with their stack so they can be fixed; the others only at debug.
-  if (stack) (error.reason === 'internal' ? host.log.error(stack) : host.log.debug(stack));
+  if (stack && error.reason === 'internal') host.log.error(stack);
+  else if (stack) host.log.debug(stack);
   if (connection) host.reportFailure(connection, error);
 
   const prefix = connection ? `${connection}: ` : '';
