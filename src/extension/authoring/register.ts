@@ -3,7 +3,7 @@ import { FILE_SUFFIX } from '../../core/graph/graphFile';
 import { registerCommand } from '../commands/register';
 import type { Services } from '../services';
 import { GraphCodeLens } from './codeLens';
-import { GraphCommands } from './commandIds';
+import { Commands } from '../commandIds';
 import type { AuthoringContext } from './context';
 import { GraphDiagnostics } from './diagnostics';
 import { GraphDocuments } from './graphDocuments';
@@ -27,6 +27,7 @@ export function registerGraphAuthoring(services: Services): vscode.Disposable {
   const documents = new GraphDocuments();
   const ctx: AuthoringContext = { services, diagnostics, documents, lastSynced: new LastSynced(services.context.workspaceState) };
   const codeLens = new GraphCodeLens(diagnostics);
+  const host = services.commandHost;
 
   return vscode.Disposable.from(
     diagnostics,
@@ -34,33 +35,33 @@ export function registerGraphAuthoring(services: Services): vscode.Disposable {
     codeLens,
     vscode.languages.registerCodeLensProvider(GRAPH_FILES, codeLens),
     vscode.languages.registerCodeActionsProvider(GRAPH_FILES, new WebhookQuickFix(), WebhookQuickFix.metadata),
-    command(services, GraphCommands.validate, async (arg) => {
+    registerCommand(Commands.graphValidate, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await validateCommand(ctx, document);
-    }),
-    command(services, GraphCommands.push, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphPush, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await pushCommand(ctx, document);
-    }),
-    command(services, GraphCommands.pushNew, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphPushNew, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await pushNewCommand(ctx, document);
-    }),
-    command(services, GraphCommands.pull, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphPull, async (arg) => {
       // Without a graph file at hand, pull goes to a new file.
       const document = await graphDocument(arg, false);
       await pullCommand(ctx, document);
-    }),
-    command(services, GraphCommands.run, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphRun, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await runCommand(ctx, document);
-    }),
-    command(services, GraphCommands.insertWebhook, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphInsertWebhook, async (arg) => {
       const document = await graphDocument(arg);
       if (!document) return;
       const editor = await vscode.window.showTextDocument(document);
       await insertWebhookCommand(ctx, editor);
-    }),
+    }, host),
   );
 }
 
@@ -84,9 +85,4 @@ async function graphDocument(arg: unknown, required = true): Promise<vscode.Text
   if (document && isGraphDocument(document)) return document;
   if (required) void vscode.window.showInformationMessage(vscode.l10n.t('Open a {0} file first.', `*${FILE_SUFFIX}`));
   return undefined;
-}
-
-/** Through the one command wrapper: fix actions, health reporting, cancellation and logging. */
-function command(services: Services, id: (typeof GraphCommands)[keyof typeof GraphCommands], run: (arg: unknown) => Promise<void>): vscode.Disposable {
-  return registerCommand(id, (arg) => run(arg), services.commandHost);
 }
