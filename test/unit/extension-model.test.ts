@@ -59,7 +59,6 @@ describe('presentations', () => {
     assert.match(p.contextValue, /\blive\b/);
     const none = presentRun({ run: run(), capabilities: caps({ cancel: 'none' }), live: false }, ctx);
     assert.doesNotMatch(none.contextValue, /\bcanCancel\b/);
-    assert.match(none.contextValue, /\bnoCancel\b/);
     const done = presentRun({ run: run({ status: 'completed_with_errors', endedAt: '2026-01-01T11:58:04.200Z' }), capabilities: caps({ cancel: 'runs' }), live: false }, ctx);
     assert.doesNotMatch(done.contextValue, /\bcanCancel\b/);
     assert.equal(done.icon.id, 'warning');
@@ -74,7 +73,7 @@ describe('presentations', () => {
     assert.equal(stage.label, 'API_CALL');
     assert.equal(stage.description, 'attempt 2 · 1.5 s · 3 credits · boom');
     assert.equal(stage.icon.id, 'error');
-    assert.match(stage.contextValue, /\bhasError\b/);
+    assert.match(stage.contextValue, /\bhasOutput\b/);
     assert.equal(stage.action, 'showOutput');
     const streaming = presentStage({ id: 'a', name: 'Agent', type: 'agent', status: 'running', rawStatus: 'running', text: 'x'.repeat(100) + ' the end' }, ctx);
     assert.match(streaming.description ?? '', /…x+ the end$/);
@@ -109,8 +108,7 @@ describe('presentations', () => {
     assert.ok(health);
     const p = presentConnection({ name: 'prod', kind: 'supervity', baseUrl: 'https://x', protected: true }, health, caps(), ctx);
     assert.equal(p.description, 'Supervity Auto · protected · rate limited, retrying in 12 s');
-    assert.match(p.contextValue, /\bhealth-rateLimited\b/);
-    assert.match(p.contextValue, /\bprotected\b/);
+    assert.equal(p.icon.id, 'watch');
     const msg = presentMessage({ kind: 'message', id: 'm', connection: 'prod', message: 'rateLimited' }, health, ctx);
     assert.equal(msg.action, 'retry');
   });

@@ -23,7 +23,10 @@ export interface Presentation {
   /** Markdown. */
   readonly tooltip?: string;
   readonly icon: IconRef;
-  /** Space-separated flags matched by `viewItem =~ /\bflag\b/` in menus. */
+  /**
+   * Space-separated flags matched by `viewItem =~ /\bflag\b/` in package.json menus: the row's kind
+   * first, then only flags some menu reads (a unit test checks both ways).
+   */
   readonly contextValue: string;
   readonly collapsible: 'none' | 'collapsed' | 'expanded';
   readonly action?: NodeAction;
@@ -139,14 +142,7 @@ export function presentConnection(
       .join(' · '),
     tooltip: lines.join('\n\n'),
     icon,
-    contextValue: flags(
-      'connection',
-      config.kind,
-      `health-${health.state}`,
-      config.sandbox && 'sandbox',
-      config.protected && 'protected',
-      capabilities?.componentExecute && 'canExecuteComponent',
-    ),
+    contextValue: flags('connection', capabilities?.componentExecute && 'canExecuteComponent'),
     collapsible: 'collapsed',
   };
 }
@@ -170,7 +166,6 @@ export function presentWorkflow(view: WorkflowView, ctx: PresentContext): Presen
   else if (workflow.lastRunAt) parts.push(t('last run {0}', formatRelative(workflow.lastRunAt, ctx.now, t) ?? workflow.lastRunAt));
   const counts = countsText(workflow, t);
   if (counts) parts.push(counts);
-  const terminalLatest = latestRun === undefined || isTerminalRun(latestRun.status);
   return {
     label: workflow.name || workflow.id,
     description: parts.join(' · '),
@@ -193,7 +188,6 @@ export function presentWorkflow(view: WorkflowView, ctx: PresentContext): Presen
       capabilities.deploy && workflow.state === 'deployed' && 'canUndeploy',
       capabilities.arm && 'canArm',
       capabilities.manageWorkflows && 'canManage',
-      terminalLatest ? undefined : 'hasActiveRun',
     ),
     collapsible: 'collapsed',
   };
@@ -247,9 +241,7 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
     icon: statusIcon(run.status),
     contextValue: flags(
       'run',
-      terminal ? 'terminal' : 'active',
       !terminal && capabilities.cancel !== 'none' && 'canCancel',
-      !terminal && capabilities.cancel === 'none' && 'noCancel',
       view.live && 'live',
       view.stopsWithStream && !terminal && 'stoppable',
       capabilities.logs && 'canShowLogs',
@@ -289,14 +281,14 @@ export function presentStage(stage: Stage, ctx: PresentContext): Presentation {
     description,
     tooltip: tooltip.join('\n\n'),
     icon: statusIcon(stage.status),
-    contextValue: flags('stage', hasOutput && 'hasOutput', stage.error && 'hasError'),
+    contextValue: flags('stage', hasOutput && 'hasOutput'),
     collapsible: 'none',
     action: hasOutput ? 'showOutput' : undefined,
   };
 }
 
 export function presentLoadMore(ctx: PresentContext): Presentation {
-  return { label: ctx.t('Load more runs…'), icon: { id: 'ellipsis' }, contextValue: 'loadMore', collapsible: 'none', action: 'loadMore' };
+  return { label: ctx.t('Load more runs…'), icon: { id: 'ellipsis' }, contextValue: '', collapsible: 'none', action: 'loadMore' };
 }
 
 /** `truncated`: why the connection's workflow list was cut short, for the `truncated` message. */
@@ -308,7 +300,8 @@ export function presentMessage(node: MessageNode, health: Health, ctx: PresentCo
     description: detail,
     tooltip: detail ? escapeMarkdown(detail) : undefined,
     icon: { id: icon, color: icon === 'error' ? 'list.errorForeground' : 'list.warningForeground' },
-    contextValue: flags('message', 'error', `reason-${node.message}`),
+    // The error's reason picks the row's fix actions in menus (`viewItem =~ /\breason-…\b/`).
+    contextValue: `reason-${node.message}`,
     collapsible: 'none',
     action,
   });
@@ -327,21 +320,21 @@ export function presentMessage(node: MessageNode, health: Health, ctx: PresentCo
       // Our bug, never worded as the service's or the network's: the log has the stack.
       return error(t('Flowscope hit an internal error — retry'), 'retry');
     case 'noWorkflows':
-      return { label: t('No workflows — add workflow ids…'), icon: { id: 'info' }, contextValue: 'message info', collapsible: 'none', action: 'editConnection' };
+      return { label: t('No workflows — add workflow ids…'), icon: { id: 'info' }, contextValue: '', collapsible: 'none', action: 'editConnection' };
     case 'noRuns':
-      return { label: t('No runs yet'), icon: { id: 'info' }, contextValue: 'message info', collapsible: 'none' };
+      return { label: t('No runs yet'), icon: { id: 'info' }, contextValue: '', collapsible: 'none' };
     case 'runsNotListed':
       return {
         label: t('No runs started here yet'),
         tooltip: t('This API cannot list runs: the runs started from Flowscope in this window appear here.'),
         icon: { id: 'info' },
-        contextValue: 'message info',
+        contextValue: '',
         collapsible: 'none',
       };
     case 'truncated':
       return presentTruncation(truncated, ctx);
     case 'loading':
-      return { label: t('Loading…'), icon: { id: 'loading~spin' }, contextValue: 'message', collapsible: 'none' };
+      return { label: t('Loading…'), icon: { id: 'loading~spin' }, contextValue: '', collapsible: 'none' };
   }
 }
 
@@ -360,7 +353,7 @@ function presentTruncation(truncated: ListTruncation | undefined, ctx: PresentCo
     description: t('list cut short'),
     tooltip: escapeMarkdown(why),
     icon: { id: 'warning', color: 'list.warningForeground' },
-    contextValue: 'message info reason-truncated',
+    contextValue: '',
     collapsible: 'none',
   };
 }

@@ -62,7 +62,7 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
     item.description = p.description;
     if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
     item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
-    item.contextValue = p.contextValue;
+    if (p.contextValue) item.contextValue = p.contextValue;
     if (p.action) {
       const action = ACTIONS[p.action];
       item.command = { command: action.command, title: vscode.l10n.t(action.title), arguments: [node] };
