@@ -5,7 +5,6 @@ import type { Health } from '../../core/connections/health';
 import type { FlowscopeError } from '../../core/errors';
 import { toFlowscopeError } from '../../core/errors';
 import type { Run, Workflow } from '../../core/model';
-import { isTerminalRun } from '../../core/model';
 import { newestRunFirst } from '../../core/runOrder';
 import type { RunChange, RunStore } from '../../core/runs/runStore';
 import type { Translate } from '../../core/tree/format';
@@ -20,11 +19,10 @@ import { messageFor } from './messages';
 import type { ExplorerNode, RunNode, WorkflowNode } from './nodes';
 import { NodeCache } from './nodes';
 import type { Presentation } from './present';
-import { presentConnection, presentLoadMore, presentMessage, presentRun, presentStage, presentWorkflow } from './present';
+import { Rows } from './rows';
 import { RunListPolling } from './runListPolling';
 import { RunPages } from './runPages';
-import type { WatchTarget } from './runWatches';
-import { RunWatches } from './runWatches';
+import { OnScreen } from './onScreen';
 
 /** A configured connection, as the registry and the tests name it. */
 export type ExplorerConnection = KnownConnection;
@@ -59,17 +57,13 @@ export class Explorer extends DisposableBase {
   readonly states: ConnectionStates;
   private readonly nodes = new NodeCache();
   private readonly pages: RunPages;
-  /** Workflows whose children were asked for and not collapsed since: connection → workflow ids. */
-  private readonly expanded = new Map<string, Set<string>>();
-  private readonly collapsedConnections = new Set<string>();
   /** Node ids handed to the host: only those are worth refreshing. */
   private readonly rendered = new Set<string>();
-  private readonly watches: RunWatches;
+  private readonly onScreen: OnScreen;
+  private readonly rows: Rows;
   private readonly polling: RunListPolling;
   private readonly countdowns: Countdowns;
   private readonly changed = this._register(new Emitter<readonly ExplorerNode[] | undefined>());
-  private visible = false;
-  private reconcileQueued = false;
   private readonly log: Logger;
   private readonly t: Translate;
   private readonly now: () => number;
@@ -102,7 +96,17 @@ export class Explorer extends DisposableBase {
         changed: (nodes) => this.fire(nodes.map((n) => ('workflowId' in n ? this.nodes.workflow(n.connection, n.workflowId) : this.nodes.connection(n.connection)))),
       }),
     );
-    this.watches = this._register(new RunWatches(options.runs, this.log));
+    this.onScreen = this._register(new OnScreen(options.runs, this.pages, this.log));
+    this.rows = new Rows({
+      states: this.states,
+      runs: options.runs,
+      countdowns: this.countdowns,
+      t: this.t,
+      now: this.now,
+      runsOf: (connection, workflowId) => this.runsOf(connection, workflowId),
+      workflow: (connection, workflowId) => this.workflow(connection, workflowId),
+      hasLastInputs: (connection, workflowId) => this.options.hasLastInputs?.(connection, workflowId) ?? false,
+    });
     this._register(options.runs.onDidChange((change) => this.onRunChange(change)));
     this._register(this.states.onDidChange((change) => this.onConnectionChange(change)));
   }
@@ -111,9 +115,8 @@ export class Explorer extends DisposableBase {
 
   /** The view became visible or hidden: live streams and polling follow it. */
   setVisible(visible: boolean): void {
-    this.visible = visible;
     this.polling.setVisible(visible);
-    this.reconcileWatches();
+    this.onScreen.setVisible(visible);
   }
 
   /** The window gained or lost focus: polling pauses without focus, streams do not. */
@@ -123,16 +126,16 @@ export class Explorer extends DisposableBase {
 
   /** The host reports a collapsed node: its runs stop being "visible". */
   collapsed(node: ExplorerNode): void {
-    if (node.kind === 'workflow') this.expanded.get(node.connection)?.delete(node.workflowId);
-    if (node.kind === 'connection') this.collapsedConnections.add(node.connection);
-    this.reconcileWatches();
+    if (node.kind === 'workflow') this.onScreen.collapseWorkflow(node.connection, node.workflowId);
+    if (node.kind === 'connection') this.onScreen.collapseConnection(node.connection);
+    this.onScreen.reconcile();
   }
 
   expandedNode(node: ExplorerNode): void {
-    if (node.kind === 'workflow') this.markExpanded(node.connection, node.workflowId);
-    if (node.kind === 'connection') this.collapsedConnections.delete(node.connection);
+    if (node.kind === 'workflow') this.onScreen.expandWorkflow(node.connection, node.workflowId);
+    if (node.kind === 'connection') this.onScreen.expandConnection(node.connection);
     this.polling.wake();
-    this.reconcileWatches();
+    this.onScreen.reconcile();
   }
 
   // ── Tree reads ────────────────────────────────────────────────────────────
@@ -156,58 +159,12 @@ export class Explorer extends DisposableBase {
   }
 
   parent(node: ExplorerNode): ExplorerNode | undefined {
-    switch (node.kind) {
-      case 'connection':
-        return undefined;
-      case 'workflow':
-        return this.nodes.connection(node.connection);
-      case 'run':
-      case 'loadMore':
-        return this.nodes.workflow(node.connection, node.workflowId);
-      case 'stage':
-        return this.nodes.run(node.connection, node.workflowId, node.runId);
-      case 'message':
-        return node.workflowId === undefined ? this.nodes.connection(node.connection) : this.nodes.workflow(node.connection, node.workflowId);
-    }
+    return this.nodes.parentOf(node);
   }
 
   /** What the host renders for a node, computed from the current state. */
   item(node: ExplorerNode): Presentation {
-    const ctx = { now: this.now(), t: this.t };
-    const health = this.health(node.connection);
-    const capabilities = this.states.backend(node.connection)?.capabilities;
-    switch (node.kind) {
-      case 'connection':
-        return presentConnection(this.config(node.connection) ?? { name: node.connection, kind: 'whiterabbit', baseUrl: '' }, health, capabilities, ctx);
-      case 'workflow': {
-        const runs = this.runsOf(node.connection, node.workflowId);
-        const workflow = this.workflow(node.connection, node.workflowId) ?? namedByRuns({ id: node.workflowId, name: node.workflowId }, runs);
-        return presentWorkflow(
-          {
-            workflow,
-            latestRun: runs[0],
-            capabilities: capabilities ?? NO_CAPABILITIES,
-            armedUntil: this.countdowns.armedUntil(node.connection, node.workflowId),
-            hasLastInputs: this.options.hasLastInputs?.(node.connection, node.workflowId) ?? false,
-          },
-          ctx,
-        );
-      }
-      case 'run': {
-        const run = this.options.runs.get(node.connection, node.runId) ?? placeholderRun(node);
-        const live = this.options.runs.isLive(node.connection, node.runId);
-        const stopsWithStream = capabilities?.runEndsWithStream === true && this.options.runs.ownsStream(node.connection, node.runId);
-        return presentRun({ run, capabilities: capabilities ?? NO_CAPABILITIES, live, stopsWithStream }, ctx);
-      }
-      case 'stage': {
-        const stage = this.options.runs.get(node.connection, node.runId)?.stages.find((s) => s.id === node.stageId);
-        return presentStage(stage ?? { id: node.stageId, name: node.stageId, status: 'unknown', rawStatus: '' }, ctx);
-      }
-      case 'loadMore':
-        return presentLoadMore(ctx);
-      case 'message':
-        return presentMessage(node, health, ctx, this.states.truncated(node.connection));
-    }
+    return this.rows.present(node);
   }
 
   health(connection: string): Health {
@@ -317,7 +274,7 @@ export class Explorer extends DisposableBase {
 
   /** Runs streamed because they are visible (tests and the log read it). */
   watchedRuns(): string[] {
-    return this.watches.keys();
+    return this.onScreen.watched();
   }
 
   get pollerTicks(): number {
@@ -344,8 +301,7 @@ export class Explorer extends DisposableBase {
     const { connection, workflowId } = node;
     // The host asks for children only of expanded nodes, and restored expansion fires no event:
     // asking is the one reliable sign that the workflow's runs are on screen.
-    this.markExpanded(connection, workflowId);
-    this.collapsedConnections.delete(connection);
+    this.onScreen.expandWorkflow(connection, workflowId);
     let backend: Backend | undefined;
     try {
       backend = await this.states.resolve(connection);
@@ -360,7 +316,7 @@ export class Explorer extends DisposableBase {
     for (const run of runs.slice(0, state.shown)) out.push(this.nodes.run(connection, workflowId, run.id));
     if (runs.length > state.shown || state.next) out.push(this.nodes.loadMore(connection, workflowId));
     if (out.length === 0) out.push(this.nodes.message(connection, workflowId, backend && !backend.capabilities.listRuns ? 'runsNotListed' : 'noRuns'));
-    this.queueReconcile();
+    this.onScreen.queueReconcile();
     this.polling.wake();
     return out;
   }
@@ -383,7 +339,7 @@ export class Explorer extends DisposableBase {
     const latest = this.runsOf(change.connection, workflowId)[0]?.id === change.run.id;
     if (membership || (statusChanged && latest)) this.fire([workflowNode]);
     else this.fire([runNode]);
-    if (statusChanged || membership) this.queueReconcile();
+    if (statusChanged || membership) this.onScreen.queueReconcile();
   }
 
   private onConnectionChange(change: ConnectionChange): void {
@@ -408,62 +364,14 @@ export class Explorer extends DisposableBase {
 
   private forgetRemoved(removed: readonly string[]): void {
     for (const connection of removed) {
-      this.expanded.delete(connection);
-      this.collapsedConnections.delete(connection);
+      this.onScreen.forget(connection);
       this.pages.forget(connection);
-      this.watches.releaseConnection(connection);
       this.nodes.forgetConnection(connection);
     }
   }
 
-  /**
-   * Streams exactly the runs on screen: non-terminal runs shown in an expanded workflow of an
-   * expanded connection while the view is visible. The store shares one stream per run among
-   * all its watchers (graph panels too) and keeps runs started here live regardless.
-   */
-  private reconcileWatches(): void {
-    const desired: WatchTarget[] = [];
-    if (this.visible && !this.isDisposed) {
-      for (const { connection, workflowId } of this.openWorkflows()) {
-        const state = this.pages.get(connection, workflowId);
-        for (const run of this.runsOf(connection, workflowId).slice(0, state.shown)) {
-          if (!isTerminalRun(run.status)) desired.push({ connection, runId: run.id, workflowId });
-        }
-      }
-    }
-    this.watches.reconcile(desired);
-  }
-
-  private queueReconcile(): void {
-    if (this.reconcileQueued) return;
-    this.reconcileQueued = true;
-    queueMicrotask(() => {
-      this.reconcileQueued = false;
-      this.reconcileWatches();
-    });
-  }
-
-  /** Expanded workflows whose connection is expanded too. */
-  private openWorkflows(): Array<{ connection: string; workflowId: string }> {
-    const out: Array<{ connection: string; workflowId: string }> = [];
-    for (const [connection, workflowIds] of this.expanded) {
-      if (this.collapsedConnections.has(connection)) continue;
-      for (const workflowId of workflowIds) out.push({ connection, workflowId });
-    }
-    return out;
-  }
-
   private pollTargets(): Array<{ connection: string; workflowId: string }> {
-    return this.openWorkflows().filter((t) => this.states.backend(t.connection)?.capabilities.listRuns);
-  }
-
-  private markExpanded(connection: string, workflowId: string): void {
-    let set = this.expanded.get(connection);
-    if (!set) {
-      set = new Set();
-      this.expanded.set(connection, set);
-    }
-    set.add(workflowId);
+    return this.onScreen.openWorkflows().filter((t) => this.states.backend(t.connection)?.capabilities.listRuns);
   }
 
   // ── Helpers ───────────────────────────────────────────────────────────────
@@ -483,26 +391,6 @@ export class Explorer extends DisposableBase {
   private pageSize(): number {
     return Math.max(1, Math.min(100, this.options.pageSize?.() ?? DEFAULT_PAGE));
   }
-}
-
-const NO_CAPABILITIES: Backend['capabilities'] = {
-  listWorkflows: false,
-  listRuns: false,
-  getGraph: false,
-  pushGraph: 'none',
-  triggerInputs: false,
-  cancel: 'none',
-  stream: 'trigger',
-  logs: false,
-  deploy: false,
-  arm: false,
-  dashboard: false,
-  componentUpdate: false,
-  componentExecute: false,
-};
-
-function placeholderRun(node: RunNode): Run {
-  return { id: node.runId, workflowId: node.workflowId, status: 'unknown', rawStatus: '', stages: [] };
 }
 
 export { messageKindOf } from './messages';
