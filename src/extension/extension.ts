@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { FlowscopeError } from '../core/errors';
+import { closeTransport } from '../core/http';
 import { RunStore } from '../core/runs/runStore';
 import { ConnectionStates } from '../core/connections/states';
 import { registerGraphAuthoring } from './authoring/register';
@@ -72,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`Flowscope activated (VS Code ${vscode.version}, ${settings.current.connections.length} connection(s))`);
 }
 
-export function deactivate(): void {
-  // Everything is owned by context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Everything else is owned by context.subscriptions. The shared HTTP agents are closed here so
+  // their keep-alive sockets do not outlive the extension (requests still open are destroyed).
+  await closeTransport();
 }

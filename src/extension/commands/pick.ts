@@ -136,10 +136,20 @@ export function activeRuns(deps: CommandDeps): Array<{ connection: string; run: 
   return [...seen.values()];
 }
 
-/** Converts a VS Code cancellation token into the AbortSignal the core speaks. */
+/**
+ * Converts a VS Code cancellation token into the AbortSignal the core speaks. The subscription is
+ * disposed as soon as it fired; otherwise it goes with the token's source (`withProgress` disposes
+ * it when the task ends), so it never outlives the task.
+ */
 export function toAbortSignal(token: vscode.CancellationToken): AbortSignal {
   const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else token.onCancellationRequested(() => controller.abort());
+  if (token.isCancellationRequested) {
+    controller.abort();
+    return controller.signal;
+  }
+  const subscription = token.onCancellationRequested(() => {
+    subscription.dispose();
+    controller.abort();
+  });
   return controller.signal;
 }

@@ -3,7 +3,8 @@ import { durationBetween } from '../../core/model';
 import { shortId, statusLabel } from '../tree/present';
 import { Commands, GRAPH_OPEN_COMMAND } from '../commandIds';
 import type { CommandDeps } from './deps';
-import { activeRuns, isNode, requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';
+import { distinctLiveRuns } from '../statusBar';
+import { isNode, requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';
 import { registerCommand, scoped } from './register';
 
 /** Commands that read runs: refresh, paging, copy id, graph, logs, outputs, the live list. */
@@ -87,7 +88,7 @@ async function reveal(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 async function showLive(deps: CommandDeps): Promise<void> {
-  const live = activeRuns(deps);
+  const live = distinctLiveRuns(deps.services.runs);
   if (live.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No run is live in this window.'));
     return;
