@@ -1,6 +1,6 @@
 import type { Capabilities, ListTruncation } from '../../core/backend';
 import type { BackendKind, ConnectionConfig, Run, RunStatus, Stage, StageStatus, Workflow } from '../../core/model';
-import { RUN_STATUSES, durationBetween, isTerminalRun } from '../../core/model';
+import { RUN_STATUSES, durationBetween, isTerminalRun, isTerminalStage } from '../../core/model';
 import type { Translate } from '../../core/tree/format';
 import { formatCountdown, formatDuration, formatRelative, oneLine, tail } from '../../core/tree/format';
 import type { Health } from '../../core/connections/health';
@@ -137,7 +137,8 @@ export function presentConnection(
   ].filter((line): line is string => line !== undefined);
   return {
     label: config.name,
-    description: [KIND_LABELS[config.kind], config.protected ? ctx.t('protected') : undefined, health.state === 'unknown' ? undefined : healthLabel(health, ctx)]
+    // A name that already says the service ("Sandbox · White Rabbit") is not followed by it again.
+    description: [config.name.includes(KIND_LABELS[config.kind]) ? undefined : KIND_LABELS[config.kind], config.protected ? ctx.t('protected') : undefined, health.state === 'unknown' ? undefined : healthLabel(health, ctx)]
       .filter(Boolean)
       .join(' · '),
     tooltip: lines.join('\n\n'),
@@ -164,7 +165,8 @@ export function presentWorkflow(view: WorkflowView, ctx: PresentContext): Presen
   if (armedLeft !== undefined && armedLeft > 0) parts.push(t('armed {0}', formatCountdown(armedLeft)));
   if (latestRun) parts.push(t('last run {0}', statusLabel(latestRun.status, t)));
   else if (workflow.lastRunAt) parts.push(t('last run {0}', formatRelative(workflow.lastRunAt, ctx.now, t) ?? workflow.lastRunAt));
-  const counts = countsText(workflow, t);
+  // A dashboard total of 0 next to a run we know of would contradict itself: the counts are stale.
+  const counts = latestRun && !workflow.counts?.total ? undefined : countsText(workflow, t);
   if (counts) parts.push(counts);
   return {
     label: workflow.name || workflow.id,
@@ -254,13 +256,13 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
 export function presentStage(stage: Stage, ctx: PresentContext): Presentation {
   const { t } = ctx;
   const label = stage.name && stage.name !== stage.id ? stage.name : stage.type ?? stage.id;
-  const duration = formatDuration(stage.durationMs ?? durationBetween(stage.startedAt, stage.endedAt));
+  const duration = formatDuration(stageDuration(stage, ctx.now));
   const detail = stage.error ? oneLine(stage.error, 60) : stage.text ? tail(stage.text) : undefined;
   const description = [
     stage.type && stage.type !== label ? stage.type : undefined,
     stage.attempt !== undefined && stage.attempt > 1 ? t('attempt {0}', stage.attempt) : undefined,
     duration,
-    stage.creditUsage ? t('{0} credits', stage.creditUsage) : undefined,
+    stage.creditUsage ? (stage.creditUsage === 1 ? t('1 credit') : t('{0} credits', stage.creditUsage)) : undefined,
     detail,
   ]
     .filter(Boolean)
@@ -285,6 +287,22 @@ export function presentStage(stage: Stage, ctx: PresentContext): Presentation {
     collapsible: 'none',
     action: hasOutput ? 'showOutput' : undefined,
   };
+}
+
+/** Statuses of a stage that never ran: it has no duration, whatever a service reports for it. */
+const NEVER_RAN: ReadonlySet<StageStatus> = new Set(['queued', 'skipped', 'unknown']);
+
+/**
+ * How long a stage ran: none if it never started (a stage cancelled before its turn has no start
+ * time; services may still report the run's time for it), up to now while it runs, so the row
+ * ticks while visible.
+ */
+export function stageDuration(stage: Stage, now: number): number | undefined {
+  if (NEVER_RAN.has(stage.status)) return undefined;
+  if (stage.status === 'cancelled' && !stage.startedAt) return undefined;
+  if (stage.durationMs !== undefined) return stage.durationMs;
+  if (!stage.endedAt && !isTerminalStage(stage.status)) return durationBetween(stage.startedAt, new Date(now).toISOString());
+  return durationBetween(stage.startedAt, stage.endedAt);
 }
 
 export function presentLoadMore(ctx: PresentContext): Presentation {

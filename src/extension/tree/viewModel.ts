@@ -1,12 +1,13 @@
 import type { Backend } from '../../core/backend';
-import type { ConnectionChange, ConnectionSource, KnownConnection } from '../../core/connections/states';
+import type { ConnectionChange } from '../../core/connections/states';
 import { ConnectionStates } from '../../core/connections/states';
 import type { Health } from '../../core/connections/health';
 import type { FlowscopeError } from '../../core/errors';
 import { toFlowscopeError } from '../../core/errors';
 import type { Run, Workflow } from '../../core/model';
+import { isTerminalRun } from '../../core/model';
 import { newestRunFirst } from '../../core/runOrder';
-import type { RunChange, RunStore } from '../../core/runs/runStore';
+import type { RunChange } from '../../core/runs/runStore';
 import type { Translate } from '../../core/tree/format';
 import { identityTranslate } from '../../core/tree/format';
 import { namedByRuns } from '../../core/tree/workflowName';
@@ -14,36 +15,19 @@ import { DisposableBase } from '../../core/util/disposable';
 import { Emitter } from '../../core/util/emitter';
 import type { Logger } from '../../core/util/log';
 import { silentLogger } from '../../core/util/log';
+import { RowClock, realEvery } from './clock';
 import { Countdowns } from './countdowns';
 import { messageFor } from './messages';
 import type { ExplorerNode, RunNode, WorkflowNode } from './nodes';
 import { NodeCache } from './nodes';
+import type { ExplorerConnection, ExplorerOptions } from './options';
 import type { Presentation } from './present';
 import { Rows } from './rows';
 import { RunListPolling } from './runListPolling';
 import { RunPages } from './runPages';
 import { OnScreen } from './onScreen';
 
-/** A configured connection, as the registry and the tests name it. */
-export type ExplorerConnection = KnownConnection;
-export type { ConnectionSource };
-
-export interface ExplorerOptions {
-  /** The window's connection service; built here from `connections` when not given (tests). */
-  readonly states?: ConnectionStates;
-  readonly connections: ConnectionSource;
-  readonly runs: RunStore;
-  readonly log?: Logger;
-  readonly t?: Translate;
-  readonly now?: () => number;
-  /** Runs per page and per "load more". */
-  readonly pageSize?: () => number;
-  /** Polling intervals, read per tick so a changed setting applies without a reload. */
-  readonly pollMinMs?: number | (() => number);
-  readonly pollMaxMs?: number | (() => number);
-  /** Whether "run again with the same inputs" has inputs to use. */
-  readonly hasLastInputs?: (connection: string, workflowId: string) => boolean;
-}
+export type { ConnectionSource, ExplorerConnection, ExplorerOptions } from './options';
 
 const DEFAULT_PAGE = 10;
 
@@ -61,6 +45,7 @@ export class Explorer extends DisposableBase {
   private readonly rendered = new Set<string>();
   private readonly onScreen: OnScreen;
   private readonly rows: Rows;
+  private readonly clock: RowClock;
   private readonly polling: RunListPolling;
   private readonly countdowns: Countdowns;
   private readonly changed = this._register(new Emitter<readonly ExplorerNode[] | undefined>());
@@ -97,6 +82,7 @@ export class Explorer extends DisposableBase {
       }),
     );
     this.onScreen = this._register(new OnScreen(options.runs, this.pages, this.log));
+    this.clock = this._register(new RowClock({ every: options.every ?? realEvery, rows: (all) => this.timeRows(all) }));
     this.rows = new Rows({
       states: this.states,
       runs: options.runs,
@@ -117,6 +103,7 @@ export class Explorer extends DisposableBase {
   setVisible(visible: boolean): void {
     this.polling.setVisible(visible);
     this.onScreen.setVisible(visible);
+    this.clock.setVisible(visible);
   }
 
   /** The window gained or lost focus: polling pauses without focus, streams do not. */
@@ -372,6 +359,18 @@ export class Explorer extends DisposableBase {
 
   private pollTargets(): Array<{ connection: string; workflowId: string }> {
     return this.onScreen.openWorkflows().filter((t) => this.states.backend(t.connection)?.capabilities.listRuns);
+  }
+
+  /** Run rows on screen whose text moves with time: the running ones, or all (relative times). */
+  private timeRows(includeEnded: boolean): void {
+    const nodes: ExplorerNode[] = [];
+    for (const { connection, workflowId } of this.onScreen.openWorkflows()) {
+      const shown = this.pages.get(connection, workflowId).shown;
+      for (const run of this.runsOf(connection, workflowId).slice(0, shown)) {
+        if (includeEnded || !isTerminalRun(run.status)) nodes.push(this.nodes.run(connection, workflowId, run.id));
+      }
+    }
+    if (nodes.length) this.fire(nodes);
   }
 
   // ── Helpers ───────────────────────────────────────────────────────────────
