@@ -13,6 +13,7 @@ import { OutputLogger, redactingChannel } from './log';
 import { registerNotifications } from './notifications';
 import { registerGraphPanels } from './panels/register';
 import { OutputDocuments } from './outputDocuments';
+import { RunStarter } from './runs/startRun';
 import { SandboxHost } from './sandbox';
 import { SecretKeyring } from './secrets';
 import type { Services } from './services';
@@ -49,7 +50,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new ExplorerTree(explorer);
   const documents = new OutputDocuments();
   const host = { log, reportFailure: (connection: string, error: FlowscopeError) => states.report(connection, error) };
-  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs, states, commandHost: host };
+  const starter = new RunStarter({ runs, connections, lastInputs, log, reportOk: (c) => states.reportOk(c), bumpPolling: () => explorer.bumpPolling() });
+  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs, states, commandHost: host, starter };
   const deps: CommandDeps = { services, connections, settings, keyring, sandbox, explorer, tree, lastInputs, documents, log, host };
 
   context.subscriptions.push(

@@ -4,6 +4,7 @@ import type { ConnectionConfig } from '../core/model';
 import type { ConnectionStates } from '../core/connections/states';
 import type { RunStore } from '../core/runs/runStore';
 import type { CommandHost } from './commands/register';
+import type { RunStarter } from './runs/startRun';
 
 /** The connections of this window, with their live backends (credentials resolved from SecretStorage). */
 export interface ConnectionRegistry {
@@ -30,4 +31,6 @@ export interface Services {
   readonly states: ConnectionStates;
   /** What the one command wrapper needs (logging, health reporting). */
   readonly commandHost: CommandHost;
+  /** The one "start a run" use case. */
+  readonly starter: RunStarter;
 }
