@@ -8,6 +8,8 @@ import { FlowscopeError, toFlowscopeError } from '../../src/core/errors';
 import { RunStore } from '../../src/core/runs/runStore';
 import type { StreamError } from '../../src/core/runs/runStore';
 import type { Disposable } from '../../src/core/util/disposable';
+import type { ExplorerNode } from '../../src/extension/tree/nodes';
+import { Explorer } from '../../src/extension/tree/viewModel';
 import type { Sandbox } from '../../src/sandbox/server';
 import { TestConnections, sandboxConnections } from './helpers/explorer-harness';
 import { SAMPLES_OF, startTestSandbox } from './helpers/sandbox-harness';
@@ -109,6 +111,35 @@ describe('connection states', () => {
       assert.equal(t.states.health('gone').reason, 'network');
     } finally {
       t.dispose();
+    }
+  });
+
+  it('a bug while loading the catalog shows as an internal error, not as the service failing', async () => {
+    // Our own bug (a TypeError) in the code that builds the backend, on an otherwise good connection.
+    class BuggyConnections extends TestConnections {
+      override resolve(): Promise<never> {
+        return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'baseUrl')"));
+      }
+    }
+    const connections = new BuggyConnections();
+    const pb = sandboxConnections(sb).find((c) => c.config.name === 'pb');
+    assert.ok(pb);
+    connections.add(pb.config, pb.credentials);
+    const runs = new RunStore({ backendFor: (name) => connections.backend(name) });
+    const explorer = new Explorer({ connections, runs });
+    try {
+      const [root] = await explorer.children();
+      assert.ok(root);
+      const children = await explorer.children(root);
+      assert.deepEqual(
+        children.map((c) => c.id),
+        ['msg/pb//internal'],
+      );
+      assert.equal(explorer.item(children[0] as ExplorerNode).label, 'Flowscope hit an internal error — retry');
+      assert.equal(explorer.health('pb').state, 'unknown', 'health untouched: nothing is known about the service');
+    } finally {
+      explorer.dispose();
+      runs.dispose();
     }
   });
 

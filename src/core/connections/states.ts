@@ -48,6 +48,8 @@ interface Lifetime {
   loading?: Promise<void>;
   /** A load was tried: a failure is shown until a refresh, a retry or a config change, not retried per read. */
   attempted: boolean;
+  /** The last catalog load failed on our own bug: the tree says so, health stays as it was. */
+  internalFailure?: boolean;
   /** The configuration it was started for. */
   readonly configKey: string;
   /** The backend it loaded through; another one means the key or URL changed. */
@@ -101,6 +103,11 @@ export class ConnectionStates extends DisposableBase {
   /** The workflows loaded so far, undefined before the first successful load. */
   workflows(connection: string): readonly Workflow[] | undefined {
     return this.states.get(connection)?.workflows;
+  }
+
+  /** Whether the catalog failed to load because of Flowscope's own bug (not the service). */
+  failedInternally(connection: string): boolean {
+    return this.states.get(connection)?.internalFailure === true;
   }
 
   truncated(connection: string): ListTruncation | undefined {
@@ -179,7 +186,10 @@ export class ConnectionStates extends DisposableBase {
     } catch (error) {
       const typed = toFlowscopeError(error);
       this.log.debug(`loading workflows of ${connection} failed (${typed.reason}): ${typed.message}`);
-      if (typed.reason === 'internal') this.log.error(`internal error loading ${connection}: ${stackOf(typed)}`);
+      if (typed.reason === 'internal') {
+        state.internalFailure = true;
+        this.log.error(`internal error loading ${connection}: ${stackOf(typed)}`);
+      }
       state.health = healthFromError(typed, this.now()) ?? state.health;
     }
     if (this.states.get(connection) !== state) return; // The lifetime ended meanwhile.

@@ -214,8 +214,9 @@ export class RunStore implements Disposable {
   /**
    * The connection's backend was replaced (a new key or URL): every live follow of its runs is
    * closed and reopened on the current backend, or stays closed when there is none (key
-   * removed). A stream that carries its run (or might: no backend to ask) is kept (Powabase ends a run when the stream that
-   * started it closes): that run goes on with the key it started with.
+   * removed). A stream that carries its run is kept, and so is one that might (no backend to
+   * ask): Powabase ends a run when the stream that started it closes, so that run goes on with
+   * the key it started with.
    */
   restartFollows(connection: string): void {
     const backend = this.options.backendFor(connection);

@@ -275,7 +275,7 @@ export class Explorer extends DisposableBase {
     await this.states.ensureCatalog(connection);
     const workflows = this.states.workflows(connection);
     const problem = messageFor(this.states.health(connection));
-    if (!workflows) return [this.nodes.message(connection, undefined, problem ?? 'error')];
+    if (!workflows) return [this.nodes.message(connection, undefined, problem ?? (this.states.failedInternally(connection) ? 'internal' : 'error'))];
     const out: ExplorerNode[] = [];
     if (problem) out.push(this.nodes.message(connection, undefined, problem));
     if (workflows.length === 0) out.push(this.nodes.message(connection, undefined, 'noWorkflows'));
