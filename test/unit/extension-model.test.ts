@@ -5,7 +5,7 @@ import type { Capabilities } from '../../src/core/backend';
 import { FlowscopeError } from '../../src/core/errors';
 import type { Run } from '../../src/core/model';
 import { Redactor } from '../../src/core/redact';
-import { formatCountdown, formatDuration, formatRelative, identityTranslate } from '../../src/core/tree/format';
+import { formatCountdown, formatDuration, formatRelative, identityTranslate } from '../../src/shared/format';
 import { healthFromError, isHeldBack } from '../../src/core/connections/health';
 import { checkJsonSchema, parseInputValue, parseInputsJson } from '../../src/core/tree/inputs';
 import { NodeCache, nodeIds } from '../../src/extension/tree/nodes';

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { Capabilities } from '../../src/core/backend';
 import type { Health } from '../../src/core/connections/health';
 import type { Run, Stage } from '../../src/core/model';
-import { identityTranslate } from '../../src/core/tree/format';
+import { identityTranslate } from '../../src/shared/format';
 import type { MessageKind } from '../../src/extension/tree/nodes';
 import type { Presentation } from '../../src/extension/tree/present';
 import { presentConnection, presentLoadMore, presentMessage, presentRun, presentStage, presentWorkflow } from '../../src/extension/tree/present';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Capabilities } from '../../src/core/backend';
 import type { Stage } from '../../src/core/model';
 import { RunStore } from '../../src/core/runs/runStore';
-import { identityTranslate } from '../../src/core/tree/format';
+import { identityTranslate } from '../../src/shared/format';
 import { toDisposable } from '../../src/core/util/disposable';
 import type { Every } from '../../src/extension/tree/clock';
 import type { ExplorerNode } from '../../src/extension/tree/nodes';

@@ -1,6 +1,6 @@
 import type { ConnectionSource, ConnectionStates, KnownConnection } from '../../core/connections/states';
 import type { RunStore } from '../../core/runs/runStore';
-import type { Translate } from '../../core/tree/format';
+import type { Translate } from '../../shared/format';
 import type { Logger } from '../../core/util/log';
 import type { Every } from './clock';
 

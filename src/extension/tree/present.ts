@@ -1,8 +1,8 @@
 import type { Capabilities, ListTruncation } from '../../core/backend';
 import type { BackendKind, ConnectionConfig, Run, RunStatus, Stage, StageStatus, Workflow } from '../../core/model';
 import { RUN_STATUSES, durationBetween, isTerminalRun, isTerminalStage } from '../../core/model';
-import type { Translate } from '../../core/tree/format';
-import { formatCountdown, formatDuration, formatRelative, oneLine, tail } from '../../core/tree/format';
+import type { Translate } from '../../shared/format';
+import { formatCountdown, formatDuration, formatRelative, oneLine, shortId, tail } from '../../shared/format';
 import type { Health } from '../../core/connections/health';
 import type { MessageNode } from './nodes';
 import { LIST_LIMITS } from '../../core/adapters/paging';
@@ -376,10 +376,7 @@ function presentTruncation(truncated: ListTruncation | undefined, ctx: PresentCo
   };
 }
 
-/** The first 8 characters of an id are enough to tell runs apart in a list. */
-export function shortId(id: string): string {
-  return id.length > 12 ? id.slice(0, 8) : id;
-}
+export { shortId } from '../../shared/format';
 
 /**
  * Makes a value inert inside a Markdown tooltip: every ASCII punctuation character gets a

@@ -2,7 +2,7 @@ import type { Backend } from '../../core/backend';
 import type { ConnectionStates } from '../../core/connections/states';
 import type { Run, Workflow } from '../../core/model';
 import type { RunStore } from '../../core/runs/runStore';
-import type { Translate } from '../../core/tree/format';
+import type { Translate } from '../../shared/format';
 import { namedByRuns } from '../../core/tree/workflowName';
 import type { Countdowns } from './countdowns';
 import type { ExplorerNode, RunNode } from './nodes';
