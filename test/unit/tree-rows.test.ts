@@ -165,3 +165,30 @@ describe('tree over the sandbox', () => {
     }
   });
 });
+
+describe('one "newest run first"', () => {
+  it('the run store (read by the graph panel) and the tree order runs alike, a run not yet dated first', () => {
+    const connections = new TestConnections();
+    const runs = new RunStore({ backendFor: () => undefined });
+    const explorer = new Explorer({ connections, runs });
+    try {
+      runs.ingest('c', [
+        { id: 'older', workflowId: 'w', status: 'completed', rawStatus: 'ok', stages: [], createdAt: '2026-01-01T10:00:00Z' },
+        { id: 'just-started', workflowId: 'w', status: 'running', rawStatus: 'running', stages: [] },
+        { id: 'newer', workflowId: 'w', status: 'completed', rawStatus: 'ok', stages: [], createdAt: '2026-01-01T11:00:00Z' },
+      ]);
+      const expected = ['just-started', 'newer', 'older'];
+      assert.deepEqual(
+        runs.runsOf('c', 'w').map((r) => r.id),
+        expected,
+      );
+      assert.deepEqual(
+        explorer.runsOf('c', 'w').map((r) => r.id),
+        expected,
+      );
+    } finally {
+      explorer.dispose();
+      runs.dispose();
+    }
+  });
+});
