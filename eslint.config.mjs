@@ -1,5 +1,8 @@
 import tseslint from 'typescript-eslint';
 
+/** Relative imports that leave a layer: matched on the import string. */
+const VSCODE = { name: 'vscode', message: 'This layer is vscode-free; adapt at the edge in src/extension.' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', 'out/**'] },
   ...tseslint.configs.recommended,
@@ -12,11 +15,58 @@ export default tseslint.config(
     },
   },
   {
-    // The core, the sandbox, the CLI and the shared protocol never depend on VS Code:
-    // they run in plain Node (tests, CLI, sandbox) and in the webview.
-    files: ['src/core/**', 'src/sandbox/**', 'src/cli/**', 'src/shared/**', 'src/webview/**'],
+    // Rules that need the type checker: a promise nobody awaits or catches loses its error, and
+    // an async function handed to a callback that ignores its result (an event listener) too.
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core is vscode-free; adapt at the edge in src/extension.' }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's describe/it return promises the runner itself awaits.
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    // Code is for the next engineer: a source file past 400 lines is split into named units.
+    files: ['src/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 400 }] },
+  },
+  {
+    // The sandbox, the CLI and the shared protocol run in plain Node or the webview: no VS Code.
+    files: ['src/sandbox/**', 'src/cli/**', 'src/shared/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [VSCODE] }] },
+  },
+  {
+    // The core is the innermost layer: no VS Code, no extension, no webview.
+    files: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [VSCODE],
+          patterns: [{ group: ['**/extension/**', '**/extension', '**/webview/**', '**/webview'], message: 'src/core imports neither the extension nor the webview.' }],
+        },
+      ],
+    },
+  },
+  {
+    // The webview talks to the host only through the typed protocol of src/shared.
+    files: ['src/webview/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [VSCODE],
+          patterns: [
+            {
+              group: ['**/core/**', '**/extension/**', '**/sandbox/**', '**/cli/**', '**/core', '**/extension', '**/sandbox', '**/cli'],
+              message: 'The webview imports only src/shared and itself.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

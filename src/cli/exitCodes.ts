@@ -7,6 +7,7 @@ export const EXIT = { ok: 0, runFailed: 1, usage: 2, auth: 3, unavailable: 4 } a
 export function exitCodeFor(error: FlowscopeError): number {
   switch (error.reason) {
     case 'usage':
+    case 'missingKey':
     case 'validation':
     case 'notFound':
     case 'unsupported':

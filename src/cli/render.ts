@@ -1,3 +1,4 @@
+import { formatDuration as sharedDuration } from '../shared/format';
 import type { Run, Stage } from '../core/model';
 
 /** The `--json` line for a run state: stable field names that scripts can rely on. */
@@ -118,8 +119,7 @@ export function summaryCounts(run: Run): string[] {
   return parts;
 }
 
+/** Durations read the same in the terminal as in the tree (src/shared/format.ts). */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return sharedDuration(ms) ?? '';
 }

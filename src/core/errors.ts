@@ -16,6 +16,10 @@ export const ERROR_REASONS = [
   'aborted',
   'usage',
   'unsupported',
+  /** A connection has no stored key (or White Rabbit no signing secret): the fix is to set it. */
+  'missingKey',
+  /** Flowscope's own bug (a TypeError, a broken invariant): never the service's or the network's fault. */
+  'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
@@ -65,7 +69,26 @@ export function toFlowscopeError(error: unknown): FlowscopeError {
   if (error instanceof FlowscopeError) return error;
   if (isAbortError(error)) return new FlowscopeError('aborted', 'The operation was cancelled.', { cause: error });
   const message = error instanceof Error ? error.message : String(error);
-  return new FlowscopeError('network', message, { cause: error });
+  return new FlowscopeError(looksLikeIo(error) ? 'network' : 'internal', message, { cause: error });
+}
+
+/**
+ * Whether an untyped error came from the socket layer rather than from our code. Node's and
+ * undici's I/O errors carry a `code` (ECONNRESET, UND_ERR_SOCKET), directly or on their cause;
+ * undici reports a body cut mid-read as a bare `TypeError: terminated`. Everything else (a
+ * TypeError from a bug, a failed invariant) is `internal`: blaming the network for it would mark a
+ * healthy connection unreachable and hide the bug.
+ */
+function looksLikeIo(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR)/.test(code)) return true;
+  return error.message === 'terminated' || error.message === 'fetch failed' || error.message === 'other side closed';
+}
+
+/** A missing key, typed so callers never match on (translated) message text. */
+export function missingKeyError(connection: string, message: string): FlowscopeError {
+  return new FlowscopeError('missingKey', message, { details: { connection } });
 }
 
 export function isAbortError(error: unknown): boolean {

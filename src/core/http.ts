@@ -96,6 +96,18 @@ function loadTransport(): Promise<Transport> {
   return transport;
 }
 
+/**
+ * Closes the shared agents (their keep-alive sockets), for the extension's deactivation: a
+ * window reload must not leave sockets to the services open. A later request loads them again.
+ */
+export async function closeTransport(): Promise<void> {
+  const loaded = transport;
+  transport = undefined;
+  if (!loaded) return;
+  const { rest, stream } = await loaded;
+  await Promise.all([rest.destroy(), stream.destroy()]);
+}
+
 /** Builds a multipart body with undici's own FormData (the one its `request` encodes). */
 export async function createFormData(fields: ReadonlyArray<readonly [string, string | Blob, string?]>): Promise<FormData> {
   const { undici } = await loadTransport();

@@ -1,6 +1,7 @@
 /**
- * Every command this part of Flowscope registers, in one place: registration, menus and the
- * manifest test all read it, so an id cannot be registered without being contributed.
+ * Every command Flowscope registers, in one place: the explorer, graph authoring and the graph
+ * panels all register through `registerCommand` (commands/register.ts) with an id from here, and
+ * the manifest test checks this table against package.json in both directions.
  */
 export const Commands = {
   sandboxStart: 'flowscope.sandbox.start',
@@ -32,12 +33,22 @@ export const Commands = {
   workflowDelete: 'flowscope.workflow.delete',
   componentExecute: 'flowscope.component.execute',
   logShow: 'flowscope.log.show',
+  graphValidate: 'flowscope.graph.validate',
+  graphPush: 'flowscope.graph.push',
+  graphPushNew: 'flowscope.graph.pushNew',
+  graphPull: 'flowscope.graph.pull',
+  graphRun: 'flowscope.graph.run',
+  graphInsertWebhook: 'flowscope.graph.insertWebhook',
+  /** A workflow's or run's live graph; takes `{connection, workflowId, runId?}` or asks. */
+  graphOpen: 'flowscope.graph.open',
+  /** A graph file's live preview; takes an optional uri. */
+  graphPreview: 'flowscope.graph.preview',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
-/** The graph panel's command (owned by the panel module); opened from tree nodes. */
-export const GRAPH_OPEN_COMMAND = 'flowscope.graph.open';
+/** The graph panel's command, opened from tree nodes. */
+export const GRAPH_OPEN_COMMAND = Commands.graphOpen;
 
 export const VIEW_ID = 'flowscope.explorer';
 

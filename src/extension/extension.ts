@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import type { FlowscopeError } from '../core/errors';
+import { closeTransport } from '../core/http';
 import { RunStore } from '../core/runs/runStore';
-import { Explorer } from '../core/tree/explorer';
+import { ConnectionStates } from '../core/connections/states';
 import { registerGraphAuthoring } from './authoring/register';
 import { registerCommands } from './commands';
 import type { CommandDeps } from './commands/deps';
@@ -13,12 +15,14 @@ import { GraphFileNames } from './authoring/graphFileNames';
 import { registerWalkthroughProgress } from './walkthrough';
 import { registerGraphPanels } from './panels/register';
 import { OutputDocuments } from './outputDocuments';
+import { RunStarter } from './runs/startRun';
 import { SandboxHost } from './sandbox';
 import { SecretKeyring } from './secrets';
 import type { Services } from './services';
 import { Settings } from './settings';
 import { LiveRunsStatus } from './statusBar';
 import { ExplorerTree } from './tree/provider';
+import { Explorer } from './tree/viewModel';
 
 /**
  * The composition root: builds each object once, in dependency order, and hands every
@@ -33,21 +37,25 @@ export function activate(context: vscode.ExtensionContext): void {
   const runs = new RunStore({ backendFor: (name) => connections.backend(name), log });
   const lastInputs = new LastInputs(context.globalState);
   const graphFileNames = new GraphFileNames(log);
+  const states = new ConnectionStates({ connections, runs, log, missingKeyMessage: vscode.l10n.t('No API key is stored for this connection.') });
   const explorer = new Explorer({
+    states,
     connections,
     runs,
     log,
     t: vscode.l10n.t,
     pageSize: () => settings.current.pageSize,
-    pollMinMs: settings.current.pollMinMs,
-    pollMaxMs: settings.current.pollMaxMs,
+    // Read per tick: a changed polling setting applies without a reload.
+    pollMinMs: () => settings.current.pollMinMs,
+    pollMaxMs: () => settings.current.pollMaxMs,
     hasLastInputs: (connection, workflowId) => lastInputs.has(connection, workflowId),
     graphFileName: (connection, workflowId) => graphFileNames.name(connection, workflowId),
   });
   const tree = new ExplorerTree(explorer);
   const documents = new OutputDocuments();
-  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs };
-  const host = { log, reportFailure: explorer.report.bind(explorer) };
+  const host = { log, reportFailure: (connection: string, error: FlowscopeError) => states.report(connection, error) };
+  const starter = new RunStarter({ runs, connections, lastInputs, log, reportOk: (c) => states.reportOk(c), bumpPolling: () => explorer.bumpPolling() });
+  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs, states, commandHost: host, starter };
   const deps: CommandDeps = { services, connections, settings, keyring, sandbox, explorer, tree, lastInputs, documents, log, host };
 
   context.subscriptions.push(
@@ -57,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     sandbox,
     connections,
     runs,
+    states,
     explorer,
     graphFileNames,
     graphFileNames.onDidChange(() => explorer.namesChanged()),
@@ -73,6 +82,8 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`Flowscope activated (VS Code ${vscode.version}, ${settings.current.connections.length} connection(s))`);
 }
 
-export function deactivate(): void {
-  // Everything is owned by context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Everything else is owned by context.subscriptions. The shared HTTP agents are closed here so
+  // their keep-alive sockets do not outlive the extension (requests still open are destroyed).
+  await closeTransport();
 }

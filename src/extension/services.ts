@@ -1,7 +1,10 @@
 import type * as vscode from 'vscode';
 import type { Backend } from '../core/backend';
 import type { ConnectionConfig } from '../core/model';
+import type { ConnectionStates } from '../core/connections/states';
 import type { RunStore } from '../core/runs/runStore';
+import type { CommandHost } from './commands/register';
+import type { RunStarter } from './runs/startRun';
 
 /** The connections of this window, with their live backends (credentials resolved from SecretStorage). */
 export interface ConnectionRegistry {
@@ -24,4 +27,10 @@ export interface Services {
   readonly log: vscode.LogOutputChannel;
   readonly connections: ConnectionRegistry;
   readonly runs: RunStore;
+  /** Health, catalog and lifetime of each connection. */
+  readonly states: ConnectionStates;
+  /** What the one command wrapper needs (logging, health reporting). */
+  readonly commandHost: CommandHost;
+  /** The one "start a run" use case. */
+  readonly starter: RunStarter;
 }

@@ -1,32 +1,34 @@
 import * as vscode from 'vscode';
+import type { Run } from '../core/model';
 import type { RunStore } from '../core/runs/runStore';
+import { DisposableStore, toDisposable } from '../core/util/disposable';
 import { Commands } from './commandIds';
 
 /** The number of live runs in this window; clicking lists them. Hidden when there are none. */
 export class LiveRunsStatus implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('flowscope.liveRuns', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: { dispose(): void };
-  private queued = false;
+  private readonly store = new DisposableStore();
+  private readonly item = this.store.add(vscode.window.createStatusBarItem('flowscope.liveRuns', vscode.StatusBarAlignment.Left, 50));
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly runs: RunStore) {
     this.item.name = vscode.l10n.t('Flowscope Live Runs');
     this.item.command = Commands.runsShowLive;
     // Bursts of stage events coalesce into one update per tick.
-    this.subscription = runs.onDidChange(() => this.schedule());
+    this.store.add(runs.onDidChange(() => this.schedule()));
+    this.store.add(toDisposable(() => clearTimeout(this.timer)));
     this.update();
   }
 
   private schedule(): void {
-    if (this.queued) return;
-    this.queued = true;
-    setTimeout(() => {
-      this.queued = false;
+    if (this.timer !== undefined || this.store.isDisposed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
       this.update();
     }, 100);
   }
 
   private update(): void {
-    const live = this.runs.liveRuns();
+    const live = distinctLiveRuns(this.runs);
     if (live.length === 0) {
       this.item.hide();
       return;
@@ -37,7 +39,20 @@ export class LiveRunsStatus implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
-    this.item.dispose();
+    this.store.dispose();
   }
+}
+
+/**
+ * The runs the status bar counts and its picker lists: the same list, so "2 live" always opens
+ * a picker of two. (The picker used to add runs the tree showed as active without following them.)
+ */
+export function distinctLiveRuns(runs: Pick<RunStore, 'liveRuns'>): Array<{ connection: string; run: Run }> {
+  const seen = new Map<string, Map<string, { connection: string; run: Run }>>();
+  for (const entry of runs.liveRuns()) {
+    let byId = seen.get(entry.connection);
+    if (!byId) seen.set(entry.connection, (byId = new Map()));
+    if (!byId.has(entry.run.id)) byId.set(entry.run.id, entry);
+  }
+  return [...seen.values()].flatMap((byId) => [...byId.values()]);
 }

@@ -3,8 +3,10 @@ import type { EngineEvent } from './events';
 import { moduleFor, outputFor, simFor } from './sim';
 import type { Sim } from './sim';
 import { isTerminal } from './types';
-import type { BlockRun, RunOrigin, RunRecord, RunStatus, StoredBlock, StoredEdge, WorkflowRecord } from './types';
+import type { BlockRun, RunOrigin, RunRecord, RunStatus, WorkflowRecord } from './types';
 import { delay, errorMessage, newId, nowIso } from './util';
+import type { GraphIndex } from './engineGraph';
+import { indexGraph, readiness } from './engineGraph';
 
 export interface EngineDeps {
   timeScale: number;
@@ -25,11 +27,6 @@ interface Live {
   inflight: Set<Promise<void>>;
   done: Promise<void>;
   resolveDone: () => void;
-}
-
-interface GraphIndex {
-  blocks: Map<string, StoredBlock>;
-  incoming: Map<string, StoredEdge[]>;
 }
 
 /**
@@ -202,7 +199,7 @@ export class Engine {
       changed = false;
       for (const br of Object.values(run.blocks)) {
         if (br.status !== 'pending') continue;
-        const decision = this.readiness(run, live.graph, br.blockId);
+        const decision = readiness(run, live.graph, br.blockId);
         if (decision === 'wait') continue;
         if (decision === 'skip') {
           this.settle(run, br, 'skipped');
@@ -231,26 +228,6 @@ export class Engine {
       run.engineError = 'Graph contains a cycle';
     }
     this.finish(run, live);
-  }
-
-  /**
-   * A block runs once all predecessors have settled, if at least one incoming edge is taken and no
-   * predecessor failed. An edge is taken when its source completed and the edge has no condition or
-   * its condition equals the source's `output.route` (Powabase compares with `str(route)`).
-   */
-  private readiness(run: RunRecord, graph: GraphIndex, blockId: string): 'wait' | 'run' | 'skip' {
-    const block = graph.blocks.get(blockId);
-    const incoming = graph.incoming.get(blockId) ?? [];
-    let taken = 0;
-    for (const e of incoming) {
-      const src = run.blocks[e.source];
-      if (!src) continue;
-      if (src.status === 'pending' || src.status === 'running') return 'wait';
-      if (src.status === 'failed' || src.status === 'cancelled') return 'skip';
-      if (src.status === 'completed' && edgeTaken(e, src)) taken++;
-    }
-    if (!block || block.enabled === false) return 'skip';
-    return incoming.length === 0 || taken > 0 ? 'run' : 'skip';
   }
 
   private async runBlock(run: RunRecord, live: Live, br: BlockRun): Promise<void> {
@@ -388,22 +365,4 @@ function untilAborted(signal: AbortSignal): Promise<never> {
     if (signal.aborted) reject(signal.reason);
     else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
-}
-
-function edgeTaken(e: StoredEdge, src: BlockRun): boolean {
-  if (e.condition === null || e.condition === undefined || e.condition === '') return true;
-  const route = (src.output as { route?: unknown } | null)?.route;
-  return route !== undefined && route !== null && String(route) === e.condition;
-}
-
-function indexGraph(run: RunRecord): GraphIndex {
-  const blocks = new Map(run.graph.blocks.map((b) => [b.id, b]));
-  const incoming = new Map<string, StoredEdge[]>();
-  for (const e of run.graph.edges) {
-    if (!blocks.has(e.source) || !blocks.has(e.target)) continue;
-    const list = incoming.get(e.target) ?? [];
-    list.push(e);
-    incoming.set(e.target, list);
-  }
-  return { blocks, incoming };
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cancelAllButton, cancelReport, restatesStatus } from '../../src/core/cancelReport';
-import { identityTranslate } from '../../src/core/tree/format';
+import { identityTranslate } from '../../src/shared/format';
 
 const A = '40528bd1-0000-4000-8000-000000000001';
 const B = '7c1e99aa-0000-4000-8000-000000000002';

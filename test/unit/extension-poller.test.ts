@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FlowscopeError } from '../../src/core/errors';
-import { RunListPoller } from '../../src/core/tree/poller';
+import { RunListPoller } from '../../src/core/polling/runListPoller';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PowabaseBackend } from '../../src/core/adapters/powabase/adapter';
 import { RunStore } from '../../src/core/runs/runStore';
-import { Explorer } from '../../src/core/tree/explorer';
+import { Explorer } from '../../src/extension/tree/viewModel';
 import type { Behaviour, HostileServer } from './helpers/hostile-server';
 import { startHostileServer } from './helpers/hostile-server';
 import { TestConnections } from './helpers/explorer-harness';

@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import type { Capabilities } from '../../src/core/backend';
 import { STREAM_LOST_NOTICE } from '../../src/core/adapters/powabase/stream';
 import type { Run } from '../../src/core/model';
-import { identityTranslate } from '../../src/core/tree/format';
-import { presentRun, presentWorkflow } from '../../src/core/tree/present';
+import { identityTranslate } from '../../src/shared/format';
+import { presentRun, presentWorkflow } from '../../src/extension/tree/present';
 
 const ctx = { now: Date.parse('2026-01-01T12:00:00Z'), t: identityTranslate };
 const POWABASE: Capabilities = {

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RunStore } from '../../src/core/runs/runStore';
-import { Explorer } from '../../src/core/tree/explorer';
-import type { ExplorerNode, WorkflowNode } from '../../src/core/tree/nodes';
+import { Explorer } from '../../src/extension/tree/viewModel';
+import type { ExplorerNode, WorkflowNode } from '../../src/extension/tree/nodes';
 import { TestConnections, until } from './helpers/explorer-harness';
 import { formFields, json, startRoutes } from './helpers/http-routes';
 import type { RouteServer } from './helpers/http-routes';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Capabilities } from '../../src/core/backend';
 import type { Run, Workflow } from '../../src/core/model';
-import { identityTranslate } from '../../src/core/tree/format';
-import { escapeMarkdown, presentRun, presentStage, presentWorkflow } from '../../src/core/tree/present';
+import { identityTranslate } from '../../src/shared/format';
+import { escapeMarkdown, presentRun, presentStage, presentWorkflow } from '../../src/extension/tree/present';
 
 const ctx = { now: Date.parse('2026-01-01T12:00:00Z'), t: identityTranslate };
 const CAPS = { listRuns: true, cancel: 'none', deploy: false, arm: false, logs: false } as Capabilities;

@@ -1,6 +1,6 @@
 import type { Block, Edge, Graph } from './schema';
 import { canonicalBlockType } from './schema';
-import { oneLine } from '../tree/format';
+import { oneLine } from '../../shared/format';
 
 /**
  * Graph comparison for push review and pull. Both sides are compared after applying the defaults

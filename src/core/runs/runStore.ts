@@ -2,6 +2,7 @@ import type { Backend, RunRef } from '../backend';
 import { FlowscopeError, toFlowscopeError } from '../errors';
 import type { Run, Stage } from '../model';
 import { isTerminalRun, sameRun } from '../model';
+import { newestRunFirst } from '../runOrder';
 import type { Disposable } from '../util/disposable';
 import { toDisposable } from '../util/disposable';
 import { Emitter } from '../util/emitter';
@@ -68,13 +69,13 @@ export class RunStore implements Disposable {
     return this.entries.get(keyOf(connection, runId))?.run;
   }
 
-  /** Known runs of a workflow, newest first. */
+  /** Known runs of a workflow, newest first (the one order of tree, panel and status bar). */
   runsOf(connection: string, workflowId: string): Run[] {
     const runs: Run[] = [];
     for (const [key, entry] of this.entries) {
       if (key.startsWith(`${connection}\u0000`) && entry.run.workflowId === workflowId) runs.push(entry.run);
     }
-    return runs.sort(newestFirst);
+    return runs.sort(newestRunFirst);
   }
 
   /** Runs currently followed live (for the status bar). */
@@ -211,6 +212,25 @@ export class RunStore implements Disposable {
     });
   }
 
+  /**
+   * The connection's backend was replaced (a new key or URL): every live follow of its runs is
+   * closed and reopened on the current backend, or stays closed when there is none (key
+   * removed). A stream that carries its run is kept, and so is one that might (no backend to
+   * ask): Powabase ends a run when the stream that started it closes, so that run goes on with
+   * the key it started with.
+   */
+  restartFollows(connection: string): void {
+    const backend = this.options.backendFor(connection);
+    for (const [key, entry] of this.entries) {
+      if (!key.startsWith(`${connection}\u0000`) || !entry.live) continue;
+      // Without a backend we cannot tell whether the stream carries the run: never risk ending it.
+      if (entry.startedHere && (!backend || backend.capabilities.runEndsWithStream)) continue;
+      entry.live.abort();
+      entry.live = undefined;
+      if (!isTerminalRun(entry.run.status)) this.openFollow(connection, { id: entry.run.id, workflowId: entry.run.workflowId }, entry);
+    }
+  }
+
   /** Forgets every run of a connection (removed or re-keyed). */
   forgetConnection(connection: string): void {
     for (const [key, entry] of [...this.entries]) {
@@ -297,9 +317,6 @@ function keyOf(connection: string, runId: string): string {
   return `${connection}\u0000${runId}`;
 }
 
-function newestFirst(a: Run, b: Run): number {
-  return (b.createdAt ?? '').localeCompare(a.createdAt ?? '');
-}
 
 /**
  * A list summary merged with the stages already known. Powabase lists a run whose blocks failed

@@ -1,13 +1,15 @@
-/** The graph-authoring commands, as contributed in package.json. */
+import { Commands } from '../commandIds';
+
+/** The graph-authoring commands, named from the one command table (commandIds.ts). */
 export const GraphCommands = {
-  validate: 'flowscope.graph.validate',
-  push: 'flowscope.graph.push',
-  pushNew: 'flowscope.graph.pushNew',
-  pull: 'flowscope.graph.pull',
-  run: 'flowscope.graph.run',
-  insertWebhook: 'flowscope.graph.insertWebhook',
+  validate: Commands.graphValidate,
+  push: Commands.graphPush,
+  pushNew: Commands.graphPushNew,
+  pull: Commands.graphPull,
+  run: Commands.graphRun,
+  insertWebhook: Commands.graphInsertWebhook,
   /** Owned by the graph panel; takes an optional uri of a graph file. */
-  preview: 'flowscope.graph.preview',
+  preview: Commands.graphPreview,
   /** Owned by the graph panel; takes `{connection, workflowId, runId?}`. */
-  open: 'flowscope.graph.open',
+  open: Commands.graphOpen,
 } as const;

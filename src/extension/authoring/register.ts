@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { toFlowscopeError } from '../../core/errors';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { registerCommand } from '../commands/register';
 import type { Services } from '../services';
 import { GraphCodeLens } from './codeLens';
-import { GraphCommands } from './commandIds';
+import { Commands } from '../commandIds';
 import type { AuthoringContext } from './context';
 import { GraphDiagnostics } from './diagnostics';
 import { DiffReviews } from './diffReview';
@@ -30,6 +30,7 @@ export function registerGraphAuthoring(services: Services): vscode.Disposable {
   const reviews = new DiffReviews();
   const ctx: AuthoringContext = { services, diagnostics, documents, lastSynced: new LastSynced(services.context.workspaceState), reviews };
   const codeLens = new GraphCodeLens(diagnostics);
+  const host = services.commandHost;
 
   return vscode.Disposable.from(
     diagnostics,
@@ -39,33 +40,33 @@ export function registerGraphAuthoring(services: Services): vscode.Disposable {
     vscode.languages.registerCodeLensProvider(GRAPH_FILES, codeLens),
     vscode.languages.registerCodeActionsProvider(GRAPH_FILES, new WebhookQuickFix(), WebhookQuickFix.metadata),
     vscode.languages.registerCodeActionsProvider(GRAPH_FILES, new GraphQuickFixes(), GraphQuickFixes.metadata),
-    command(services, GraphCommands.validate, async (arg) => {
+    registerCommand(Commands.graphValidate, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await validateCommand(ctx, document);
-    }),
-    command(services, GraphCommands.push, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphPush, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await pushCommand(ctx, document);
-    }),
-    command(services, GraphCommands.pushNew, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphPushNew, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await pushNewCommand(ctx, document);
-    }),
-    command(services, GraphCommands.pull, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphPull, async (arg) => {
       // Without a graph file at hand, pull goes to a new file.
       const document = await graphDocument(arg, false);
       await pullCommand(ctx, document);
-    }),
-    command(services, GraphCommands.run, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphRun, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await runCommand(ctx, document);
-    }),
-    command(services, GraphCommands.insertWebhook, async (arg) => {
+    }, host),
+    registerCommand(Commands.graphInsertWebhook, async (arg) => {
       const document = await graphDocument(arg);
       if (!document) return;
       const editor = await vscode.window.showTextDocument(document);
       await insertWebhookCommand(ctx, editor);
-    }),
+    }, host),
   );
 }
 
@@ -89,18 +90,4 @@ async function graphDocument(arg: unknown, required = true): Promise<vscode.Text
   if (document && isGraphDocument(document)) return document;
   if (required) void vscode.window.showInformationMessage(vscode.l10n.t('Open a {0} file first.', `*${FILE_SUFFIX}`));
   return undefined;
-}
-
-/** Registers a command whose failures become one message and one log line; cancellation is silent. */
-function command(services: Services, id: string, run: (arg: unknown) => Promise<void>): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (arg: unknown) => {
-    try {
-      await run(arg);
-    } catch (raw) {
-      const error = toFlowscopeError(raw);
-      if (error.reason === 'aborted') return;
-      services.log.error(`${id} failed (${error.reason}${error.status ? ` ${error.status}` : ''}): ${error.message}`);
-      void vscode.window.showErrorMessage(error.message);
-    }
-  });
 }

@@ -16,15 +16,6 @@ export async function runCommand(ctx: AuthoringContext, document: vscode.TextDoc
   if (!target) return;
   if (!(await backendFor(ctx.services, target.connection))) return;
 
-  if (ctx.services.connections.get(target.connection)?.protected) {
-    const run = vscode.l10n.t('Run');
-    const picked = await vscode.window.showWarningMessage(
-      vscode.l10n.t('"{0}" is a protected connection. Run workflow {1} there?', target.connection, target.workflowId),
-      { modal: true, detail: vscode.l10n.t('The run uses the graph stored on the server, not this file.') },
-      run,
-    );
-    if (picked !== run) return;
-  }
   if (document.isDirty) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} has unsaved changes; the run uses the graph on the server. Push first to run your edits.', baseName(document.uri)));
   }
@@ -32,7 +23,15 @@ export async function runCommand(ctx: AuthoringContext, document: vscode.TextDoc
   let runId: string;
   try {
     // Inputs: none, so the server applies each variable's default (the same the file declares once pushed).
-    runId = (await ctx.services.runs.trigger(target.connection, target.workflowId, {})).id;
+    const run = await ctx.services.starter.start({
+      connection: target.connection,
+      workflowId: target.workflowId,
+      name: target.workflowId,
+      inputs: {},
+      question: vscode.l10n.t('Run workflow {0} there? The run uses the graph stored on the server, not this file.', target.workflowId),
+    });
+    if (!run) return;
+    runId = run.id;
   } catch (error) {
     const e = toFlowscopeError(error);
     ctx.services.log.error(`run of ${target.connection}/${target.workflowId} failed to start (${e.reason}): ${e.message}`);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { CancelOutcome } from '../../core/backend';
 import { cancelAllButton, cancelReport } from '../../core/cancelReport';
 import { isTerminalRun } from '../../core/model';
-import { KIND_LABELS, shortId, statusLabel } from '../../core/tree/present';
+import { KIND_LABELS, shortId, statusLabel } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
 import type { RunTarget } from './pick';

@@ -1,4 +1,4 @@
-import type { Explorer } from '../../core/tree/explorer';
+import type { Explorer } from '../tree/viewModel';
 import type { Logger } from '../../core/util/log';
 import type { Connections } from '../connections/registry';
 import type { LastInputs } from '../lastInputs';

@@ -3,8 +3,8 @@ import type { Backend } from '../../core/backend';
 import { FlowscopeError } from '../../core/errors';
 import { isTerminalRun } from '../../core/model';
 import type { Run } from '../../core/model';
-import type { ExplorerNode } from '../../core/tree/nodes';
-import { KIND_LABELS, shortId, statusLabel } from '../../core/tree/present';
+import type { ExplorerNode } from '../tree/nodes';
+import { KIND_LABELS, shortId, statusLabel } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
 import { ConnectionScopedError, scoped } from './register';
@@ -59,7 +59,7 @@ export async function pickConnection(deps: CommandDeps, placeHolder: string, arg
 /** The backend of a connection, or a clear error that offers to set the missing key. */
 export async function requireBackend(deps: CommandDeps, connection: string): Promise<Backend> {
   const backend = await scoped(connection, deps.connections.resolve(connection));
-  if (!backend) throw new ConnectionScopedError(connection, new FlowscopeError('usage', vscode.l10n.t('No API key is stored for this connection.')));
+  if (!backend) throw new ConnectionScopedError(connection, new FlowscopeError('missingKey', vscode.l10n.t('No API key is stored for this connection.')));
   return backend;
 }
 
@@ -136,10 +136,20 @@ export function activeRuns(deps: CommandDeps): Array<{ connection: string; run: 
   return [...seen.values()];
 }
 
-/** Converts a VS Code cancellation token into the AbortSignal the core speaks. */
+/**
+ * Converts a VS Code cancellation token into the AbortSignal the core speaks. The subscription is
+ * disposed as soon as it fired; otherwise it goes with the token's source (`withProgress` disposes
+ * it when the task ends), so it never outlives the task.
+ */
 export function toAbortSignal(token: vscode.CancellationToken): AbortSignal {
   const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else token.onCancellationRequested(() => controller.abort());
+  if (token.isCancellationRequested) {
+    controller.abort();
+    return controller.signal;
+  }
+  const subscription = token.onCancellationRequested(() => {
+    subscription.dispose();
+    controller.abort();
+  });
   return controller.signal;
 }

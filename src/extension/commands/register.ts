@@ -58,7 +58,10 @@ async function report(
   const error = raw instanceof ConnectionScopedError ? raw.error : toFlowscopeError(raw);
   if (error.reason === 'aborted') return;
   host.log.error(`${id} failed${connection ? ` on ${connection}` : ''} (${error.reason}${error.status ? ` ${error.status}` : ''}): ${error.message}`);
-  if (raw instanceof Error && raw.stack && !(raw instanceof ConnectionScopedError)) host.log.debug(raw.stack);
+  const stack = stackOf(raw, error);
+  // Our own bugs are logged with their stack so they can be fixed; the others only at debug.
+  if (stack && error.reason === 'internal') host.log.error(stack);
+  else if (stack) host.log.debug(stack);
   if (connection) host.reportFailure(connection, error);
 
   const prefix = connection ? `${connection}: ` : '';
@@ -86,8 +89,12 @@ async function report(
     case 'validation':
       if (error.issues.length) message += ` — ${error.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`;
       break;
-    case 'usage':
-      if (connection && /API key/i.test(error.message)) actions.set(vscode.l10n.t('Set API key…'), () => vscode.commands.executeCommand(Commands.connectionSetApiKey, connection));
+    case 'missingKey':
+      if (connection) actions.set(vscode.l10n.t('Set API key…'), () => vscode.commands.executeCommand(Commands.connectionSetApiKey, connection));
+      break;
+    case 'internal':
+      // Never worded as a network or service problem: it is ours, and the log has the stack.
+      message = vscode.l10n.t('Flowscope hit an internal error ({0}). The log has the details.', error.message);
       break;
     default:
       break;
@@ -95,4 +102,12 @@ async function report(
   actions.set(vscode.l10n.t('Show Log'), () => vscode.commands.executeCommand(Commands.logShow));
   const picked = await vscode.window.showErrorMessage(message, ...actions.keys());
   if (picked) await actions.get(picked)?.();
+}
+
+/** The stack worth logging: the original error's, under any wrapping. */
+function stackOf(raw: unknown, error: FlowscopeError): string | undefined {
+  const cause = error.cause instanceof Error ? error.cause : undefined;
+  if (cause?.stack) return cause.stack;
+  if (raw instanceof Error && !(raw instanceof ConnectionScopedError)) return raw.stack;
+  return undefined;
 }

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { durationBetween } from '../../core/model';
-import { shortId, statusLabel } from '../../core/tree/present';
+import { shortId, statusLabel } from '../tree/present';
 import { Commands, GRAPH_OPEN_COMMAND } from '../commandIds';
 import type { CommandDeps } from './deps';
-import { activeRuns, isNode, requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';
+import { distinctLiveRuns } from '../statusBar';
+import { isNode, requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';
 import { registerCommand, scoped } from './register';
 import type { LogEntryInput } from '../../shared/logText';
 import { formatLogText, logLinesOf, startedLine } from '../../shared/logText';
@@ -108,7 +109,7 @@ async function reveal(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 async function showLive(deps: CommandDeps): Promise<void> {
-  const live = activeRuns(deps);
+  const live = distinctLiveRuns(deps.services.runs);
   if (live.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No run is live in this window.'));
     return;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { BackendKind } from '../../core/model';
 import { BACKEND_KINDS } from '../../core/model';
-import { KIND_LABELS } from '../../core/tree/present';
+import { KIND_LABELS } from '../tree/present';
 import type { SandboxInfo } from '../../sandbox/server';
 import { Commands } from '../commandIds';
 import type { ConnectionSetting } from '../settings';

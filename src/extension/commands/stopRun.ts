@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { KIND_LABELS, shortId } from '../../core/tree/present';
+import { KIND_LABELS, shortId } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
 import type { RunTarget } from './pick';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { VariableSpec } from '../../core/model';
-import { KIND_LABELS, shortId } from '../../core/tree/present';
+import { KIND_LABELS, shortId } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
 import { askEnvs } from './envForm';
@@ -65,16 +65,15 @@ async function trigger(deps: CommandDeps, arg: unknown, rerun: boolean): Promise
   if (!inputs) return;
   const envs = backend.capabilities.triggerEnvs ? await askEnvs(vscode.l10n.t('Run {0}', name), (value) => deps.keyring.mask(value)) : {};
   if (!envs) return;
-  if (!(await confirmProtected(deps, connection, vscode.l10n.t('Start a run of {0} on {1}?', name, KIND_LABELS[backend.kind])))) return;
-  await deps.lastInputs.set(connection, workflowId, inputs);
-
-  const run = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Starting {0}…', name) },
-    () => scoped(connection, deps.services.runs.trigger(connection, workflowId, inputs, Object.keys(envs).length ? envs : undefined)),
-  );
-  deps.log.info(`started run ${run.id} of ${workflowId} on ${connection}`);
-  deps.explorer.reportOk(connection);
-  deps.explorer.bumpPolling();
+  const run = await deps.services.starter.start({
+    connection,
+    workflowId,
+    name,
+    inputs,
+    envs,
+    question: vscode.l10n.t('Start a run of {0} on {1}?', name, KIND_LABELS[backend.kind]),
+  });
+  if (!run) return;
   vscode.window.setStatusBarMessage(vscode.l10n.t('$(play) Started run {0} of {1}', shortId(run.id), name), 5_000);
   const node = deps.explorer.runNode(connection, run.id);
   if (node) await deps.tree.reveal(node, { focus: false, expand: true }).catch(() => undefined);

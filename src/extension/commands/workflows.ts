@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatCountdown } from '../../core/tree/format';
+import { formatCountdown } from '../../shared/format';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
 import { requireBackend, toAbortSignal, workflowTarget } from './pick';

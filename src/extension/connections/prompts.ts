@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { parseSigningSecret } from '../../core/adapters/whiterabbit/signing';
 import type { BackendKind } from '../../core/model';
-import { KIND_LABELS } from '../../core/tree/present';
+import { KIND_LABELS } from '../tree/present';
 
 export const DEFAULT_URLS: Readonly<Record<BackendKind, string>> = {
   whiterabbit: 'https://api.whiterabbit.app',

@@ -4,7 +4,7 @@ import { createBackend } from '../../core/adapters/registry';
 import { missingOrgProblem } from '../../core/adapters/supervity/org';
 import type { AdapterDeps } from '../../core/adapters/deps';
 import { FlowscopeError } from '../../core/errors';
-import type { ExplorerConnection } from '../../core/tree/explorer';
+import type { KnownConnection } from '../../core/connections/states';
 import type { Logger } from '../../core/util/log';
 import type { SandboxHost } from '../sandbox';
 import type { SecretKeyring } from '../secrets';
@@ -44,11 +44,11 @@ export class Connections implements ConnectionRegistry, vscode.Disposable {
     ];
   }
 
-  list(): readonly ExplorerConnection[] {
+  list(): readonly KnownConnection[] {
     return this.settings.current.connections.map((c) => (c.sandbox ? { ...c, baseUrl: this.sandbox.url ?? '' } : c));
   }
 
-  get(name: string): ExplorerConnection | undefined {
+  get(name: string): KnownConnection | undefined {
     return this.list().find((c) => c.name === name);
   }
 

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 import { PersistedPanel } from '../../shared/protocol';
+import { Commands } from '../commandIds';
+import { registerCommand } from '../commands/register';
 import type { Services } from '../services';
 import type { PanelModel } from './dagPanel';
 import { DagPanel, GRAPH_VIEW_TYPE } from './dagPanel';
@@ -11,8 +13,8 @@ import { RunPanelModel } from './runModel';
 import { pickRunTarget } from './pick';
 
 export const GraphPanelCommands = {
-  open: 'flowscope.graph.open',
-  preview: 'flowscope.graph.preview',
+  open: Commands.graphOpen,
+  preview: Commands.graphPreview,
 } as const;
 
 /** Arguments of `flowscope.graph.open`, checked: other commands and tree nodes pass them. */
@@ -76,19 +78,27 @@ export function registerGraphPanels(services: Services): vscode.Disposable {
   };
 
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(GraphPanelCommands.open, async (arg?: unknown) => {
-      const parsed = OpenArgs.safeParse(arg);
-      const target = parsed.success ? parsed.data : await pickRunTarget(services);
-      if (target) openRun(target);
-    }),
-    vscode.commands.registerCommand(GraphPanelCommands.preview, (arg?: unknown) => {
+    registerCommand(
+      Commands.graphOpen,
+      async (arg?: unknown) => {
+        const parsed = OpenArgs.safeParse(arg);
+        const target = parsed.success ? parsed.data : await pickRunTarget(services);
+        if (target) openRun(target);
+      },
+      services.commandHost,
+    ),
+    registerCommand(
+      Commands.graphPreview,
+      (arg?: unknown) => {
       const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       if (!uri || !uri.path.toLowerCase().endsWith(FILE_SUFFIX)) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Open a {0} file to preview its graph.', FILE_SUFFIX));
         return;
       }
-      openPreview(uri);
-    }),
+        openPreview(uri);
+      },
+      services.commandHost,
+    ),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, serializer),
     { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
   );

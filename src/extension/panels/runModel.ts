@@ -11,6 +11,7 @@ import type { GraphSource } from './graphSource';
 import { resolveGraphSource, revealBlock } from './graphSource';
 import { bindGraphFile, emptyStateOf, triggerRun } from './nextSteps';
 import { graphFromStages, graphViewOf, nodeDetailsOf, nodeStatesOf, stagesByNode } from './viewModel';
+import { newestRunFirst } from '../../core/runOrder';
 
 export interface RunTarget {
   readonly connection: string;
@@ -117,7 +118,7 @@ export class RunPanelModel implements PanelModel {
   }
 
   private isNewer(run: Run): boolean {
-    return !this.run || (run.createdAt ?? '') >= (this.run.createdAt ?? '');
+    return !this.run || newestRunFirst(run, this.run) <= 0;
   }
 
   private setRun(run: Run): void {

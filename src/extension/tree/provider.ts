@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Explorer } from '../../core/tree/explorer';
-import type { ExplorerNode } from '../../core/tree/nodes';
-import type { NodeAction, Presentation } from '../../core/tree/present';
+import type { Explorer } from './viewModel';
+import type { ExplorerNode } from './nodes';
+import type { NodeAction, Presentation } from './present';
 import { Commands, VIEW_ID } from '../commandIds';
 
 const ACTIONS: Readonly<Record<NodeAction, { command: string; title: string }>> = {
@@ -62,7 +62,7 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
     item.description = p.description;
     if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
     item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
-    item.contextValue = p.contextValue;
+    if (p.contextValue) item.contextValue = p.contextValue;
     if (p.action) {
       const action = ACTIONS[p.action];
       item.command = { command: action.command, title: vscode.l10n.t(action.title), arguments: [node] };

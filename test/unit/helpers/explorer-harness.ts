@@ -3,7 +3,7 @@
 import type { Backend, LiveOptions, RunRef } from '../../../src/core/backend';
 import { createBackend } from '../../../src/core/adapters/registry';
 import type { ConnectionConfig, Credentials, Run } from '../../../src/core/model';
-import type { ConnectionSource, ExplorerConnection } from '../../../src/core/tree/explorer';
+import type { ConnectionSource, ExplorerConnection } from '../../../src/extension/tree/viewModel';
 import type { Disposable } from '../../../src/core/util/disposable';
 import { Emitter } from '../../../src/core/util/emitter';
 import type { Sandbox } from '../../../src/sandbox/server';

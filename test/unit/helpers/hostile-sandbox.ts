@@ -12,11 +12,11 @@ import type { BackendKind, ConnectionConfig, Credentials, Run } from '../../../s
 import { isTerminalRun } from '../../../src/core/model';
 import { RunStore } from '../../../src/core/runs/runStore';
 import type { StreamError } from '../../../src/core/runs/runStore';
-import { Explorer } from '../../../src/core/tree/explorer';
-import type { ConnectionSource, ExplorerConnection } from '../../../src/core/tree/explorer';
-import { reportStreamFailures } from '../../../src/core/tree/streamFailures';
+import { Explorer } from '../../../src/extension/tree/viewModel';
+import type { ConnectionSource, ExplorerConnection } from '../../../src/extension/tree/viewModel';
+import { reportStreamFailures } from '../../../src/core/connections/streamFailures';
 import { silentLogger } from '../../../src/core/util/log';
-import type { ExplorerNode, RunNode, WorkflowNode } from '../../../src/core/tree/nodes';
+import type { ExplorerNode, RunNode, WorkflowNode } from '../../../src/extension/tree/nodes';
 import type { Disposable } from '../../../src/core/util/disposable';
 import { Emitter } from '../../../src/core/util/emitter';
 import type { Sandbox } from '../../../src/sandbox/server';

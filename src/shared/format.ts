@@ -1,5 +1,6 @@
 /**
- * Formatting for the explorer, free of `vscode` so the tree's text is tested in plain Node. Every
+ * The one format module (durations, relative times, countdowns, ids, one-line text) for the tree,
+ * the CLI and the webview, free of `vscode` so it is tested in plain Node. Every
  * user-facing string goes through a `Translate` function; the extension passes `vscode.l10n.t`,
  * tests and the CLI the identity below. Messages use `{0}` placeholders as `vscode.l10n` does.
  */
@@ -54,4 +55,9 @@ export function oneLine(text: string, max = 80): string {
 export function tail(text: string, max = 60): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `…${flat.slice(flat.length - max + 1)}` : flat;
+}
+
+/** The first 8 characters of an id are enough to tell runs apart in a list. */
+export function shortId(id: string): string {
+  return id.length > 12 ? id.slice(0, 8) : id;
 }

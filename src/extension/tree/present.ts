@@ -1,11 +1,11 @@
-import type { Capabilities, ListTruncation } from '../backend';
-import type { BackendKind, ConnectionConfig, Run, RunStatus, Stage, StageStatus, Workflow } from '../model';
-import { RUN_STATUSES, durationBetween, isTerminalRun } from '../model';
-import type { Translate } from './format';
-import { formatCountdown, formatDuration, formatRelative, oneLine, tail } from './format';
-import type { Health } from './health';
+import type { Capabilities, ListTruncation } from '../../core/backend';
+import type { BackendKind, ConnectionConfig, Run, RunStatus, Stage, StageStatus, Workflow } from '../../core/model';
+import { RUN_STATUSES, durationBetween, isTerminalRun, isTerminalStage } from '../../core/model';
+import type { Translate } from '../../shared/format';
+import { formatCountdown, formatDuration, formatRelative, oneLine, shortId, tail } from '../../shared/format';
+import type { Health } from '../../core/connections/health';
 import type { MessageNode } from './nodes';
-import { LIST_LIMITS } from '../adapters/paging';
+import { LIST_LIMITS } from '../../core/adapters/paging';
 
 /** A codicon id and an optional theme colour id: the host turns them into a ThemeIcon. */
 export interface IconRef {
@@ -23,7 +23,10 @@ export interface Presentation {
   /** Markdown. */
   readonly tooltip?: string;
   readonly icon: IconRef;
-  /** Space-separated flags matched by `viewItem =~ /\bflag\b/` in menus. */
+  /**
+   * Space-separated flags matched by `viewItem =~ /\bflag\b/` in package.json menus: the row's kind
+   * first, then only flags some menu reads (a unit test checks both ways).
+   */
   readonly contextValue: string;
   readonly collapsible: 'none' | 'collapsed' | 'expanded';
   readonly action?: NodeAction;
@@ -134,19 +137,13 @@ export function presentConnection(
   ].filter((line): line is string => line !== undefined);
   return {
     label: config.name,
-    description: [KIND_LABELS[config.kind], config.protected ? ctx.t('protected') : undefined, health.state === 'unknown' ? undefined : healthLabel(health, ctx)]
+    // A name that already says the service ("Sandbox · White Rabbit") is not followed by it again.
+    description: [config.name.includes(KIND_LABELS[config.kind]) ? undefined : KIND_LABELS[config.kind], config.protected ? ctx.t('protected') : undefined, health.state === 'unknown' ? undefined : healthLabel(health, ctx)]
       .filter(Boolean)
       .join(' · '),
     tooltip: lines.join('\n\n'),
     icon,
-    contextValue: flags(
-      'connection',
-      config.kind,
-      `health-${health.state}`,
-      config.sandbox && 'sandbox',
-      config.protected && 'protected',
-      capabilities?.componentExecute && 'canExecuteComponent',
-    ),
+    contextValue: flags('connection', capabilities?.componentExecute && 'canExecuteComponent'),
     collapsible: 'collapsed',
   };
 }
@@ -168,9 +165,9 @@ export function presentWorkflow(view: WorkflowView, ctx: PresentContext): Presen
   if (armedLeft !== undefined && armedLeft > 0) parts.push(t('armed {0}', formatCountdown(armedLeft)));
   if (latestRun) parts.push(t('last run {0}', statusLabel(latestRun.status, t)));
   else if (workflow.lastRunAt) parts.push(t('last run {0}', formatRelative(workflow.lastRunAt, ctx.now, t) ?? workflow.lastRunAt));
-  const counts = countsText(workflow, t);
+  // A dashboard total of 0 next to a run we know of would contradict itself: the counts are stale.
+  const counts = latestRun && !workflow.counts?.total ? undefined : countsText(workflow, t);
   if (counts) parts.push(counts);
-  const terminalLatest = latestRun === undefined || isTerminalRun(latestRun.status);
   return {
     label: workflow.name || workflow.id,
     description: parts.join(' · '),
@@ -193,7 +190,6 @@ export function presentWorkflow(view: WorkflowView, ctx: PresentContext): Presen
       capabilities.deploy && workflow.state === 'deployed' && 'canUndeploy',
       capabilities.arm && 'canArm',
       capabilities.manageWorkflows && 'canManage',
-      terminalLatest ? undefined : 'hasActiveRun',
     ),
     collapsible: 'collapsed',
   };
@@ -247,9 +243,7 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
     icon: statusIcon(run.status),
     contextValue: flags(
       'run',
-      terminal ? 'terminal' : 'active',
       !terminal && capabilities.cancel !== 'none' && 'canCancel',
-      !terminal && capabilities.cancel === 'none' && 'noCancel',
       view.live && 'live',
       view.stopsWithStream && !terminal && 'stoppable',
       capabilities.logs && 'canShowLogs',
@@ -262,13 +256,13 @@ export function presentRun(view: RunView, ctx: PresentContext): Presentation {
 export function presentStage(stage: Stage, ctx: PresentContext): Presentation {
   const { t } = ctx;
   const label = stage.name && stage.name !== stage.id ? stage.name : stage.type ?? stage.id;
-  const duration = formatDuration(stage.durationMs ?? durationBetween(stage.startedAt, stage.endedAt));
+  const duration = formatDuration(stageDuration(stage, ctx.now));
   const detail = stage.error ? oneLine(stage.error, 60) : stage.text ? tail(stage.text) : undefined;
   const description = [
     stage.type && stage.type !== label ? stage.type : undefined,
     stage.attempt !== undefined && stage.attempt > 1 ? t('attempt {0}', stage.attempt) : undefined,
     duration,
-    stage.creditUsage ? t('{0} credits', stage.creditUsage) : undefined,
+    stage.creditUsage ? (stage.creditUsage === 1 ? t('1 credit') : t('{0} credits', stage.creditUsage)) : undefined,
     detail,
   ]
     .filter(Boolean)
@@ -289,14 +283,30 @@ export function presentStage(stage: Stage, ctx: PresentContext): Presentation {
     description,
     tooltip: tooltip.join('\n\n'),
     icon: statusIcon(stage.status),
-    contextValue: flags('stage', hasOutput && 'hasOutput', stage.error && 'hasError'),
+    contextValue: flags('stage', hasOutput && 'hasOutput'),
     collapsible: 'none',
     action: hasOutput ? 'showOutput' : undefined,
   };
 }
 
+/** Statuses of a stage that never ran: it has no duration, whatever a service reports for it. */
+const NEVER_RAN: ReadonlySet<StageStatus> = new Set(['queued', 'skipped', 'unknown']);
+
+/**
+ * How long a stage ran: none if it never started (a stage cancelled before its turn has no start
+ * time; services may still report the run's time for it), up to now while it runs, so the row
+ * ticks while visible.
+ */
+export function stageDuration(stage: Stage, now: number): number | undefined {
+  if (NEVER_RAN.has(stage.status)) return undefined;
+  if (stage.status === 'cancelled' && !stage.startedAt) return undefined;
+  if (stage.durationMs !== undefined) return stage.durationMs;
+  if (!stage.endedAt && !isTerminalStage(stage.status)) return durationBetween(stage.startedAt, new Date(now).toISOString());
+  return durationBetween(stage.startedAt, stage.endedAt);
+}
+
 export function presentLoadMore(ctx: PresentContext): Presentation {
-  return { label: ctx.t('Load more runs…'), icon: { id: 'ellipsis' }, contextValue: 'loadMore', collapsible: 'none', action: 'loadMore' };
+  return { label: ctx.t('Load more runs…'), icon: { id: 'ellipsis' }, contextValue: '', collapsible: 'none', action: 'loadMore' };
 }
 
 /** `truncated`: why the connection's workflow list was cut short, for the `truncated` message. */
@@ -308,7 +318,8 @@ export function presentMessage(node: MessageNode, health: Health, ctx: PresentCo
     description: detail,
     tooltip: detail ? escapeMarkdown(detail) : undefined,
     icon: { id: icon, color: icon === 'error' ? 'list.errorForeground' : 'list.warningForeground' },
-    contextValue: flags('message', 'error', `reason-${node.message}`),
+    // The error's reason picks the row's fix actions in menus (`viewItem =~ /\breason-…\b/`).
+    contextValue: `reason-${node.message}`,
     collapsible: 'none',
     action,
   });
@@ -323,22 +334,25 @@ export function presentMessage(node: MessageNode, health: Health, ctx: PresentCo
       return error(healthLabel(health, ctx), 'retry', 'watch');
     case 'error':
       return error(t('The service answered with an error — retry'), 'retry');
+    case 'internal':
+      // Our bug, never worded as the service's or the network's: the log has the stack.
+      return error(t('Flowscope hit an internal error — retry'), 'retry');
     case 'noWorkflows':
-      return { label: t('No workflows — add workflow ids…'), icon: { id: 'info' }, contextValue: 'message info', collapsible: 'none', action: 'editConnection' };
+      return { label: t('No workflows — add workflow ids…'), icon: { id: 'info' }, contextValue: '', collapsible: 'none', action: 'editConnection' };
     case 'noRuns':
-      return { label: t('No runs yet'), icon: { id: 'info' }, contextValue: 'message info', collapsible: 'none' };
+      return { label: t('No runs yet'), icon: { id: 'info' }, contextValue: '', collapsible: 'none' };
     case 'runsNotListed':
       return {
         label: t('No runs started here yet'),
         tooltip: t('This API cannot list runs: the runs started from Flowscope in this window appear here.'),
         icon: { id: 'info' },
-        contextValue: 'message info',
+        contextValue: '',
         collapsible: 'none',
       };
     case 'truncated':
       return presentTruncation(truncated, ctx);
     case 'loading':
-      return { label: t('Loading…'), icon: { id: 'loading~spin' }, contextValue: 'message', collapsible: 'none' };
+      return { label: t('Loading…'), icon: { id: 'loading~spin' }, contextValue: '', collapsible: 'none' };
   }
 }
 
@@ -357,15 +371,12 @@ function presentTruncation(truncated: ListTruncation | undefined, ctx: PresentCo
     description: t('list cut short'),
     tooltip: escapeMarkdown(why),
     icon: { id: 'warning', color: 'list.warningForeground' },
-    contextValue: 'message info reason-truncated',
+    contextValue: '',
     collapsible: 'none',
   };
 }
 
-/** The first 8 characters of an id are enough to tell runs apart in a list. */
-export function shortId(id: string): string {
-  return id.length > 12 ? id.slice(0, 8) : id;
-}
+export { shortId } from '../../shared/format';
 
 /**
  * Makes a value inert inside a Markdown tooltip: every ASCII punctuation character gets a

@@ -6,10 +6,10 @@ import type { Logger } from '../util/log';
 import { silentLogger } from '../util/log';
 
 export interface PollerOptions<T> {
-  /** Fastest interval, used right after something changed or after `bump()`. */
-  readonly minMs: number;
-  /** Slowest interval, reached by doubling while nothing changes. */
-  readonly maxMs: number;
+  /** Fastest interval, used right after something changed or after `bump()`; read per tick so a setting applies at once. */
+  readonly minMs: number | (() => number);
+  /** Slowest interval, reached by doubling while nothing changes; read per tick too. */
+  readonly maxMs: number | (() => number);
   /** The host's gate: the view is visible and the window focused. */
   readonly isActive: () => boolean;
   /** What to poll now (e.g. the expanded workflows of connections that list runs). */
@@ -56,7 +56,17 @@ export class RunListPoller<T> implements Disposable {
     this.idleTicks = 0;
     if (this.disposed || !this.options.isActive() || this.inFlight) return;
     this.clearTimer();
-    this.schedule(Math.min(this.options.minMs, 500));
+    this.schedule(Math.min(this.minMs, 500));
+  }
+
+  private get minMs(): number {
+    const { minMs } = this.options;
+    return typeof minMs === 'function' ? minMs() : minMs;
+  }
+
+  private get maxMs(): number {
+    const { maxMs } = this.options;
+    return typeof maxMs === 'function' ? maxMs() : maxMs;
   }
 
   get running(): boolean {
@@ -101,11 +111,11 @@ export class RunListPoller<T> implements Disposable {
     let delay: number;
     if (failed) {
       this.failures++;
-      delay = backoffDelay(this.failures, this.options.minMs, this.options.maxMs, this.options.random);
+      delay = backoffDelay(this.failures, this.minMs, this.maxMs, this.options.random);
     } else {
       this.failures = 0;
       this.idleTicks = changed ? 0 : this.idleTicks + 1;
-      delay = Math.min(this.options.maxMs, this.options.minMs * 2 ** this.idleTicks);
+      delay = Math.min(this.maxMs, this.minMs * 2 ** this.idleTicks);
     }
     delay = Math.max(delay, waitAtLeast);
     if (this.options.isActive()) this.schedule(delay);

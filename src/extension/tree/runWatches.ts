@@ -1,6 +1,6 @@
-import type { RunStore } from '../runs/runStore';
-import type { Disposable } from '../util/disposable';
-import type { Logger } from '../util/log';
+import type { RunStore } from '../../core/runs/runStore';
+import type { Disposable } from '../../core/util/disposable';
+import type { Logger } from '../../core/util/log';
 
 export interface WatchTarget {
   readonly connection: string;

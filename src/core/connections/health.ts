@@ -21,11 +21,17 @@ export const OK_HEALTH: Health = { state: 'ok' };
 /** Without a Retry-After, wait this long after a 429 before trying again. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000;
 
-/** Maps a failed call to the health the connection node shows. `aborted` leaves health alone. */
+/**
+ * Maps a failed call to the health the connection node shows. `aborted` and `internal` leave
+ * health alone: a cancelled call says nothing about the service, and our own bug is not its fault.
+ */
 export function healthFromError(error: FlowscopeError, now: number): Health | undefined {
   switch (error.reason) {
     case 'aborted':
+    case 'internal':
       return undefined;
+    case 'missingKey':
+      return { state: 'missingKey', reason: error.reason, message: error.message };
     case 'auth':
     case 'forbidden':
       return { state: 'auth', reason: error.reason, message: error.message };
@@ -34,9 +40,6 @@ export function healthFromError(error: FlowscopeError, now: number): Health | un
       return { state: 'unreachable', reason: error.reason, message: error.message };
     case 'rateLimited':
       return { state: 'rateLimited', reason: error.reason, message: error.message, retryAt: now + (error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) };
-    case 'usage':
-      // The registry's "no API key" is a usage error; anything else of that kind is a config mistake.
-      return /API key/i.test(error.message) ? { state: 'missingKey', reason: error.reason, message: error.message } : { state: 'error', reason: error.reason, message: error.message };
     default:
       return { state: 'error', reason: error.reason, message: error.message };
   }

@@ -49,6 +49,8 @@ export type MessageKind =
   | 'unreachable'
   | 'rateLimited'
   | 'error'
+  /** Flowscope's own bug while loading (logged with its stack). */
+  | 'internal'
   | 'noWorkflows'
   | 'noRuns'
   | 'runsNotListed'
@@ -106,6 +108,23 @@ export class NodeCache {
         ? { kind: 'message', id: nodeIds.message(connection, undefined, message), connection, message }
         : { kind: 'message', id: nodeIds.message(connection, workflowId, message), connection, workflowId, message };
     return this.once(node);
+  }
+
+  /** The node's parent in the tree (the host asks for it to reveal a node). */
+  parentOf(node: ExplorerNode): ExplorerNode | undefined {
+    switch (node.kind) {
+      case 'connection':
+        return undefined;
+      case 'workflow':
+        return this.connection(node.connection);
+      case 'run':
+      case 'loadMore':
+        return this.workflow(node.connection, node.workflowId);
+      case 'stage':
+        return this.run(node.connection, node.workflowId, node.runId);
+      case 'message':
+        return node.workflowId === undefined ? this.connection(node.connection) : this.workflow(node.connection, node.workflowId);
+    }
   }
 
   get(id: string): ExplorerNode | undefined {
