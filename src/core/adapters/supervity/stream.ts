@@ -6,6 +6,7 @@ import { isTerminalRun, isTerminalStage } from '../../model';
 import { RunTracker } from '../../runTracker';
 import type { SseMessage } from '../../sse';
 import { readSse } from '../../sse';
+import type { Timers } from '../../sse';
 import type { Logger } from '../../util/log';
 import { isRecord, readOutputs, runStatusOf, stageStatusOf, textOf, toRun } from './map';
 import { SvActivityEvent, SvAnyContent, SvErrorEvent, SvResultEvent, SvThinkingEvent, SvWorkflowRunEvent } from './wire';
@@ -14,6 +15,8 @@ export interface SessionOptions {
   readonly workflowId: string;
   readonly inputs: unknown;
   readonly idleTimeoutMs: number;
+  /** The watchdog's timers (default: the real ones). */
+  readonly timers?: Timers;
   readonly log: Logger;
   readonly signal?: AbortSignal;
   /** Reads a run through REST (after a drop or silence). */
@@ -54,6 +57,7 @@ export class ExecuteSession {
     const sse = readSse(body, {
       signal,
       idleTimeoutMs: this.options.idleTimeoutMs,
+      timers: this.options.timers,
       onMalformed: (why) => log.debug(`Supervity stream: malformed line skipped (${why})`),
     });
     let shown = false;
