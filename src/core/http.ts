@@ -55,6 +55,8 @@ export interface HttpClientOptions {
   /** The largest REST answer read into memory (default 16 MiB); a bigger one is a protocol error. */
   readonly maxResponseBytes?: number;
   readonly log?: Logger;
+  /** Waits between attempts (default: a real timer); tests pass one that records each wait. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface HttpResponse {
@@ -275,7 +277,7 @@ export class HttpClient {
   private async pause(spec: RequestSpec, attempt: number, retryAfterMs: number | undefined): Promise<void> {
     const delay = retryAfterMs ?? backoffDelay(attempt, this.options.backoffBaseMs ?? 250, 8_000);
     this.log.debug(`${spec.method} ${spec.path}: retry ${attempt + 1} in ${delay} ms`);
-    await sleep(delay, spec.signal);
+    await (this.options.sleep ?? sleep)(delay, spec.signal);
   }
 
   private networkError(spec: RequestSpec, error: unknown): FlowscopeError {

@@ -19,7 +19,19 @@ export interface SseReadOptions {
   readonly onHeartbeat?: () => void;
   /** Called for lines the parser rejects; the stream goes on. */
   readonly onMalformed?: (why: string) => void;
+  /** The idle watchdog's timers (default: the real ones); tests pass a clock they move by hand. */
+  readonly timers?: Timers;
 }
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_TIMERS: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 /** Default cap on one frame: far above any real event, far below a memory problem. */
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -40,7 +52,7 @@ export async function* readSseBatches(body: AsyncIterable<Uint8Array>, options: 
     onMalformed: options.onMalformed,
   });
   const iterator = body[Symbol.asyncIterator]();
-  const idle = new IdleWatch(options.idleTimeoutMs, options.signal);
+  const idle = new IdleWatch(options.idleTimeoutMs, options.signal, options.timers ?? REAL_TIMERS);
   let reading = false;
   try {
     for (;;) {
@@ -79,12 +91,13 @@ export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseRead
 /** Races reads against a silence timer and the caller's AbortSignal. */
 class IdleWatch {
   private reject?: (e: unknown) => void;
-  private timer?: NodeJS.Timeout;
+  private timer?: unknown;
   private readonly onAbort = (): void => this.reject?.(abortedError());
 
   constructor(
     private readonly timeoutMs: number | undefined,
     private readonly signal: AbortSignal | undefined,
+    private readonly timers: Timers,
   ) {
     signal?.addEventListener('abort', this.onAbort);
   }
@@ -98,17 +111,17 @@ class IdleWatch {
     const guard = new Promise<never>((_, reject) => {
       this.reject = reject;
       if (this.timeoutMs !== undefined) {
-        this.timer = setTimeout(
+        this.timer = this.timers.setTimeout(
           () => reject(new FlowscopeError('timeout', `The stream was silent for ${Math.round(this.timeoutMs! / 1000)} s (no event, no heartbeat).`)),
           this.timeoutMs,
         );
       }
     });
-    return Promise.race([read, guard]).finally(() => clearTimeout(this.timer));
+    return Promise.race([read, guard]).finally(() => this.timers.clearTimeout(this.timer));
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.signal?.removeEventListener('abort', this.onAbort);
   }
 }

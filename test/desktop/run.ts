@@ -11,13 +11,12 @@
  *   FLOWSCOPE_DESKTOP_VSCODE   VS Code version to download: `stable` (default), `insiders`, or
  *                              a version such as 1.100.3 (the manifest's minimum)
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
+import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
-
-const REPO_ROOT = resolve(__dirname, '..', '..');
+import { buildInHostSuite, prepareInHostWorkspace } from '../e2e/inhost/build';
+import { REPO_ROOT } from '../e2e/workbench/paths';
 
 async function main(): Promise<number> {
   const root = await mkdtemp(join(tmpdir(), 'flowscope-desktop-'));
@@ -27,24 +26,13 @@ async function main(): Promise<number> {
     const userDataDir = join(root, 'user-data');
     await mkdir(workspace, { recursive: true });
     await mkdir(join(userDataDir, 'User'), { recursive: true });
-    await copyFile(join(REPO_ROOT, 'samples', 'broken.workflow.json'), join(workspace, 'broken.workflow.json'));
+    await prepareInHostWorkspace(workspace);
     await writeFile(
       join(userDataDir, 'User', 'settings.json'),
       JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' }, null, 2),
     );
-    // The extension host loads plain CommonJS: bundle the TypeScript suite, `vscode` external.
     const suite = join(root, 'suite.js');
-    await esbuild.build({
-      entryPoints: [join(REPO_ROOT, 'test', 'e2e', 'inhost', 'suite.ts')],
-      outfile: suite,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode'],
-      sourcemap: 'inline',
-      logLevel: 'warning',
-    });
+    await buildInHostSuite(suite);
     return await runTests({
       version: process.env.FLOWSCOPE_DESKTOP_VSCODE || 'stable',
       extensionDevelopmentPath: REPO_ROOT,

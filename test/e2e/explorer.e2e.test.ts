@@ -1,7 +1,7 @@
 /**
  * The run explorer in a real VS Code (code-server) with the embedded sandbox: one action starts
  * the sandbox and creates a connection per API; a run triggered from the palette appears in the
- * tree and its stages change live without pressing anything; a bad key shows as an error node.
+ * tree and its stages change live without pressing anything. (A bad key: keys.e2e.test.ts.)
  *
  * Run: node esbuild.mjs && node --import tsx --test test/e2e/explorer.e2e.test.ts
  */

@@ -286,9 +286,8 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
     await triggerFromPalette(vscode, CONNECTIONS.supervity, SAMPLES.supervity.long.name, { period: 'e2e-graph-cancel' });
     const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
-    // The trigger reveals and selects the new run row; act on it once that has happened (while the
-    // reveal is still in flight the row's context actions can arrive without their row, see the
-    // report of this suite).
+    // The trigger reveals and selects the new run row; act on it once that has happened, so that
+    // the context menu opens on a row the tree has finished revealing.
     await waitFor(async () => (await treeRow(page, runLabel).first().getAttribute('aria-selected')) === 'true', 30_000, 100);
 
     await treeContextAction(page, runLabel, 'Open Graph');
@@ -330,8 +329,7 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
     assert.ok(nodes.some((n) => n.status === 'cancelled'), JSON.stringify(nodes));
   }));
 
-// Last: it ends on a known product bug (see the report), and runs after the others so that what it
-// does to the tree (a refresh of a run row) cannot disturb them.
+// Last: it refreshes the tree (a re-listing of the run rows), which must not disturb the tests above.
 test('re-listing runs keeps a Powabase run with a failed block as "completed with errors"', { timeout: 120_000 }, () =>
   step('graph-refresh-keeps-errors', async () => {
     const page = vscode.page;

@@ -43,6 +43,9 @@ const WORKFLOW_NAME = 'Hostile block names (e2e)';
 /** Elements the payloads would create if any of them were parsed as HTML. */
 const INJECTED_SELECTOR = 'img[src="x"], svg[onload], [onerror], [onload]';
 
+/** What injectedIn() returns for a frame it could not read. */
+const UNREADABLE = Symbol('unreadable');
+
 /** Console text that tells of a payload executing or being stopped by a CSP / sandbox. */
 const SCRIPT_TROUBLE = /alert\(|Refused to (execute|load|apply)|Content Security Policy|allow-modals|inline event handler/i;
 
@@ -156,15 +159,30 @@ test('hostile block names show literally in the tree and the graph; nothing is i
       const frames = page.frames();
       assert.ok(frames.length >= 3, `expected the workbench and the webview frames, got ${frames.length}`);
       const injected: string[] = [];
+      const searched = new Set<Frame>();
+      const unreadable: Frame[] = [];
       for (const f of frames) {
         const found = await injectedIn(f);
+        if (found === UNREADABLE) {
+          unreadable.push(f);
+          continue;
+        }
+        searched.add(f);
         if (found.length) injected.push(`${f.url()}: ${found.join(', ')}`);
       }
       assert.deepEqual(injected, [], 'injected elements');
-      // Positive controls: the panel document was among the frames searched, and this listener
-      // does receive console messages from inside the webview.
+      // A frame that could not be read was not searched: that is only acceptable for a frame that
+      // went away while being read (nothing is left in it to inject into), never for a live one.
+      assert.deepEqual(
+        unreadable.filter((f) => !f.isDetached()).map((f) => f.url()),
+        [],
+        'frames still attached that could not be searched',
+      );
+      // Positive controls: the panel's own document was among the frames actually searched, and
+      // this listener does receive console messages from inside the webview.
       const panelFrame = frames.find((f) => f.name() === 'active-frame' || /fake\.html|index\.html/.test(f.url()));
       assert.ok(panelFrame, `no webview frame among ${frames.map((f) => f.url()).join(', ')}`);
+      assert.ok(searched.has(panelFrame), `the panel document (${panelFrame.url()}) could not be searched`);
       await frame.locator('body').evaluate(() => console.info('flowscope-e2e console probe'));
       await waitFor(async () => consoleLines.some((l) => l.includes('flowscope-e2e console probe')), 5_000);
 
@@ -189,8 +207,11 @@ test('hostile block names show literally in the tree and the graph; nothing is i
   }
 });
 
-/** Descriptions of elements in `frame` that only an injected payload would create. */
-async function injectedIn(frame: Frame): Promise<string[]> {
+/**
+ * Descriptions of elements in `frame` that only an injected payload would create, or UNREADABLE
+ * when the frame could not be read (the caller decides whether that is acceptable).
+ */
+async function injectedIn(frame: Frame): Promise<string[] | typeof UNREADABLE> {
   return frame
     .locator('html')
     .evaluate(
@@ -201,5 +222,5 @@ async function injectedIn(frame: Frame): Promise<string[]> {
       INJECTED_SELECTOR,
       { timeout: 5_000 },
     )
-    .catch(() => []); // a frame navigating away while being read has nothing left to inject into
+    .catch(() => UNREADABLE);
 }

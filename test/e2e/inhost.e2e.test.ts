@@ -10,32 +10,22 @@
  * Run: node esbuild.mjs && node --import tsx --test --test-concurrency=1 test/e2e/inhost.e2e.test.ts
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import * as esbuild from 'esbuild';
 import { REPO_ROOT, RESULTS_DIR, runExtensionTests } from './harness';
+import { buildInHostSuite, prepareInHostWorkspace } from './inhost/build';
 
 test('in-host: activation, commands, diagnostics, graph.open without a connection', { timeout: 240_000 }, async () => {
   const workspace = await mkdtemp(join(tmpdir(), 'flowscope-inhost-e2e-'));
-  await copyFile(join(REPO_ROOT, 'samples', 'broken.workflow.json'), join(workspace, 'broken.workflow.json'));
+  await prepareInHostWorkspace(workspace);
   const buildRoot = join(REPO_ROOT, 'test-results');
   await mkdir(buildRoot, { recursive: true });
   const buildDir = await mkdtemp(join(buildRoot, '.inhost-'));
   const suite = join(buildDir, 'suite.js');
   try {
-    await esbuild.build({
-      entryPoints: [join(REPO_ROOT, 'test', 'e2e', 'inhost', 'suite.ts')],
-      outfile: suite,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode'],
-      sourcemap: 'inline',
-      logLevel: 'warning',
-    });
+    await buildInHostSuite(suite);
     const code = await runExtensionTests({ workspace, extensionTestsPath: suite, timeoutMs: 120_000 }, 'inhost');
     if (code !== 0) {
       // The suite's own report: the extension host's console is in the artifacts' browser log.

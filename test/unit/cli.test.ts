@@ -22,7 +22,9 @@ interface Result {
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    // Each call compiles the CLI through tsx: on a loaded 2-core machine that alone can take tens of
+    // seconds, so the limit is only a guard against a hang (below the suite's 300 s per test).
+    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, timeout: 240_000 }, (error, stdout, stderr) => {
       const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
       resolve({ code, stdout, stderr });
     });
@@ -110,7 +112,9 @@ test('a failed run exits 1; the human view names the failed stage', async () => 
 test('cancel a long Supervity run: exit 0 and the run ends cancelled', async () => {
   // The sample that waits for approval never ends on its own, however slow the machine.
   const started = await cli(['--config', config, '--connection', 'sv', 'trigger', SAMPLE_IDS.supervity.approval]);
+  assert.equal(started.code, 0, started.stderr);
   const runId = started.stdout.trim();
+  assert.match(runId, /^[0-9a-f-]{36}$/, `trigger printed ${JSON.stringify(started.stdout)}`);
   const cancelled = await cli(['--config', config, '--connection', 'sv', 'cancel', runId, '--reason', 'testing']);
   assert.equal(cancelled.code, 0, cancelled.stderr);
   assert.match(cancelled.stdout, new RegExp(`${runId}\\s+cancelled`));

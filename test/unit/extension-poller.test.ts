@@ -1,51 +1,80 @@
 // The run-list poller: gated by the host, serialised, backing off while idle, honouring Retry-After.
+// Its timers run on a clock the tests move by hand (helpers/manual-timers.ts): the delays it
+// chooses are checked as numbers, and nothing depends on how fast the machine is.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FlowscopeError } from '../../src/core/errors';
 import { RunListPoller } from '../../src/core/polling/runListPoller';
+import { manualTimers } from './helpers/manual-timers';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A promise the test settles when it chooses (a poll that is still in flight until then). */
+function deferred(): { promise: Promise<boolean>; resolve: (changed: boolean) => void } {
+  let resolve!: (changed: boolean) => void;
+  const promise = new Promise<boolean>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 describe('RunListPoller', () => {
   it('polls only while active, one tick at a time, slowing down while nothing changes', async () => {
+    const timers = manualTimers();
     let active = false;
-    let concurrent = 0;
-    let maxConcurrent = 0;
-    const at: number[] = [];
+    const polls: string[] = [];
+    let inFlight: ReturnType<typeof deferred> | undefined;
     const poller = new RunListPoller({
       minMs: 20,
       maxMs: 160,
       isActive: () => active,
       targets: () => ['a', 'b'],
-      poll: async () => {
-        concurrent++;
-        maxConcurrent = Math.max(maxConcurrent, concurrent);
-        at.push(Date.now());
-        await sleep(15);
-        concurrent--;
-        return false;
+      poll: (target) => {
+        polls.push(target);
+        inFlight = deferred();
+        return inFlight.promise;
       },
+      timers,
     });
+    /** Ends the poll in flight (nothing changed) and waits until the next thing is scheduled or polled. */
+    const finishPoll = async (): Promise<void> => {
+      const armed = timers.armed;
+      const count = polls.length;
+      inFlight?.resolve(false);
+      while (timers.armed === armed && polls.length === count) await new Promise((r) => setImmediate(r));
+    };
+
     poller.wake();
-    await sleep(80);
-    assert.equal(at.length, 0, 'closed gate: no polls');
+    assert.deepEqual(timers.pending(), [], 'closed gate: nothing scheduled');
+    timers.advance(1_000);
+    assert.deepEqual(polls, [], 'closed gate: no polls');
+
     active = true;
     poller.wake();
-    await sleep(500);
+    assert.deepEqual(timers.pending(), [0], 'an opened gate polls at once');
+    const delays: number[] = [];
+    for (let tick = 0; tick < 5; tick++) {
+      timers.advance(timers.pending()[0] ?? -1);
+      assert.deepEqual(polls.slice(-1), ['a'], `tick ${tick} starts with the first target`);
+      // While a poll is in flight nothing else is scheduled, however much time passes.
+      assert.deepEqual(timers.pending(), [], 'never overlaps');
+      timers.advance(10_000);
+      assert.deepEqual(polls.slice(-1), ['a']);
+      await finishPoll(); // a → b
+      assert.deepEqual(polls.slice(-1), ['b']);
+      await finishPoll(); // b → the next tick is scheduled
+      delays.push(...timers.pending());
+    }
+    // Doubling from minMs while nothing changes, capped at maxMs.
+    assert.deepEqual(delays, [40, 80, 160, 160, 160]);
+    assert.equal(polls.length, 10);
+
     active = false;
     poller.wake();
-    const count = at.length;
-    await sleep(250);
-    assert.equal(at.length, count, 'stops when the gate closes');
-    assert.equal(maxConcurrent, 1, 'never overlaps');
-    const ticks = at.filter((_, i) => i % 2 === 0);
-    const gaps = ticks.slice(1).map((t, i) => t - (ticks[i] as number));
-    assert.ok(gaps.length >= 3, `several ticks: ${gaps.join(',')}`);
-    assert.ok((gaps.at(-1) ?? 0) > (gaps[0] ?? 0), `backs off while idle: ${gaps.join(',')}`);
+    assert.deepEqual(timers.pending(), [], 'stops when the gate closes');
+    timers.advance(10_000);
+    assert.equal(polls.length, 10);
     poller.dispose();
   });
 
-  it('waits at least Retry-After after a rate limit and reports the error', async () => {
+  it('waits Retry-After after a rate limit, reports the error, and stops when disposed', async () => {
+    const timers = manualTimers();
     let calls = 0;
     const errors: string[] = [];
     const poller = new RunListPoller({
@@ -60,16 +89,25 @@ describe('RunListPoller', () => {
       },
       onError: (_t, e) => errors.push(e.reason),
       random: () => 0.5,
+      timers,
     });
     poller.wake();
-    await sleep(200);
-    assert.equal(calls, 1, 'no poll before Retry-After');
-    await sleep(250);
-    assert.ok(calls >= 2);
+    timers.advance(0);
+    await timers.armedMoreThan(1);
+    assert.equal(calls, 1);
     assert.deepEqual(errors, ['rateLimited']);
+    // The backoff alone would be at most 40 ms: Retry-After wins.
+    assert.deepEqual(timers.pending(), [300]);
+    timers.advance(299);
+    assert.equal(calls, 1, 'no poll before Retry-After');
+    timers.advance(1);
+    assert.equal(calls, 2);
+    await timers.armedMoreThan(2);
+    // Something changed: back to the fastest interval.
+    assert.deepEqual(timers.pending(), [10]);
     poller.dispose();
-    const after = calls;
-    await sleep(100);
-    assert.equal(calls, after, 'nothing after dispose');
+    assert.deepEqual(timers.pending(), [], 'nothing scheduled after dispose');
+    timers.advance(10_000);
+    assert.equal(calls, 2, 'nothing after dispose');
   });
 });

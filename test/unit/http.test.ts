@@ -27,11 +27,16 @@ test('GET is retried on 503 and 429 (Retry-After honoured), then succeeds', asyn
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"name":"x","extra":1}');
   });
   try {
-    const started = Date.now();
-    const body = await client(server.url).json({ method: 'GET', path: '/thing' }, Ok);
+    // The waits between attempts are what is checked: record them instead of timing the call.
+    const waits: number[] = [];
+    const sleep = async (ms: number): Promise<void> => void waits.push(ms);
+    const body = await client(server.url, { sleep }).json({ method: 'GET', path: '/thing' }, Ok);
     assert.deepEqual(body, { ok: true, name: 'x' });
     assert.equal(server.requests.length, 3);
-    assert.ok(Date.now() - started >= 190, 'waited for Retry-After');
+    assert.equal(waits.length, 2, JSON.stringify(waits));
+    // After the 503: a backoff of at most backoffBaseMs (10 ms); after the 429: its Retry-After, 0.2 s.
+    assert.ok((waits[0] ?? -1) >= 0 && (waits[0] ?? 99) <= 10, `backoff after the 503: ${waits[0]} ms`);
+    assert.equal(waits[1], 200, 'waited for Retry-After');
   } finally {
     await server.close();
   }

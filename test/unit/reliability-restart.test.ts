@@ -31,7 +31,9 @@ describe('the server restarts in the middle of a run', { concurrency: 3 }, () =>
     it(`${api}: the store rides through the restart and ends in the server's final state`, { timeout: 30_000 }, async () => {
       const stateDir = mkdtempSync(join(tmpdir(), `flowscope-restart-${api}-`));
       dirs.push(stateDir);
-      const options: SandboxOptions = { port: 0, stateDir, timeScale: 0.02, heartbeatMs: 100 };
+      // The long sample (~60 s at full scale) runs ~6 s here: room enough on a loaded machine to
+      // see it mid-run before the restart (at 0.02 it once ended before the first poll saw it).
+      const options: SandboxOptions = { port: 0, stateDir, timeScale: 0.1, heartbeatMs: 100 };
       let sb: Sandbox = await startSandbox(options);
       const port = Number(new URL(sb.url).port);
       const r = rig(sb, api, { pollMinMs: 40, pollMaxMs: 150, timeoutMs: 3_000, streamIdleMs: 1_000, maxReconnects: 20 });

@@ -5,6 +5,8 @@ import { request } from 'undici';
 import { FlowscopeError } from '../../src/core/errors';
 import { readSse, readSseBatches } from '../../src/core/sse';
 import type { SseMessage } from '../../src/core/sse';
+import type { ServerResponse } from 'node:http';
+import { manualTimers } from './helpers/manual-timers';
 import { startTestServer } from './helpers/server';
 
 const STREAM =
@@ -104,42 +106,72 @@ test('a line that never ends is refused at the frame limit, before the stream en
   assert.equal(reads, 3, 'refused at the third kilobyte, not after reading all ten');
 });
 
-test('the watchdog ends a silent stream over a real socket', async () => {
+test('the watchdog ends a silent stream over a real socket, when its idle time has passed', async () => {
   const server = await startTestServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('data: {"first":true}\n\n'); // then silence, socket left open
   });
+  let body: { destroy(): void } | undefined;
   try {
     const res = await request(`${server.url}/stream`);
-    const seen: string[] = [];
-    const started = Date.now();
-    await assert.rejects(
-      async () => {
-        for await (const m of readSse(res.body, { idleTimeoutMs: 300 })) seen.push(m.data);
-      },
-      (e: unknown) => e instanceof FlowscopeError && e.reason === 'timeout' && /silent/.test(e.message),
+    body = res.body;
+    // The watchdog's clock moves only when the test says so: the timing is checked, not measured.
+    const timers = manualTimers();
+    const stream = readSse(res.body, { idleTimeoutMs: 3_000, timers });
+    assert.deepEqual(await stream.next(), { done: false, value: { event: 'message', data: '{"first":true}' } });
+    const armedBefore = timers.armed;
+    let outcome = 'pending' as unknown;
+    const second = stream.next().then(
+      (r) => (outcome = r),
+      (e: unknown) => (outcome = e),
     );
-    assert.deepEqual(seen, ['{"first":true}']);
-    assert.ok(Date.now() - started >= 250);
+    await timers.armedMoreThan(armedBefore);
+    assert.deepEqual(timers.pending(), [3_000], 'one watchdog, set to the idle timeout');
+    timers.advance(2_999);
+    // Let whatever the clock started run to its end before looking: one macrotask is enough.
+    await new Promise((r) => setImmediate(r));
+    assert.equal(outcome, 'pending', 'not silent long enough yet');
+    timers.advance(1);
+    const ended: unknown = await second;
+    assert.ok(ended instanceof FlowscopeError && ended.reason === 'timeout', String(ended));
+    assert.equal(ended.message, 'The stream was silent for 3 s (no event, no heartbeat).');
   } finally {
+    body?.destroy(); // a failed check leaves a read pending: end it, or the server never closes
     await server.close();
   }
 });
 
 test('pings keep a slow stream alive past the idle timeout', async () => {
-  const server = await startTestServer(async (_req, res) => {
+  // The server writes each frame when the test asks; between them the watchdog's clock moves
+  // 200 ms, so 1.2 s pass in all against an idle timeout of 250 ms.
+  let respond!: (res: ServerResponse) => void;
+  const connected = new Promise<ServerResponse>((resolve) => (respond = resolve));
+  const server = await startTestServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    for (let i = 0; i < 6; i++) {
-      res.write(':ping\n\n');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    res.end('data: done\n\n');
+    res.flushHeaders();
+    respond(res);
   });
   try {
     const res = await request(`${server.url}/stream`);
+    const response = await connected;
+    const timers = manualTimers();
+    let heartbeats = 0;
     const out: string[] = [];
-    for await (const m of readSse(res.body, { idleTimeoutMs: 250 })) out.push(m.data);
+    const reading = (async () => {
+      for await (const m of readSse(res.body, { idleTimeoutMs: 250, timers, onHeartbeat: () => heartbeats++ })) out.push(m.data);
+    })();
+    for (let i = 0; i < 6; i++) {
+      const armed = timers.armed;
+      response.write(':ping\n\n');
+      // The ping was read and the watchdog set afresh: then 200 ms pass.
+      // (If the stream ends instead, for instance on a watchdog that pings did not reset, fail.)
+      await Promise.race([timers.armedMoreThan(armed), reading]);
+      timers.advance(200);
+    }
+    response.end('data: done\n\n');
+    await reading;
     assert.deepEqual(out, ['done']);
+    assert.equal(heartbeats, 6);
   } finally {
     await server.close();
   }

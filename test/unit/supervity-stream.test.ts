@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { SupervityBackend } from '../../src/core/adapters/supervity/adapter';
 import type { AdapterDeps } from '../../src/core/adapters/deps';
@@ -6,6 +7,7 @@ import type { Logger } from '../../src/core/util/log';
 import { formFields, json, startRoutes } from './helpers/http-routes';
 import type { RouteServer } from './helpers/http-routes';
 import { drain, rejection, svRun } from './helpers/scripted-fixtures';
+import { manualTimers } from './helpers/manual-timers';
 import { playSse, sseFrame } from './helpers/scripted-sse';
 import type { SseStep } from './helpers/scripted-sse';
 
@@ -245,15 +247,38 @@ describe('Supervity trigger stream', () => {
   });
 
   test('pings keep the stream alive; when they stop, the watchdog reconciles', async () => {
-    script([activity('a', 'running'), { ...ping, delayMs: 60 }, { ...ping, delayMs: 60 }, { ...ping, delayMs: 60 }, { silent: true }], () => ({
-      workflowRun: svRun('run-1', 'cancelled'),
-      activityRuns: [],
-    }));
-    const started = Date.now();
-    const final = (await drain(backend({ streamIdleMs: 120 }).trigger('wf-1', {}))).at(-1)!;
-    assert.equal(final.status, 'cancelled');
-    assert.ok(Date.now() - started >= 180, 'pings at 60 ms intervals kept a 120 ms watchdog quiet');
+    // The server writes each frame when the test says; the watchdog runs on a clock the test
+    // moves: 100 ms after each ping, 300 ms in all against a 120 ms watchdog.
+    let respond!: (res: ServerResponse) => void;
+    const connected = new Promise<ServerResponse>((resolve) => (respond = resolve));
+    server.on('POST', EXECUTE, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sseFrame(activity('a', 'running').frame, 'activity-run'));
+      respond(res);
+    });
+    server.on('GET', `${BASE}/run-1`, (_req, res) => json(res, 200, { workflowRun: svRun('run-1', 'cancelled'), activityRuns: [] }));
+    const timers = manualTimers();
+    const statuses: string[] = [];
+    const following = (async () => {
+      for await (const run of backend({ streamIdleMs: 120, timers }).trigger('wf-1', {})) statuses.push(run.status);
+    })();
+    const stream = await connected;
+    await timers.armedMoreThan(0);
+    for (let i = 0; i < 3; i++) {
+      const armed = timers.armed;
+      stream.write(sseFrame(ping.frame, 'ping'));
+      // Read, and the watchdog set afresh (or the follow ended: then the checks below fail).
+      await Promise.race([timers.armedMoreThan(armed), following]);
+      timers.advance(100);
+    }
+    assert.equal(server.count('GET', `${BASE}/run-1`), 0, 'no reconcile while pings arrive');
+    // Silence: once the watchdog's 120 ms have passed, the run is read back.
+    timers.advance(120);
+    await following;
+    assert.equal(statuses.at(-1), 'cancelled');
+    assert.equal(server.count('GET', `${BASE}/run-1`), 1);
     assert.equal(server.count('POST', EXECUTE), 1);
+    stream.destroy();
   });
 
   test('a stream that dies before naming the run finds its newest run', async () => {
@@ -269,18 +294,19 @@ describe('Supervity trigger stream', () => {
     script([activity('a', 'running'), { silent: true }]);
     const controller = new AbortController();
     const seen: string[] = [];
-    const started = Date.now();
+    // The watchdog's clock never moves: only the abort can end this follow.
+    const timers = manualTimers();
     const err = await rejection(
       (async () => {
-        for await (const run of backend({ streamIdleMs: 60_000 }).trigger('wf-1', {}, { signal: controller.signal })) {
+        for await (const run of backend({ streamIdleMs: 60_000, timers }).trigger('wf-1', {}, { signal: controller.signal })) {
           seen.push(run.status);
-          setTimeout(() => controller.abort(), 20);
+          controller.abort();
         }
       })(),
     );
     assert.equal(err.reason, 'aborted');
     assert.deepEqual(seen, ['running']);
-    assert.ok(Date.now() - started < 1_000);
+    assert.deepEqual(timers.pending(), [], 'the watchdog is cleared');
     assert.deepEqual(server.received.map((r) => `${r.method} ${r.path}`), [`POST ${EXECUTE}`, `GET ${BASE}/run-1`], 'the execute and the read that names step a; no reconcile');
   });
 });

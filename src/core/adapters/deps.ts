@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Timers } from '../sse';
 import type { Logger } from '../util/log';
 
 /** What every adapter is given besides its connection and credentials. */
@@ -24,4 +25,6 @@ export interface AdapterDeps {
   readonly now?: () => number;
   /** Waits between stream re-opens; tests pass their own to see the delays without sleeping. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The live streams' silence watchdog timers; tests pass a clock they move by hand. */
+  readonly timers?: Timers;
 }

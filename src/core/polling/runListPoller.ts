@@ -2,6 +2,7 @@ import { toFlowscopeError } from '../errors';
 import type { FlowscopeError } from '../errors';
 import { backoffDelay } from '../util/abort';
 import type { Disposable } from '../util/disposable';
+import type { Timers } from '../sse';
 import type { Logger } from '../util/log';
 import { silentLogger } from '../util/log';
 
@@ -19,7 +20,14 @@ export interface PollerOptions<T> {
   readonly onError?: (target: T, error: FlowscopeError) => void;
   readonly log?: Logger;
   readonly random?: () => number;
+  /** The timers between ticks (default: the real ones); tests pass a clock they move by hand. */
+  readonly timers?: Timers;
 }
+
+const REAL_TIMERS: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /**
  * Polls what no stream tells us (new runs, runs started elsewhere). One tick at a time: the next
@@ -28,7 +36,7 @@ export interface PollerOptions<T> {
  * and never comes sooner than a server's Retry-After. Nothing runs while the gate is closed.
  */
 export class RunListPoller<T> implements Disposable {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
   private inFlight: AbortController | undefined;
   private idleTicks = 0;
   private failures = 0;
@@ -75,7 +83,7 @@ export class RunListPoller<T> implements Disposable {
 
   private schedule(ms: number): void {
     this.clearTimer();
-    this.timer = setTimeout(() => {
+    this.timer = (this.options.timers ?? REAL_TIMERS).setTimeout(() => {
       this.timer = undefined;
       void this.tick();
     }, ms);
@@ -122,7 +130,7 @@ export class RunListPoller<T> implements Disposable {
   }
 
   private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) (this.options.timers ?? REAL_TIMERS).clearTimeout(this.timer);
     this.timer = undefined;
   }
 

@@ -164,7 +164,10 @@ export function slowBody(intervalMs: number): Behaviour {
       hit.written++;
       res.write('a');
     }, intervalMs);
-    res.on('close', () => clearInterval(timer));
+    res.on('close', () => {
+      hit.abandoned = true;
+      clearInterval(timer);
+    });
   };
 }
 

@@ -202,6 +202,7 @@ export class PowabaseBackend implements Backend {
         inputs,
         blocks,
         idleTimeoutMs: Math.max(this.deps.streamIdleMs ?? 0, MIN_STREAM_IDLE_MS),
+        timers: this.deps.timers,
         settle: { ...DEFAULT_SETTLE, ...this.deps.settle },
         log: this.log,
         signal,

@@ -6,6 +6,7 @@ import { isTransient } from '../../live';
 import type { Run, Stage } from '../../model';
 import { RunTracker } from '../../runTracker';
 import { readSseBatches } from '../../sse';
+import type { Timers } from '../../sse';
 import type { Logger } from '../../util/log';
 import { blockFailure, errorText, isRecord, runStatusOf, toStage } from './map';
 import { awaitSaved } from './settle';
@@ -33,6 +34,8 @@ export interface SessionOptions {
   readonly workflowId: string;
   readonly inputs: unknown;
   readonly idleTimeoutMs: number;
+  /** The watchdog's timers (default: the real ones). */
+  readonly timers?: Timers;
   readonly log: Logger;
   readonly signal?: AbortSignal;
   /** The graph's blocks, or undefined when it could not be read (stages are then named by id). */
@@ -95,6 +98,7 @@ export class ExecuteSession {
     const sse = readSseBatches(body, {
       signal,
       idleTimeoutMs: this.options.idleTimeoutMs,
+      timers: this.options.timers,
       onMalformed: (why) => log.debug(`Powabase stream: malformed line skipped (${why})`),
     });
     try {

@@ -135,6 +135,7 @@ export class SupervityBackend implements Backend {
       workflowId,
       inputs,
       idleTimeoutMs: this.deps.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS,
+      timers: this.deps.timers,
       log: this.log,
       signal,
       getRun: (id, s) => this.getRun({ id, workflowId }, s),

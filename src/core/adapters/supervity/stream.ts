@@ -7,6 +7,7 @@ import { isTerminalRun, isTerminalStage } from '../../model';
 import { RunTracker } from '../../runTracker';
 import type { SseMessage } from '../../sse';
 import { readSseBatches } from '../../sse';
+import type { Timers } from '../../sse';
 import type { Logger } from '../../util/log';
 import { isRecord, readOutputs, runStatusOf, stageStatusOf, textOf, toRun } from './map';
 import { SvActivityEvent, SvAnyContent, SvErrorEvent, SvResultEvent, SvThinkingEvent, SvWorkflowRunEvent } from './wire';
@@ -15,6 +16,8 @@ export interface SessionOptions {
   readonly workflowId: string;
   readonly inputs: unknown;
   readonly idleTimeoutMs: number;
+  /** The watchdog's timers (default: the real ones). */
+  readonly timers?: Timers;
   readonly log: Logger;
   readonly signal?: AbortSignal;
   /** Reads a run through REST (after a drop or silence). */
@@ -59,6 +62,7 @@ export class ExecuteSession {
     const sse = readSseBatches(body, {
       signal,
       idleTimeoutMs: this.options.idleTimeoutMs,
+      timers: this.options.timers,
       onMalformed: (why) => log.debug(`Supervity stream: malformed line skipped (${why})`),
     });
     let shown = false;
