@@ -1,12 +1,7 @@
 import * as vscode from 'vscode';
-
-/** The editor-title actions of a review diff (package.json `editor/title`, shown while one is open). */
-export const ReviewCommands = {
-  push: 'flowscope.review.push',
-  dontPush: 'flowscope.review.dontPush',
-  pull: 'flowscope.review.pull',
-  keepLocal: 'flowscope.review.keepLocal',
-} as const;
+import { Commands } from '../commandIds';
+import type { CommandHost } from '../commands/register';
+import { registerCommand } from '../commands/register';
 
 /** Context key: `push` or `pull` while that review's diff is open, empty otherwise. */
 const REVIEW_CONTEXT = 'flowscope.review';
@@ -40,12 +35,13 @@ export class DiffReviews implements vscode.Disposable {
   private open: Open | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor() {
+  /** The review's answers are editor-title actions of its diff (package.json `editor/title`, shown while one is open). */
+  constructor(host: CommandHost) {
     this.subscriptions = [
-      vscode.commands.registerCommand(ReviewCommands.push, () => this.answer('push', true)),
-      vscode.commands.registerCommand(ReviewCommands.dontPush, () => this.answer('push', false)),
-      vscode.commands.registerCommand(ReviewCommands.pull, () => this.answer('pull', true)),
-      vscode.commands.registerCommand(ReviewCommands.keepLocal, () => this.answer('pull', false)),
+      registerCommand(Commands.reviewPush, () => this.answer('push', true), host),
+      registerCommand(Commands.reviewDontPush, () => this.answer('push', false), host),
+      registerCommand(Commands.reviewPull, () => this.answer('pull', true), host),
+      registerCommand(Commands.reviewKeepLocal, () => this.answer('pull', false), host),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         if (this.open && e.closed.some((tab) => this.isReviewTab(tab, this.open?.request))) this.answer(this.open.request.kind, false);
       }),

@@ -27,10 +27,10 @@ const GRAPH_FILES: vscode.DocumentSelector = [{ pattern: `**/*${FILE_SUFFIX}` }]
 export function registerGraphAuthoring(services: Services): vscode.Disposable {
   const diagnostics = new GraphDiagnostics(services);
   const documents = new GraphDocuments();
-  const reviews = new DiffReviews();
+  const host = services.commandHost;
+  const reviews = new DiffReviews(host);
   const ctx: AuthoringContext = { services, diagnostics, documents, lastSynced: new LastSynced(services.context.workspaceState), reviews };
   const codeLens = new GraphCodeLens(diagnostics);
-  const host = services.commandHost;
 
   return vscode.Disposable.from(
     diagnostics,
