@@ -35,6 +35,23 @@ export interface Capabilities {
   readonly manageWorkflows?: boolean;
 }
 
+/** A service that can do nothing beyond triggering: the base each adapter extends, and what rows assume before a backend exists. */
+export const NO_CAPABILITIES: Capabilities = {
+  listWorkflows: false,
+  listRuns: false,
+  getGraph: false,
+  pushGraph: 'none',
+  triggerInputs: false,
+  cancel: 'none',
+  stream: 'trigger',
+  logs: false,
+  deploy: false,
+  arm: false,
+  dashboard: false,
+  componentUpdate: false,
+  componentExecute: false,
+};
+
 /** Why a list stopped before the server said it ended (adapters/paging.ts). */
 export interface ListTruncation {
   /** Items kept. */

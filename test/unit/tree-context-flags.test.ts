@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Capabilities } from '../../src/core/backend';
+import { NO_CAPABILITIES } from '../../src/core/backend';
 import type { Health } from '../../src/core/connections/health';
 import type { Run, Stage } from '../../src/core/model';
 import { identityTranslate } from '../../src/shared/format';
@@ -34,21 +35,7 @@ function flagsReadByMenus(): Set<string> {
 }
 
 const ctx = { now: Date.parse('2026-01-01T12:00:00Z'), t: identityTranslate };
-const NO: Capabilities = {
-  listWorkflows: false,
-  listRuns: false,
-  getGraph: false,
-  pushGraph: 'none',
-  triggerInputs: false,
-  cancel: 'none',
-  stream: 'trigger',
-  logs: false,
-  deploy: false,
-  arm: false,
-  dashboard: false,
-  componentUpdate: false,
-  componentExecute: false,
-};
+const NO = NO_CAPABILITIES;
 const ALL: Capabilities = { ...NO, cancel: 'workflow', logs: true, deploy: true, arm: true, componentExecute: true, manageWorkflows: true, runEndsWithStream: true };
 const HEALTHS: Health[] = [
   { state: 'unknown' },

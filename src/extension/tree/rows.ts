@@ -1,4 +1,4 @@
-import type { Backend } from '../../core/backend';
+import { NO_CAPABILITIES } from '../../core/backend';
 import type { ConnectionStates } from '../../core/connections/states';
 import type { Run, Workflow } from '../../core/model';
 import type { RunStore } from '../../core/runs/runStore';
@@ -67,21 +67,6 @@ export class Rows {
   }
 }
 
-const NO_CAPABILITIES: Backend['capabilities'] = {
-  listWorkflows: false,
-  listRuns: false,
-  getGraph: false,
-  pushGraph: 'none',
-  triggerInputs: false,
-  cancel: 'none',
-  stream: 'trigger',
-  logs: false,
-  deploy: false,
-  arm: false,
-  dashboard: false,
-  componentUpdate: false,
-  componentExecute: false,
-};
 
 function placeholderRun(node: RunNode): Run {
   return { id: node.runId, workflowId: node.workflowId, status: 'unknown', rawStatus: '', stages: [] };
