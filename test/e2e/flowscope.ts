@@ -115,7 +115,7 @@ export async function sandboxCredentials(vscode: VsCode): Promise<SandboxCredent
 export interface SandboxBlockRun {
   blockId: string;
   name: string;
-  /** White Rabbit's module name: what its stages are called (the API has no block names). */
+  /** White Rabbit's module name (its stage records carry no block names; the tree says the module in words). */
   module: string;
   status: 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
   error: string | null;
