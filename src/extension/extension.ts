@@ -15,6 +15,7 @@ import { GraphFileNames } from './authoring/graphFileNames';
 import { registerWalkthroughProgress } from './walkthrough';
 import { registerGraphPanels } from './panels/register';
 import { OutputDocuments } from './outputDocuments';
+import { Pickers } from './pick/pickers';
 import { RunStarter } from './runs/startRun';
 import { SandboxHost } from './sandbox';
 import { SecretKeyring } from './secrets';
@@ -55,8 +56,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const documents = new OutputDocuments();
   const host = { log, reportFailure: (connection: string, error: FlowscopeError) => states.report(connection, error) };
   const starter = new RunStarter({ runs, connections, lastInputs, log, reportOk: (c) => states.reportOk(c), bumpPolling: () => explorer.bumpPolling() });
-  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs, states, commandHost: host, starter };
-  const deps: CommandDeps = { services, connections, settings, keyring, sandbox, explorer, tree, lastInputs, documents, log, host };
+  const pickers = new Pickers({
+    connections,
+    catalog: {
+      ensureCatalog: (connection) => states.ensureCatalog(connection),
+      workflows: (connection) => explorer.workflows(connection),
+      workflow: (connection, workflowId) => explorer.workflow(connection, workflowId),
+      runsOf: (connection, workflowId) => explorer.runsOf(connection, workflowId),
+    },
+    runs,
+    selection: () => tree.selection,
+  });
+  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs, states, commandHost: host, starter, pickers };
+  const deps: CommandDeps = { services, connections, settings, keyring, sandbox, explorer, tree, lastInputs, documents, log, host, pickers };
 
   context.subscriptions.push(
     log,

@@ -4,6 +4,7 @@ import type { ConnectionConfig } from '../core/model';
 import type { ConnectionStates } from '../core/connections/states';
 import type { RunStore } from '../core/runs/runStore';
 import type { CommandHost } from './commands/register';
+import type { Pickers } from './pick/pickers';
 import type { RunStarter } from './runs/startRun';
 
 /** The connections of this window, with their live backends (credentials resolved from SecretStorage). */
@@ -33,4 +34,6 @@ export interface Services {
   readonly commandHost: CommandHost;
   /** The one "start a run" use case. */
   readonly starter: RunStarter;
+  /** The one picker (connection → workflow → run). */
+  readonly pickers: Pickers;
 }

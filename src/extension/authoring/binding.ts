@@ -5,49 +5,12 @@ import type { Services } from '../services';
 import type { GraphTarget } from './graphFiles';
 import { baseName, readBinding } from './graphFiles';
 
-/** Asks for a connection, then a workflow on it. Undefined when the user backs out. */
-export async function pickTarget(services: Services, purpose: string): Promise<GraphTarget | undefined> {
-  const connections = services.connections.list();
-  if (connections.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Add a Flowscope connection first (Flowscope: Add Connection).'));
-    return undefined;
-  }
-  const pickedConnection = await vscode.window.showQuickPick(
-    connections.map((c) => ({ label: c.name, description: c.kind, detail: c.baseUrl })),
-    { title: purpose, placeHolder: vscode.l10n.t('Connection') },
-  );
-  if (!pickedConnection) return undefined;
-  const connection = pickedConnection.label;
-  const workflowId = await pickWorkflow(services, connection, purpose);
-  return workflowId ? { connection, workflowId } : undefined;
-}
-
-async function pickWorkflow(services: Services, connection: string, purpose: string): Promise<string | undefined> {
-  // resolve, not backend: a connection the tree has not loaded yet (a sandbox connection right
-  // after "Start Sandbox") has no backend built until someone resolves it.
-  const backend = await services.connections.resolve(connection).catch(() => undefined);
-  const configured = services.connections.get(connection)?.workflowIds ?? [];
-  const items: Array<vscode.QuickPickItem & { id?: string }> = [];
-  if (backend?.capabilities.listWorkflows) {
-    const workflows = await listQuietly(backend);
-    for (const w of workflows) items.push({ label: w.name, description: w.id, id: w.id });
-  }
-  for (const id of configured) if (!items.some((i) => i.id === id)) items.push({ label: id, id });
-  const enter = { label: vscode.l10n.t('$(edit) Enter a workflow id…') };
-  const picked = await vscode.window.showQuickPick([...items, enter], { title: purpose, placeHolder: vscode.l10n.t('Workflow on {0}', connection) });
-  if (!picked) return undefined;
-  if (picked !== enter && 'id' in picked && typeof picked.id === 'string') return picked.id;
-  const typed = await vscode.window.showInputBox({ title: purpose, prompt: vscode.l10n.t('Workflow id on {0}', connection), ignoreFocusOut: true });
-  return typed?.trim() || undefined;
-}
-
-async function listQuietly(backend: Backend): Promise<ReadonlyArray<{ id: string; name: string }>> {
-  try {
-    return await backend.listWorkflows();
-  } catch {
-    // The picker still offers configured ids and free entry; the failure shows elsewhere.
-    return [];
-  }
+/**
+ * Asks for a connection, then a workflow on it (the one picker; a workflow id may also be typed,
+ * for one the catalog does not list). Undefined when the user backs out.
+ */
+export function pickTarget(services: Services, purpose: string): Promise<GraphTarget | undefined> {
+  return services.pickers.workflow(undefined, vscode.l10n.t('Workflow'), { title: purpose, allowTypedId: true, ignoreSelection: true });
 }
 
 /** Writes `binding` into the file through an undoable edit, keeping the rest of the text as is. */

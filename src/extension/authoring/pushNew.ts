@@ -8,7 +8,7 @@ import { backendFor, writeBinding } from './binding';
 import type { AuthoringContext } from './context';
 import { baseName } from './graphFiles';
 import { requireTrust } from './trust';
-import { toAbortSignal } from '../commands/pick';
+import { withAbortSignal } from '../pick/abort';
 import { confirmProtected } from '../commands/trigger';
 
 /**
@@ -27,13 +27,13 @@ export async function pushNewCommand(ctx: AuthoringContext, document: vscode.Tex
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating a workflow from {0} on {1}', file, connection), cancellable: true },
     (_progress, token) =>
-      createWorkflowFromFile({
+      withAbortSignal(token, (signal) => createWorkflowFromFile({
         text: document.getText(),
         backend,
         fallbackName: file.endsWith(FILE_SUFFIX) ? file.slice(0, -FILE_SUFFIX.length) : file,
         confirm: (review) => confirmCreate(review),
-        signal: toAbortSignal(token),
-      }),
+        signal,
+      })),
   );
   switch (outcome.status) {
     case 'invalid': {
@@ -65,18 +65,13 @@ export async function pushNewCommand(ctx: AuthoringContext, document: vscode.Tex
   }
 }
 
-/** Connections whose service can create workflows (Powabase). */
-async function pickCreatingConnection(ctx: AuthoringContext): Promise<string | undefined> {
-  const candidates = ctx.services.connections.list().filter((c) => c.kind === 'powabase');
-  if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Only Powabase can create workflows through its API: add a Powabase connection first.'));
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    candidates.map((c) => ({ label: c.name, description: c.kind, detail: c.baseUrl })),
-    { title: vscode.l10n.t('Create the workflow on'), placeHolder: vscode.l10n.t('Connection') },
-  );
-  return picked?.label;
+/** Only Powabase creates workflows through its API: the picker offers its connections only. */
+function pickCreatingConnection(ctx: AuthoringContext): Promise<string | undefined> {
+  return ctx.services.pickers.connection(vscode.l10n.t('Connection'), undefined, {
+    title: vscode.l10n.t('Create the workflow on'),
+    only: (c) => c.kind === 'powabase',
+    noneMessage: vscode.l10n.t('Only Powabase can create workflows through its API: add a Powabase connection first.'),
+  });
 }
 
 async function confirmCreate(review: CreateReview): Promise<boolean> {

@@ -5,8 +5,7 @@ import { isTerminalRun } from '../../core/model';
 import { KIND_LABELS, shortId, statusLabel } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
-import type { RunTarget } from './pick';
-import { requireBackend, runTargets, workflowTarget } from './pick';
+import type { RunTarget } from '../pick/targets';
 import { markCancelledHere } from './cancelledHere';
 import { registerCommand, scoped } from './register';
 import { confirmAndStop, isStoppable } from './stopRun';
@@ -23,12 +22,12 @@ export function registerCancelCommands(deps: CommandDeps): vscode.Disposable {
 }
 
 async function cancelRuns(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
-  const targets = await runTargets(deps, arg, selection, vscode.l10n.t('Runs to cancel'));
+  const targets = await deps.pickers.runs(arg, selection, vscode.l10n.t('Runs to cancel'));
   const active = await withoutEndedRuns(deps, targets);
   const byConnection = new Map<string, RunTarget[]>();
   for (const t of active) byConnection.set(t.connection, [...(byConnection.get(t.connection) ?? []), t]);
   for (const [connection, runs] of byConnection) {
-    const backend = await requireBackend(deps, connection);
+    const backend = await deps.pickers.backend(connection);
     if (!backend.cancel || backend.capabilities.cancel === 'none') {
       await offerStopFollowing(deps, connection, runs, KIND_LABELS[backend.kind]);
       continue;
@@ -51,9 +50,9 @@ async function cancelRuns(deps: CommandDeps, arg: unknown, selection: unknown): 
 }
 
 async function cancelWorkflowRuns(deps: CommandDeps, arg: unknown): Promise<void> {
-  const target = await workflowTarget(deps, arg, vscode.l10n.t('Workflow whose runs to cancel'));
+  const target = await deps.pickers.workflow(arg, vscode.l10n.t('Workflow whose runs to cancel'));
   if (!target) return;
-  const backend = await requireBackend(deps, target.connection);
+  const backend = await deps.pickers.backend(target.connection);
   if (!backend.cancel || backend.capabilities.cancel !== 'workflow') {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} cannot cancel all runs of a workflow.', KIND_LABELS[backend.kind]));
     return;
@@ -160,7 +159,7 @@ async function offerStopFollowing(deps: CommandDeps, connection: string, runs: r
 }
 
 async function stopFollowing(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
-  let targets = await withoutEndedRuns(deps, await runTargets(deps, arg, selection, vscode.l10n.t('Runs to stop following')));
+  let targets = await withoutEndedRuns(deps, await deps.pickers.runs(arg, selection, vscode.l10n.t('Runs to stop following')));
   // Closing the stream of such a run stops it on the server: that needs the Stop Run confirmation.
   const stoppable = targets.filter((t) => isStoppable(deps, t));
   if (stoppable.length > 0) {

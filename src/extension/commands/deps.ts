@@ -5,6 +5,7 @@ import type { LastInputs } from '../lastInputs';
 import type { OutputDocuments } from '../outputDocuments';
 import type { SandboxHost } from '../sandbox';
 import type { SecretKeyring } from '../secrets';
+import type { Pickers } from '../pick/pickers';
 import type { Services } from '../services';
 import type { Settings } from '../settings';
 import type { ExplorerTree } from '../tree/provider';
@@ -23,4 +24,6 @@ export interface CommandDeps {
   readonly documents: OutputDocuments;
   readonly log: Logger;
   readonly host: CommandHost;
+  /** The one picker (connection → workflow → run). */
+  readonly pickers: Pickers;
 }

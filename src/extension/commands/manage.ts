@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
-import { requireBackend, toAbortSignal, workflowTarget } from './pick';
-import type { WorkflowTarget } from './pick';
+import { withAbortSignal } from '../pick/abort';
+import type { WorkflowTarget } from '../pick/targets';
 import { registerCommand, scoped } from './register';
 import { confirmProtected, requireTrust } from './trigger';
 
@@ -16,13 +16,13 @@ export function registerManageCommands(deps: CommandDeps): vscode.Disposable {
 
 async function target(deps: CommandDeps, arg: unknown, placeHolder: string): Promise<WorkflowTarget | undefined> {
   if (!(await requireTrust(vscode.l10n.t('Changing workflows')))) return undefined;
-  return workflowTarget(deps, arg, placeHolder);
+  return deps.pickers.workflow(arg, placeHolder);
 }
 
 async function renameWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
   const t = await target(deps, arg, vscode.l10n.t('Workflow to rename'));
   if (!t) return;
-  const backend = await requireBackend(deps, t.connection);
+  const backend = await deps.pickers.backend(t.connection);
   const update = backend.updateWorkflow?.bind(backend);
   if (!update) {
     void vscode.window.showInformationMessage(vscode.l10n.t('This service cannot rename workflows through its API.'));
@@ -40,7 +40,7 @@ async function renameWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
   if (!(await confirmProtected(deps, t.connection, vscode.l10n.t('Rename {0} to {1}?', current || t.workflowId, name.trim())))) return;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Renaming {0}…', current || t.workflowId), cancellable: true },
-    (_p, token) => scoped(t.connection, update(t.workflowId, { name: name.trim() }, toAbortSignal(token))),
+    (_p, token) => withAbortSignal(token, (signal) => scoped(t.connection, update(t.workflowId, { name: name.trim() }, signal))),
   );
   await deps.explorer.refresh(deps.explorer.connectionNode(t.connection));
 }
@@ -49,7 +49,7 @@ async function renameWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
 async function deleteWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
   const t = await target(deps, arg, vscode.l10n.t('Workflow to delete'));
   if (!t) return;
-  const backend = await requireBackend(deps, t.connection);
+  const backend = await deps.pickers.backend(t.connection);
   const remove = backend.deleteWorkflow?.bind(backend);
   if (!remove) {
     void vscode.window.showInformationMessage(vscode.l10n.t('This service cannot delete workflows through its API.'));
@@ -65,7 +65,7 @@ async function deleteWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
   if (typed !== name) return;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting {0}…', name), cancellable: true },
-    (_p, token) => scoped(t.connection, remove(t.workflowId, toAbortSignal(token))),
+    (_p, token) => withAbortSignal(token, (signal) => scoped(t.connection, remove(t.workflowId, signal))),
   );
   void vscode.window.showInformationMessage(vscode.l10n.t('Deleted {0} from {1}.', name, t.connection));
   await deps.explorer.refresh(deps.explorer.connectionNode(t.connection));

@@ -3,8 +3,8 @@ import { durationBetween } from '../../core/model';
 import { shortId, statusLabel } from '../tree/present';
 import { Commands, GRAPH_OPEN_COMMAND } from '../commandIds';
 import type { CommandDeps } from './deps';
-import { distinctLiveRuns } from '../statusBar';
-import { isNode, requireBackend, runTargets, toAbortSignal, workflowTarget } from './pick';
+import { isNode } from '../pick/targets';
+import { withAbortSignal } from '../pick/abort';
 import { registerCommand, scoped } from './register';
 import type { LogEntryInput } from '../../shared/logText';
 import { formatLogText, logLinesOf, startedLine } from '../../shared/logText';
@@ -26,14 +26,14 @@ export function registerRunCommands(deps: CommandDeps): vscode.Disposable {
 }
 
 async function copyIds(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
-  const targets = await runTargets(deps, arg, selection, vscode.l10n.t('Run id to copy'));
+  const targets = await deps.pickers.runs(arg, selection, vscode.l10n.t('Run id to copy'));
   if (!targets.length) return;
   await vscode.env.clipboard.writeText(targets.map((t) => t.runId).join('\n'));
   vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0} run id(s).', targets.length), 3_000);
 }
 
 async function openGraph(deps: CommandDeps, arg: unknown): Promise<void> {
-  const target = await workflowTarget(deps, arg, vscode.l10n.t('Workflow to show'));
+  const target = await deps.pickers.workflow(arg, vscode.l10n.t('Workflow to show'));
   if (!target) return;
   // Without an argument the selected row is the target (see ExplorerTree.selection).
   const node = isNode(arg) ? arg : arg === undefined ? deps.tree.selection.find(isNode) : undefined;
@@ -47,11 +47,11 @@ async function openGraph(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 async function showLogs(deps: CommandDeps, arg: unknown): Promise<void> {
-  const [target] = await runTargets(deps, arg, undefined, vscode.l10n.t('Run whose logs to show'));
+  const [target] = await deps.pickers.runs(arg, undefined, vscode.l10n.t('Run whose logs to show'));
   if (!target) return;
   // From a stage row, that stage's lines only.
   const stageId = isNode(arg) && arg.kind === 'stage' ? arg.stageId : undefined;
-  const backend = await requireBackend(deps, target.connection);
+  const backend = await deps.pickers.backend(target.connection);
   const logs = backend.logs?.bind(backend);
   const ref = { id: target.runId, workflowId: target.workflowId };
   // The run gives the heading and the stages' times (a service's log entries carry none).
@@ -60,7 +60,7 @@ async function showLogs(deps: CommandDeps, arg: unknown): Promise<void> {
   if (logs) {
     entries = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the logs of run {0}…', shortId(target.runId)), cancellable: true },
-      (_p, token) => scoped(target.connection, logs(ref, toAbortSignal(token))),
+      (_p, token) => withAbortSignal(token, (signal) => scoped(target.connection, logs(ref, signal))),
     );
   } else {
     // Without a logs endpoint, the run's own record of its stages is the log there is.
@@ -102,26 +102,13 @@ async function showStageOutput(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 async function reveal(deps: CommandDeps, arg: unknown): Promise<void> {
-  const [target] = await runTargets(deps, arg, undefined, vscode.l10n.t('Run to show'));
+  const [target] = await deps.pickers.runs(arg, undefined, vscode.l10n.t('Run to show'));
   if (!target) return;
   const node = deps.explorer.runNode(target.connection, target.runId);
   if (node) await deps.tree.reveal(node, { focus: true, expand: true });
 }
 
 async function showLive(deps: CommandDeps): Promise<void> {
-  const live = distinctLiveRuns(deps.services.runs);
-  if (live.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No run is live in this window.'));
-    return;
-  }
-  const picked = await vscode.window.showQuickPick(
-    live.map(({ connection, run }) => ({
-      label: `$(sync~spin) ${vscode.l10n.t('Run {0}', shortId(run.id))}`,
-      description: `${connection} · ${deps.explorer.workflow(connection, run.workflowId ?? '')?.name ?? run.workflowName ?? run.workflowId ?? ''}`,
-      detail: statusLabel(run.status, vscode.l10n.t),
-      target: { connection, runId: run.id, workflowId: run.workflowId },
-    })),
-    { placeHolder: vscode.l10n.t('Live runs') },
-  );
-  if (picked) await reveal(deps, picked.target);
+  const target = await deps.pickers.liveRun(vscode.l10n.t('Live runs'));
+  if (target) await reveal(deps, target);
 }

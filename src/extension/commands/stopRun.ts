@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { KIND_LABELS, shortId } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
-import type { RunTarget } from './pick';
-import { runTargets } from './pick';
+import type { RunTarget } from '../pick/targets';
 import { registerCommand } from './register';
 
 /**
@@ -16,7 +15,7 @@ export function registerStopRunCommand(deps: CommandDeps): vscode.Disposable {
 }
 
 async function stopRunCommand(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
-  const targets = await runTargets(deps, arg, selection, vscode.l10n.t('Runs to stop'));
+  const targets = await deps.pickers.runs(arg, selection, vscode.l10n.t('Runs to stop'));
   const stoppable = targets.filter((t) => isStoppable(deps, t));
   if (stoppable.length < targets.length) {
     void vscode.window.showInformationMessage(

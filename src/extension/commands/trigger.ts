@@ -5,8 +5,7 @@ import { Commands } from '../commandIds';
 import type { CommandDeps } from './deps';
 import { askEnvs } from './envForm';
 import { askInputs } from './inputForm';
-import { requireBackend, workflowTarget } from './pick';
-import type { WorkflowTarget } from './pick';
+import type { WorkflowTarget } from '../pick/targets';
 import { registerCommand, scoped } from './register';
 
 /** Trigger and "run again": both end in the shared run store, which follows the run live. */
@@ -45,10 +44,10 @@ export async function confirmProtected(deps: ProtectedLookup, connection: string
 
 async function trigger(deps: CommandDeps, arg: unknown, rerun: boolean): Promise<void> {
   if (!(await requireTrust(vscode.l10n.t('Triggering runs')))) return;
-  const target = (await rerunTarget(deps, arg, rerun)) ?? (await workflowTarget(deps, arg, vscode.l10n.t('Workflow to run')));
+  const target = (await rerunTarget(deps, arg, rerun)) ?? (await deps.pickers.workflow(arg, vscode.l10n.t('Workflow to run')));
   if (!target) return;
   const { connection, workflowId } = target;
-  const backend = await requireBackend(deps, connection);
+  const backend = await deps.pickers.backend(connection);
   const workflow = deps.explorer.workflow(connection, workflowId);
   const name = workflow?.name || workflowId;
 

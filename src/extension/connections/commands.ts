@@ -6,7 +6,8 @@ import { loadWorkflowsChecked } from '../../core/connections/probe';
 import { KIND_LABELS } from '../tree/present';
 import { Commands } from '../commandIds';
 import type { CommandDeps } from '../commands/deps';
-import { isNode, pickConnection, requireBackend, toAbortSignal } from '../commands/pick';
+import { isNode } from '../pick/targets';
+import { withAbortSignal } from '../pick/abort';
 import { registerCommand, scoped } from '../commands/register';
 import type { ConnectionSetting } from '../settings';
 import { askApiKey, askApiSecret, askKind, askOrg, askProtected, askUrl, askWorkflows } from './prompts';
@@ -79,7 +80,7 @@ async function askCredentials(kind: ConnectionSetting['kind'], name: string, tit
 }
 
 async function edit(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection to edit'), arg);
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection to edit'), arg);
   const current = name ? settingOf(deps, name) : undefined;
   if (!name || !current) return;
   type Field = 'url' | 'org' | 'workflowIds' | 'protected' | 'key';
@@ -122,7 +123,7 @@ async function edit(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 async function editUrl(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection'), arg);
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection'), arg);
   const current = name ? settingOf(deps, name) : undefined;
   if (!name || !current) return;
   if (current.sandbox) {
@@ -135,7 +136,7 @@ async function editUrl(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 async function setKey(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection whose key to set'), arg);
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection whose key to set'), arg);
   const current = name ? deps.connections.get(name) : undefined;
   if (!name || !current) return;
   const credentials = await askCredentials(current.kind, name);
@@ -148,13 +149,13 @@ async function setKey(deps: CommandDeps, arg: unknown): Promise<void> {
 
 /** Tests a connection: lists its workflows and proves the credentials. */
 async function test(deps: CommandDeps, arg: unknown, announce: boolean): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection to test'), arg);
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection to test'), arg);
   if (!name) return;
   const workflows = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing {0}…', name), cancellable: true },
     async (_p, token) => {
-      const backend = await requireBackend(deps, name);
-      return scoped(name, loadWorkflowsChecked(backend, toAbortSignal(token)));
+      const backend = await deps.pickers.backend(name);
+      return withAbortSignal(token, (signal) => scoped(name, loadWorkflowsChecked(backend, signal)));
     },
   );
   deps.explorer.reportOk(name);
@@ -164,7 +165,7 @@ async function test(deps: CommandDeps, arg: unknown, announce: boolean): Promise
 }
 
 async function remove(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection to remove'), arg);
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection to remove'), arg);
   if (!name) return;
   const yes = vscode.l10n.t('Remove');
   // Removing closes this window's live streams; a Powabase run started here lives on its stream.
@@ -186,7 +187,7 @@ async function remove(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 async function retry(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection to retry'), arg);
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection to retry'), arg);
   if (!name) return;
   await deps.explorer.refresh(isNode(arg) && arg.kind === 'message' ? arg : deps.explorer.connectionNode(name));
 }

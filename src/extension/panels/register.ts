@@ -10,7 +10,6 @@ import { DagPanel, GRAPH_VIEW_TYPE } from './dagPanel';
 import { PreviewModel } from './preview';
 import type { RunTarget } from './runModel';
 import { RunPanelModel } from './runModel';
-import { pickRunTarget } from './pick';
 
 export const GraphPanelCommands = {
   open: Commands.graphOpen,
@@ -82,7 +81,7 @@ export function registerGraphPanels(services: Services): vscode.Disposable {
       Commands.graphOpen,
       async (arg?: unknown) => {
         const parsed = OpenArgs.safeParse(arg);
-        const target = parsed.success ? parsed.data : await pickRunTarget(services);
+        const target = parsed.success ? parsed.data : await services.pickers.workflow(undefined, vscode.l10n.t('Workflow to show'), { ignoreSelection: true });
         if (target) openRun(target);
       },
       services.commandHost,
