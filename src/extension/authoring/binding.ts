@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { modify } from '../../core/graph/jsonc';
 import type { Backend } from '../../core/backend';
-import type { Services } from '../services';
+import type { AuthoringDeps } from '../features';
 import type { GraphTarget } from './graphFiles';
 import { baseName, readBinding } from './graphFiles';
 
@@ -9,8 +9,8 @@ import { baseName, readBinding } from './graphFiles';
  * Asks for a connection, then a workflow on it (the one picker; a workflow id may also be typed,
  * for one the catalog does not list). Undefined when the user backs out.
  */
-export function pickTarget(services: Services, purpose: string): Promise<GraphTarget | undefined> {
-  return services.pickers.workflow(undefined, vscode.l10n.t('Workflow'), { title: purpose, allowTypedId: true, ignoreSelection: true });
+export function pickTarget(deps: Pick<AuthoringDeps, 'pickers'>, purpose: string): Promise<GraphTarget | undefined> {
+  return deps.pickers.workflow(undefined, vscode.l10n.t('Workflow'), { title: purpose, allowTypedId: true, ignoreSelection: true });
 }
 
 /** Writes `binding` into the file through an undoable edit, keeping the rest of the text as is. */
@@ -29,10 +29,10 @@ export async function writeBinding(document: vscode.TextDocument, target: GraphT
  * whether to record it in the file, so the next push, pull or run goes to the same place without
  * asking. Escape at that step backs out of the whole command, like any step before it.
  */
-export async function resolveTarget(services: Services, document: vscode.TextDocument, purpose: string): Promise<GraphTarget | undefined> {
+export async function resolveTarget(deps: Pick<AuthoringDeps, 'pickers'>, document: vscode.TextDocument, purpose: string): Promise<GraphTarget | undefined> {
   const bound = readBinding(document.getText());
   if (bound) return bound;
-  const target = await pickTarget(services, purpose);
+  const target = await pickTarget(deps, purpose);
   if (!target) return undefined;
   const save = { label: vscode.l10n.t('$(link) Bind {0} to {1}/{2}', baseName(document.uri), target.connection, target.workflowId), detail: vscode.l10n.t('Writes "binding" into the file: push, pull and run go there from now on.'), bind: true };
   const once = { label: vscode.l10n.t('Just this once'), detail: vscode.l10n.t('Leaves the file unbound; the next push asks again.'), bind: false };
@@ -49,13 +49,13 @@ export async function resolveTarget(services: Services, document: vscode.TextDoc
  * the sandbox started, if needed): `backend()` alone is undefined for any connection the tree
  * has not loaded yet, which would be misreported as missing credentials.
  */
-export async function backendFor(services: Services, connection: string): Promise<Backend | undefined> {
-  const config = services.connections.get(connection);
+export async function backendFor(deps: Pick<AuthoringDeps, 'connections'>, connection: string): Promise<Backend | undefined> {
+  const config = deps.connections.get(connection);
   if (!config) {
     void vscode.window.showErrorMessage(vscode.l10n.t('The file is bound to the connection "{0}", which does not exist in this window.', connection));
     return undefined;
   }
-  const backend = await services.connections.resolve(connection);
+  const backend = await deps.connections.resolve(connection);
   if (!backend) void vscode.window.showErrorMessage(vscode.l10n.t('The connection "{0}" has no valid credentials yet; set its API key first.', connection));
   return backend;
 }

@@ -5,7 +5,7 @@ import { summaryLines } from '../../core/graph/diff';
 import { formatDiagnostic } from '../../core/graph/graphDiagnostic';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 import { backendFor, writeBinding } from './binding';
-import type { AuthoringContext } from './context';
+import type { Authoring } from './context';
 import { baseName } from './graphFiles';
 import { requireTrust } from './trust';
 import { withAbortSignal } from '../pick/abort';
@@ -16,13 +16,13 @@ import { confirmProtected } from '../commands/trigger';
  * file says (`POST /api/workflows`), saves the file's graph into it (`PUT …/graph`), then writes
  * the binding into the file so push, pull and run go there next.
  */
-export async function pushNewCommand(ctx: AuthoringContext, document: vscode.TextDocument): Promise<void> {
+export async function pushNewCommand(ctx: Authoring, document: vscode.TextDocument): Promise<void> {
   if (!(await requireTrust(vscode.l10n.t('Push')))) return;
   const connection = await pickCreatingConnection(ctx);
   if (!connection) return;
   const file = baseName(document.uri);
-  if (!(await confirmProtected(ctx.services, connection, vscode.l10n.t('Create a new workflow from {0} there?', file)))) return;
-  const backend = await backendFor(ctx.services, connection);
+  if (!(await confirmProtected(ctx, connection, vscode.l10n.t('Create a new workflow from {0} there?', file)))) return;
+  const backend = await backendFor(ctx, connection);
   if (!backend) return;
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating a workflow from {0} on {1}', file, connection), cancellable: true },
@@ -58,7 +58,7 @@ export async function pushNewCommand(ctx: AuthoringContext, document: vscode.Tex
       return;
     case 'created':
       await writeBinding(document, { connection, workflowId: outcome.workflowId });
-      ctx.services.log.info(`created ${connection}/${outcome.workflowId} from ${file}: ${outcome.report.steps.join('; ')}`);
+      ctx.log.info(`created ${connection}/${outcome.workflowId} from ${file}: ${outcome.report.steps.join('; ')}`);
       await ctx.lastSynced.set({ connection, workflowId: outcome.workflowId }, outcome.review.local);
       void vscode.window.showInformationMessage(vscode.l10n.t('Created "{0}" on {1}; {2} is now bound to it.', outcome.review.meta.name, connection, file));
       return;
@@ -66,8 +66,8 @@ export async function pushNewCommand(ctx: AuthoringContext, document: vscode.Tex
 }
 
 /** Only Powabase creates workflows through its API: the picker offers its connections only. */
-function pickCreatingConnection(ctx: AuthoringContext): Promise<string | undefined> {
-  return ctx.services.pickers.connection(vscode.l10n.t('Connection'), undefined, {
+function pickCreatingConnection(ctx: Authoring): Promise<string | undefined> {
+  return ctx.pickers.connection(vscode.l10n.t('Connection'), undefined, {
     title: vscode.l10n.t('Create the workflow on'),
     only: (c) => c.kind === 'powabase',
     noneMessage: vscode.l10n.t('Only Powabase can create workflows through its API: add a Powabase connection first.'),

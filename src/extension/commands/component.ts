@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Backend, ComponentExecution } from '../../core/backend';
 import { checkJsonSchema, parseInputsJson } from '../../core/tree/inputs';
 import { Commands } from '../commandIds';
-import type { CommandDeps } from './deps';
+import type { PaletteDeps } from '../features';
 import { withAbortSignal } from '../pick/abort';
 import { registerCommand, scoped } from './register';
 import { requireTrust } from './trigger';
@@ -11,11 +11,11 @@ import { requireTrust } from './trigger';
 const WAIT_FOR_MS = 10_000;
 
 /** Executes one White Rabbit component: module from the catalog, input and config checked against its schemas. */
-export function registerComponentCommands(deps: CommandDeps): vscode.Disposable {
-  return registerCommand(Commands.componentExecute, (arg) => execute(deps, arg), deps.host);
+export function registerComponentCommands(deps: PaletteDeps): vscode.Disposable {
+  return registerCommand(Commands.componentExecute, (arg) => execute(deps, arg), deps);
 }
 
-async function execute(deps: CommandDeps, arg: unknown): Promise<void> {
+async function execute(deps: PaletteDeps, arg: unknown): Promise<void> {
   if (!(await requireTrust(vscode.l10n.t('Executing components')))) return;
   const connection = await deps.pickers.connection(vscode.l10n.t('Connection to execute on'), arg);
   if (!connection) return;

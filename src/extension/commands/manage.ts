@@ -1,25 +1,25 @@
 import * as vscode from 'vscode';
 import { Commands } from '../commandIds';
-import type { CommandDeps } from './deps';
+import type { PaletteDeps } from '../features';
 import { withAbortSignal } from '../pick/abort';
 import type { WorkflowTarget } from '../pick/targets';
 import { registerCommand, scoped } from './register';
 import { confirmProtected, requireTrust } from './trigger';
 
 /** Rename and delete a workflow from the tree, where the API can (Powabase). */
-export function registerManageCommands(deps: CommandDeps): vscode.Disposable {
+export function registerManageCommands(deps: PaletteDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    registerCommand(Commands.workflowRename, (arg) => renameWorkflow(deps, arg), deps.host),
-    registerCommand(Commands.workflowDelete, (arg) => deleteWorkflow(deps, arg), deps.host),
+    registerCommand(Commands.workflowRename, (arg) => renameWorkflow(deps, arg), deps),
+    registerCommand(Commands.workflowDelete, (arg) => deleteWorkflow(deps, arg), deps),
   );
 }
 
-async function target(deps: CommandDeps, arg: unknown, placeHolder: string): Promise<WorkflowTarget | undefined> {
+async function target(deps: PaletteDeps, arg: unknown, placeHolder: string): Promise<WorkflowTarget | undefined> {
   if (!(await requireTrust(vscode.l10n.t('Changing workflows')))) return undefined;
   return deps.pickers.workflow(arg, placeHolder);
 }
 
-async function renameWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
+async function renameWorkflow(deps: PaletteDeps, arg: unknown): Promise<void> {
   const t = await target(deps, arg, vscode.l10n.t('Workflow to rename'));
   if (!t) return;
   const backend = await deps.pickers.backend(t.connection);
@@ -46,7 +46,7 @@ async function renameWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 /** Deleting cannot be undone (Powabase cascades blocks and edges): the user types the name. */
-async function deleteWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
+async function deleteWorkflow(deps: PaletteDeps, arg: unknown): Promise<void> {
   const t = await target(deps, arg, vscode.l10n.t('Workflow to delete'));
   if (!t) return;
   const backend = await deps.pickers.backend(t.connection);

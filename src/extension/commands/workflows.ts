@@ -1,27 +1,27 @@
 import * as vscode from 'vscode';
 import { formatCountdown } from '../../shared/format';
 import { Commands } from '../commandIds';
-import type { CommandDeps } from './deps';
+import type { PaletteDeps } from '../features';
 import { withAbortSignal } from '../pick/abort';
 import type { WorkflowTarget } from '../pick/targets';
 import { registerCommand, scoped } from './register';
 import { confirmProtected, requireTrust } from './trigger';
 
 /** Powabase's workflow lifecycle: deploy, undeploy, arm (a 10-minute webhook test window). */
-export function registerWorkflowCommands(deps: CommandDeps): vscode.Disposable {
+export function registerWorkflowCommands(deps: PaletteDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    registerCommand(Commands.workflowDeploy, (arg) => lifecycle(deps, arg, 'deploy'), deps.host),
-    registerCommand(Commands.workflowUndeploy, (arg) => lifecycle(deps, arg, 'undeploy'), deps.host),
-    registerCommand(Commands.workflowArm, (arg) => arm(deps, arg), deps.host),
+    registerCommand(Commands.workflowDeploy, (arg) => lifecycle(deps, arg, 'deploy'), deps),
+    registerCommand(Commands.workflowUndeploy, (arg) => lifecycle(deps, arg, 'undeploy'), deps),
+    registerCommand(Commands.workflowArm, (arg) => arm(deps, arg), deps),
   );
 }
 
-async function target(deps: CommandDeps, arg: unknown, placeHolder: string): Promise<WorkflowTarget | undefined> {
+async function target(deps: PaletteDeps, arg: unknown, placeHolder: string): Promise<WorkflowTarget | undefined> {
   if (!(await requireTrust(vscode.l10n.t('Changing workflows')))) return undefined;
   return deps.pickers.workflow(arg, placeHolder);
 }
 
-async function lifecycle(deps: CommandDeps, arg: unknown, action: 'deploy' | 'undeploy'): Promise<void> {
+async function lifecycle(deps: PaletteDeps, arg: unknown, action: 'deploy' | 'undeploy'): Promise<void> {
   const t = await target(deps, arg, action === 'deploy' ? vscode.l10n.t('Workflow to deploy') : vscode.l10n.t('Workflow to undeploy'));
   if (!t) return;
   const backend = await deps.pickers.backend(t.connection);
@@ -41,7 +41,7 @@ async function lifecycle(deps: CommandDeps, arg: unknown, action: 'deploy' | 'un
   await deps.explorer.refresh(deps.explorer.connectionNode(t.connection));
 }
 
-async function arm(deps: CommandDeps, arg: unknown): Promise<void> {
+async function arm(deps: PaletteDeps, arg: unknown): Promise<void> {
   const t = await target(deps, arg, vscode.l10n.t('Workflow to arm'));
   if (!t) return;
   const backend = await deps.pickers.backend(t.connection);
