@@ -43,6 +43,11 @@ export const Commands = {
   graphOpen: 'flowscope.graph.open',
   /** A graph file's live preview; takes an optional uri. */
   graphPreview: 'flowscope.graph.preview',
+  /** The answers of a push or pull review, as editor-title actions of its diff. */
+  reviewPush: 'flowscope.review.push',
+  reviewDontPush: 'flowscope.review.dontPush',
+  reviewPull: 'flowscope.review.pull',
+  reviewKeepLocal: 'flowscope.review.keepLocal',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
+import { Commands } from '../commandIds';
+import { registerCommand } from '../commands/register';
+import type { WrapperDeps } from '../features';
 
 /** The editor-title actions of a review diff (package.json `editor/title`, shown while one is open). */
 export const ReviewCommands = {
-  push: 'flowscope.review.push',
-  dontPush: 'flowscope.review.dontPush',
-  pull: 'flowscope.review.pull',
-  keepLocal: 'flowscope.review.keepLocal',
+  push: Commands.reviewPush,
+  dontPush: Commands.reviewDontPush,
+  pull: Commands.reviewPull,
+  keepLocal: Commands.reviewKeepLocal,
 } as const;
 
 /** Context key: `push` or `pull` while that review's diff is open, empty otherwise. */
@@ -40,12 +43,12 @@ export class DiffReviews implements vscode.Disposable {
   private open: Open | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor() {
+  constructor(deps: WrapperDeps) {
     this.subscriptions = [
-      vscode.commands.registerCommand(ReviewCommands.push, () => this.answer('push', true)),
-      vscode.commands.registerCommand(ReviewCommands.dontPush, () => this.answer('push', false)),
-      vscode.commands.registerCommand(ReviewCommands.pull, () => this.answer('pull', true)),
-      vscode.commands.registerCommand(ReviewCommands.keepLocal, () => this.answer('pull', false)),
+      registerCommand(Commands.reviewPush, () => this.answer('push', true), deps),
+      registerCommand(Commands.reviewDontPush, () => this.answer('push', false), deps),
+      registerCommand(Commands.reviewPull, () => this.answer('pull', true), deps),
+      registerCommand(Commands.reviewKeepLocal, () => this.answer('pull', false), deps),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         if (this.open && e.closed.some((tab) => this.isReviewTab(tab, this.open?.request))) this.answer(this.open.request.kind, false);
       }),

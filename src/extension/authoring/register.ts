@@ -27,7 +27,7 @@ const GRAPH_FILES: vscode.DocumentSelector = [{ pattern: `**/*${FILE_SUFFIX}` }]
 export function registerGraphAuthoring(deps: AuthoringDeps): vscode.Disposable {
   const diagnostics = new GraphDiagnostics(deps);
   const documents = new GraphDocuments();
-  const reviews = new DiffReviews();
+  const reviews = new DiffReviews(deps);
   const ctx: Authoring = { ...deps, diagnostics, documents, lastSynced: new LastSynced(deps.context.workspaceState), reviews };
   const codeLens = new GraphCodeLens(diagnostics);
 
