@@ -10,7 +10,7 @@ import { baseName, readBinding } from './graphFiles';
  * for one the catalog does not list). Undefined when the user backs out.
  */
 export function pickTarget(deps: Pick<AuthoringDeps, 'pickers'>, purpose: string): Promise<GraphTarget | undefined> {
-  return deps.pickers.workflow(undefined, vscode.l10n.t('Workflow'), { title: purpose, allowTypedId: true, ignoreSelection: true });
+  return deps.pickers.workflow(undefined, vscode.l10n.t('Workflow'), { title: purpose, allowTypedId: true, ignoreSelection: true, connectionPlaceHolder: vscode.l10n.t('Connection') });
 }
 
 /** Writes `binding` into the file through an undoable edit, keeping the rest of the text as is. */

@@ -81,7 +81,7 @@ export function registerGraphPanels(deps: PanelDeps): vscode.Disposable {
       Commands.graphOpen,
       async (arg?: unknown) => {
         const parsed = OpenArgs.safeParse(arg);
-        const target = parsed.success ? parsed.data : await deps.pickers.workflow(undefined, vscode.l10n.t('Workflow to show'), { ignoreSelection: true });
+        const target = parsed.success ? parsed.data : await deps.pickers.workflow(undefined, vscode.l10n.t('Workflow to show'), { ignoreSelection: true, connectionPlaceHolder: vscode.l10n.t('Connection') });
         if (target) openRun(target);
       },
       deps,

@@ -48,6 +48,8 @@ export interface WorkflowPickOptions {
   readonly allowTypedId?: boolean;
   /** Ignore the tree's selection: always ask (authoring binds a file, the selection is unrelated). */
   readonly ignoreSelection?: boolean;
+  /** The connection step's placeholder, when it should not repeat the workflow's. */
+  readonly connectionPlaceHolder?: string;
 }
 
 /**
@@ -101,7 +103,7 @@ export class Pickers {
       const selected = this.deps.selection().find((n) => 'workflowId' in n && typeof n.workflowId === 'string');
       if (selected && 'workflowId' in selected && selected.workflowId) return { connection: selected.connection, workflowId: selected.workflowId };
     }
-    const connection = await this.connection(placeHolder, arg, { title: options.title });
+    const connection = await this.connection(options.connectionPlaceHolder ?? placeHolder, arg, { title: options.title });
     if (!connection) return undefined;
     const workflowId = await this.workflowOn(connection, placeHolder, options);
     return workflowId ? { connection, workflowId } : undefined;
