@@ -43,7 +43,7 @@ export const Commands = {
   graphOpen: 'flowscope.graph.open',
   /** A graph file's live preview; takes an optional uri. */
   graphPreview: 'flowscope.graph.preview',
-  /** The answers of a push or pull review, as editor-title actions of its diff (authoring/diffReview.ts). */
+  /** The answers of a push or pull review, as editor-title actions of its diff. */
   reviewPush: 'flowscope.review.push',
   reviewDontPush: 'flowscope.review.dontPush',
   reviewPull: 'flowscope.review.pull',

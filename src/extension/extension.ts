@@ -5,20 +5,20 @@ import { RunStore } from '../core/runs/runStore';
 import { ConnectionStates } from '../core/connections/states';
 import { registerGraphAuthoring } from './authoring/register';
 import { registerCommands } from './commands';
-import type { CommandDeps } from './commands/deps';
 import { Connections } from './connections/registry';
 import { registerContextKeys } from './contextKeys';
 import { LastInputs } from './lastInputs';
-import { OutputLogger, redactingChannel } from './log';
+import { OutputLogger } from './log';
 import { registerNotifications } from './notifications';
 import { GraphFileNames } from './authoring/graphFileNames';
 import { registerWalkthroughProgress } from './walkthrough';
 import { registerGraphPanels } from './panels/register';
 import { OutputDocuments } from './outputDocuments';
+import { Pickers } from './pick/pickers';
 import { RunStarter } from './runs/startRun';
 import { SandboxHost } from './sandbox';
 import { SecretKeyring } from './secrets';
-import type { Services } from './services';
+import type { FeatureDeps } from './features';
 import { Settings } from './settings';
 import { LiveRunsStatus } from './statusBar';
 import { ExplorerTree } from './tree/provider';
@@ -53,10 +53,36 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const tree = new ExplorerTree(explorer);
   const documents = new OutputDocuments();
-  const host = { log, reportFailure: (connection: string, error: FlowscopeError) => states.report(connection, error) };
   const starter = new RunStarter({ runs, connections, lastInputs, log, reportOk: (c) => states.reportOk(c), bumpPolling: () => explorer.bumpPolling() });
-  const services: Services = { context, log: redactingChannel(log.channel, log.redactor), connections, runs, states, commandHost: host, starter };
-  const deps: CommandDeps = { services, connections, settings, keyring, sandbox, explorer, tree, lastInputs, documents, log, host };
+  const pickers = new Pickers({
+    connections,
+    catalog: {
+      ensureCatalog: (connection) => states.ensureCatalog(connection),
+      workflows: (connection) => explorer.workflows(connection),
+      workflow: (connection, workflowId) => explorer.workflow(connection, workflowId),
+      runsOf: (connection, workflowId) => explorer.runsOf(connection, workflowId),
+    },
+    runs,
+    selection: () => tree.selection,
+  });
+  const deps: FeatureDeps = {
+    context,
+    log,
+    showLog: () => log.show(),
+    connections,
+    states,
+    runs,
+    settings,
+    keyring,
+    sandbox,
+    explorer,
+    tree,
+    lastInputs,
+    documents,
+    starter,
+    pickers,
+    reportFailure: (connection: string, error: FlowscopeError) => states.report(connection, error),
+  };
 
   context.subscriptions.push(
     log,
@@ -76,8 +102,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(deps),
     new LiveRunsStatus(runs),
     registerNotifications(runs, explorer, settings, log),
-    registerGraphAuthoring(services),
-    registerGraphPanels(services),
+    registerGraphAuthoring(deps),
+    registerGraphPanels(deps),
   );
   log.info(`Flowscope activated (VS Code ${vscode.version}, ${settings.current.connections.length} connection(s))`);
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { Run } from '../core/model';
+import type { ConnectionRun } from '../core/runs/distinctRuns';
+import { distinctRuns } from '../core/runs/distinctRuns';
 import type { RunStore } from '../core/runs/runStore';
 import { DisposableStore, toDisposable } from '../core/util/disposable';
 import { Commands } from './commandIds';
@@ -47,12 +48,6 @@ export class LiveRunsStatus implements vscode.Disposable {
  * The runs the status bar counts and its picker lists: the same list, so "2 live" always opens
  * a picker of two. (The picker used to add runs the tree showed as active without following them.)
  */
-export function distinctLiveRuns(runs: Pick<RunStore, 'liveRuns'>): Array<{ connection: string; run: Run }> {
-  const seen = new Map<string, Map<string, { connection: string; run: Run }>>();
-  for (const entry of runs.liveRuns()) {
-    let byId = seen.get(entry.connection);
-    if (!byId) seen.set(entry.connection, (byId = new Map()));
-    if (!byId.has(entry.run.id)) byId.set(entry.run.id, entry);
-  }
-  return [...seen.values()].flatMap((byId) => [...byId.values()]);
+export function distinctLiveRuns(runs: Pick<RunStore, 'liveRuns'>): ConnectionRun[] {
+  return distinctRuns(runs.liveRuns());
 }

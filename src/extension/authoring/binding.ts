@@ -1,53 +1,16 @@
 import * as vscode from 'vscode';
 import { modify } from '../../core/graph/jsonc';
 import type { Backend } from '../../core/backend';
-import type { Services } from '../services';
+import type { AuthoringDeps } from '../features';
 import type { GraphTarget } from './graphFiles';
 import { baseName, readBinding } from './graphFiles';
 
-/** Asks for a connection, then a workflow on it. Undefined when the user backs out. */
-export async function pickTarget(services: Services, purpose: string): Promise<GraphTarget | undefined> {
-  const connections = services.connections.list();
-  if (connections.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Add a Flowscope connection first (Flowscope: Add Connection).'));
-    return undefined;
-  }
-  const pickedConnection = await vscode.window.showQuickPick(
-    connections.map((c) => ({ label: c.name, description: c.kind, detail: c.baseUrl })),
-    { title: purpose, placeHolder: vscode.l10n.t('Connection') },
-  );
-  if (!pickedConnection) return undefined;
-  const connection = pickedConnection.label;
-  const workflowId = await pickWorkflow(services, connection, purpose);
-  return workflowId ? { connection, workflowId } : undefined;
-}
-
-async function pickWorkflow(services: Services, connection: string, purpose: string): Promise<string | undefined> {
-  // resolve, not backend: a connection the tree has not loaded yet (a sandbox connection right
-  // after "Start Sandbox") has no backend built until someone resolves it.
-  const backend = await services.connections.resolve(connection).catch(() => undefined);
-  const configured = services.connections.get(connection)?.workflowIds ?? [];
-  const items: Array<vscode.QuickPickItem & { id?: string }> = [];
-  if (backend?.capabilities.listWorkflows) {
-    const workflows = await listQuietly(backend);
-    for (const w of workflows) items.push({ label: w.name, description: w.id, id: w.id });
-  }
-  for (const id of configured) if (!items.some((i) => i.id === id)) items.push({ label: id, id });
-  const enter = { label: vscode.l10n.t('$(edit) Enter a workflow id…') };
-  const picked = await vscode.window.showQuickPick([...items, enter], { title: purpose, placeHolder: vscode.l10n.t('Workflow on {0}', connection) });
-  if (!picked) return undefined;
-  if (picked !== enter && 'id' in picked && typeof picked.id === 'string') return picked.id;
-  const typed = await vscode.window.showInputBox({ title: purpose, prompt: vscode.l10n.t('Workflow id on {0}', connection), ignoreFocusOut: true });
-  return typed?.trim() || undefined;
-}
-
-async function listQuietly(backend: Backend): Promise<ReadonlyArray<{ id: string; name: string }>> {
-  try {
-    return await backend.listWorkflows();
-  } catch {
-    // The picker still offers configured ids and free entry; the failure shows elsewhere.
-    return [];
-  }
+/**
+ * Asks for a connection, then a workflow on it (the one picker; a workflow id may also be typed,
+ * for one the catalog does not list). Undefined when the user backs out.
+ */
+export function pickTarget(deps: Pick<AuthoringDeps, 'pickers'>, purpose: string): Promise<GraphTarget | undefined> {
+  return deps.pickers.workflow(undefined, vscode.l10n.t('Workflow'), { title: purpose, allowTypedId: true, ignoreSelection: true, connectionPlaceHolder: vscode.l10n.t('Connection') });
 }
 
 /** Writes `binding` into the file through an undoable edit, keeping the rest of the text as is. */
@@ -66,10 +29,10 @@ export async function writeBinding(document: vscode.TextDocument, target: GraphT
  * whether to record it in the file, so the next push, pull or run goes to the same place without
  * asking. Escape at that step backs out of the whole command, like any step before it.
  */
-export async function resolveTarget(services: Services, document: vscode.TextDocument, purpose: string): Promise<GraphTarget | undefined> {
+export async function resolveTarget(deps: Pick<AuthoringDeps, 'pickers'>, document: vscode.TextDocument, purpose: string): Promise<GraphTarget | undefined> {
   const bound = readBinding(document.getText());
   if (bound) return bound;
-  const target = await pickTarget(services, purpose);
+  const target = await pickTarget(deps, purpose);
   if (!target) return undefined;
   const save = { label: vscode.l10n.t('$(link) Bind {0} to {1}/{2}', baseName(document.uri), target.connection, target.workflowId), detail: vscode.l10n.t('Writes "binding" into the file: push, pull and run go there from now on.'), bind: true };
   const once = { label: vscode.l10n.t('Just this once'), detail: vscode.l10n.t('Leaves the file unbound; the next push asks again.'), bind: false };
@@ -86,13 +49,13 @@ export async function resolveTarget(services: Services, document: vscode.TextDoc
  * the sandbox started, if needed): `backend()` alone is undefined for any connection the tree
  * has not loaded yet, which would be misreported as missing credentials.
  */
-export async function backendFor(services: Services, connection: string): Promise<Backend | undefined> {
-  const config = services.connections.get(connection);
+export async function backendFor(deps: Pick<AuthoringDeps, 'connections'>, connection: string): Promise<Backend | undefined> {
+  const config = deps.connections.get(connection);
   if (!config) {
     void vscode.window.showErrorMessage(vscode.l10n.t('The file is bound to the connection "{0}", which does not exist in this window.', connection));
     return undefined;
   }
-  const backend = await services.connections.resolve(connection);
+  const backend = await deps.connections.resolve(connection);
   if (!backend) void vscode.window.showErrorMessage(vscode.l10n.t('The connection "{0}" has no valid credentials yet; set its API key first.', connection));
   return backend;
 }

@@ -3,7 +3,7 @@ import type { GraphDiagnostic } from '../../core/graph/graphDiagnostic';
 import { SCHEMA_LEVEL_CODES } from '../../core/graph/graphDiagnostic';
 import { validateGraphText } from '../../core/graph/validate';
 import type { BackendKind } from '../../core/model';
-import type { Services } from '../services';
+import type { AuthoringDeps } from '../features';
 import { isGraphDocument, readBinding } from './graphFiles';
 import { toVscodeDiagnostic } from './toVscode';
 
@@ -25,7 +25,7 @@ export class GraphDiagnostics implements vscode.Disposable {
   /** Fires after a file's diagnostics were recomputed (CodeLens titles show the counts). */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly services: Services) {
+  constructor(private readonly deps: Pick<AuthoringDeps, 'connections' | 'log'>) {
     this.subscriptions.push(
       this.collection,
       this.changed,
@@ -37,7 +37,7 @@ export class GraphDiagnostics implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       // A binding's connection may appear, disappear or change kind: target-specific checks follow.
-      services.connections.onDidChange(() => this.refreshAll()),
+      deps.connections.onDidChange(() => this.refreshAll()),
     );
     this.refreshAll();
   }
@@ -69,7 +69,7 @@ export class GraphDiagnostics implements vscode.Disposable {
 
   targetKindOf(text: string): BackendKind | undefined {
     const binding = readBinding(text);
-    return binding ? this.services.connections.get(binding.connection)?.kind : undefined;
+    return binding ? this.deps.connections.get(binding.connection)?.kind : undefined;
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -92,7 +92,7 @@ export class GraphDiagnostics implements vscode.Disposable {
       try {
         this.update(document);
       } catch (error) {
-        this.services.log.warn(`could not validate ${document.uri.toString()}: ${error instanceof Error ? error.message : String(error)}`);
+        this.deps.log.warn(`could not validate ${document.uri.toString()}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }

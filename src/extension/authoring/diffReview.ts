@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
 import { Commands } from '../commandIds';
-import type { CommandHost } from '../commands/register';
 import { registerCommand } from '../commands/register';
+import type { WrapperDeps } from '../features';
+
+/** The editor-title actions of a review diff (package.json `editor/title`, shown while one is open). */
+export const ReviewCommands = {
+  push: Commands.reviewPush,
+  dontPush: Commands.reviewDontPush,
+  pull: Commands.reviewPull,
+  keepLocal: Commands.reviewKeepLocal,
+} as const;
 
 /** Context key: `push` or `pull` while that review's diff is open, empty otherwise. */
 const REVIEW_CONTEXT = 'flowscope.review';
@@ -35,13 +43,12 @@ export class DiffReviews implements vscode.Disposable {
   private open: Open | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
-  /** The review's answers are editor-title actions of its diff (package.json `editor/title`, shown while one is open). */
-  constructor(host: CommandHost) {
+  constructor(deps: WrapperDeps) {
     this.subscriptions = [
-      registerCommand(Commands.reviewPush, () => this.answer('push', true), host),
-      registerCommand(Commands.reviewDontPush, () => this.answer('push', false), host),
-      registerCommand(Commands.reviewPull, () => this.answer('pull', true), host),
-      registerCommand(Commands.reviewKeepLocal, () => this.answer('pull', false), host),
+      registerCommand(Commands.reviewPush, () => this.answer('push', true), deps),
+      registerCommand(Commands.reviewDontPush, () => this.answer('push', false), deps),
+      registerCommand(Commands.reviewPull, () => this.answer('pull', true), deps),
+      registerCommand(Commands.reviewKeepLocal, () => this.answer('pull', false), deps),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         if (this.open && e.closed.some((tab) => this.isReviewTab(tab, this.open?.request))) this.answer(this.open.request.kind, false);
       }),

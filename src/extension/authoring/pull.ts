@@ -5,7 +5,7 @@ import type { LocalEdits } from '../../core/graph/localEdits';
 import { localEdits } from '../../core/graph/localEdits';
 import { pullGraphFile } from '../../core/graph/pullPlan';
 import { backendFor, pickTarget } from './binding';
-import type { AuthoringContext } from './context';
+import type { Authoring } from './context';
 import { baseName, readBinding } from './graphFiles';
 import type { GraphTarget } from './graphFiles';
 import { requireTrust } from './trust';
@@ -15,12 +15,12 @@ import { requireTrust } from './trust';
  * after a diff and a question whenever the file may hold edits the server does not have, saved or
  * not), or into a new bound file when there is no bound file.
  */
-export async function pullCommand(ctx: AuthoringContext, document: vscode.TextDocument | undefined): Promise<void> {
+export async function pullCommand(ctx: Authoring, document: vscode.TextDocument | undefined): Promise<void> {
   if (!(await requireTrust(vscode.l10n.t('Pull')))) return;
   const bound = document ? readBinding(document.getText()) : undefined;
-  const target = bound ?? (await pickTarget(ctx.services, vscode.l10n.t('Pull a workflow graph from')));
+  const target = bound ?? (await pickTarget(ctx, vscode.l10n.t('Pull a workflow graph from')));
   if (!target) return;
-  const backend = await backendFor(ctx.services, target.connection);
+  const backend = await backendFor(ctx, target.connection);
   if (!backend) return;
   const into = bound ? document : undefined;
 
@@ -61,7 +61,7 @@ export async function pullCommand(ctx: AuthoringContext, document: vscode.TextDo
 }
 
 /** The file as it is now (unsaved edits included) beside what the pull would write, and the question. */
-async function confirmReplace(ctx: AuthoringContext, document: vscode.TextDocument, pulled: string, risk: Exclude<LocalEdits, 'none'>, summary: string): Promise<boolean> {
+async function confirmReplace(ctx: Authoring, document: vscode.TextDocument, pulled: string, risk: Exclude<LocalEdits, 'none'>, summary: string): Promise<boolean> {
   const name = baseName(document.uri);
   const question =
     risk === 'edited'
@@ -81,7 +81,7 @@ async function confirmReplace(ctx: AuthoringContext, document: vscode.TextDocume
   });
 }
 
-async function replaceContent(ctx: AuthoringContext, document: vscode.TextDocument, text: string, summary: string): Promise<boolean> {
+async function replaceContent(ctx: Authoring, document: vscode.TextDocument, text: string, summary: string): Promise<boolean> {
   const backup = await writeBackup(ctx, document);
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
@@ -100,8 +100,8 @@ async function replaceContent(ctx: AuthoringContext, document: vscode.TextDocume
 }
 
 /** Keeps what a pull replaces, outside the workspace so it is never committed by accident. */
-async function writeBackup(ctx: AuthoringContext, document: vscode.TextDocument): Promise<vscode.Uri> {
-  const folder = vscode.Uri.joinPath(ctx.services.context.globalStorageUri, 'backups');
+async function writeBackup(ctx: Authoring, document: vscode.TextDocument): Promise<vscode.Uri> {
+  const folder = vscode.Uri.joinPath(ctx.context.globalStorageUri, 'backups');
   await vscode.workspace.fs.createDirectory(folder);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const stem = baseName(document.uri).replace(/\.workflow\.json$/i, '');

@@ -4,9 +4,9 @@ import { normalizedGraphText, summaryLine } from '../../core/graph/diff';
 import { formatDiagnostic } from '../../core/graph/graphDiagnostic';
 import type { PushReview } from '../../core/graph/pushPlan';
 import { pushGraphFile, pushQuestion, serviceName } from '../../core/graph/pushPlan';
-import type { Services } from '../services';
+import type { AuthoringDeps } from '../features';
 import { backendFor, resolveTarget } from './binding';
-import type { AuthoringContext } from './context';
+import type { Authoring } from './context';
 import { baseName } from './graphFiles';
 import type { GraphTarget } from './graphFiles';
 import { requireTrust } from './trust';
@@ -14,11 +14,11 @@ import { requireTrust } from './trust';
 const MAX_LISTED = 12;
 
 /** Push: validate, review the diff against the server, confirm, push, report. */
-export async function pushCommand(ctx: AuthoringContext, document: vscode.TextDocument): Promise<void> {
+export async function pushCommand(ctx: Authoring, document: vscode.TextDocument): Promise<void> {
   if (!(await requireTrust(vscode.l10n.t('Push')))) return;
-  const target = await resolveTarget(ctx.services, document, vscode.l10n.t('Push {0} to', baseName(document.uri)));
+  const target = await resolveTarget(ctx, document, vscode.l10n.t('Push {0} to', baseName(document.uri)));
   if (!target) return;
-  const backend = await backendFor(ctx.services, target.connection);
+  const backend = await backendFor(ctx, target.connection);
   if (!backend) return;
 
   const text = document.getText();
@@ -81,8 +81,8 @@ export async function pushCommand(ctx: AuthoringContext, document: vscode.TextDo
       await ctx.lastSynced.set(target, outcome.review.local);
       const { steps, notApplied } = outcome.report;
       // Steps name blocks and counts only; the graph itself (and any webhook secret) is never logged.
-      ctx.services.log.info(`pushed ${baseName(document.uri)} to ${target.connection}/${target.workflowId}: ${steps.join('; ') || 'no calls'}`);
-      for (const line of notApplied) ctx.services.log.warn(`not applied: ${line}`);
+      ctx.log.info(`pushed ${baseName(document.uri)} to ${target.connection}/${target.workflowId}: ${steps.join('; ') || 'no calls'}`);
+      for (const line of notApplied) ctx.log.warn(`not applied: ${line}`);
       if (notApplied.length > 0) {
         await vscode.window.showWarningMessage(
           vscode.l10n.t('Pushed to {0}, but {1} change(s) could not be applied.', target.workflowId, notApplied.length),
@@ -101,7 +101,7 @@ export async function pushCommand(ctx: AuthoringContext, document: vscode.TextDo
  * with the question asked beside it, never over it (see DiffReviews); protected connections then
  * ask for the workflow's name. The diff tab closes once answered.
  */
-async function confirmPush(ctx: AuthoringContext, target: GraphTarget, review: PushReview, document: vscode.TextDocument): Promise<boolean> {
+async function confirmPush(ctx: Authoring, target: GraphTarget, review: PushReview, document: vscode.TextDocument): Promise<boolean> {
   const beforeLabel =
     review.baselineSource === 'server' ? vscode.l10n.t('server') : review.baselineSource === 'remembered' ? vscode.l10n.t('last pushed or pulled') : vscode.l10n.t('unknown');
   const left = ctx.documents.show(`${target.workflowId}-${beforeLabel}`, normalizedGraphText(review.baseline));
@@ -119,7 +119,7 @@ async function confirmPush(ctx: AuthoringContext, target: GraphTarget, review: P
   const metaFields = Object.keys(review.meta);
   if (metaFields.length > 0) notes.push(vscode.l10n.t("The workflow's {0} will be set to the file's.", metaFields.join(', ')));
   if (review.notApplicable.length > 0) notes.push(vscode.l10n.t('Not applied (the API cannot make these changes): {0}', review.notApplicable.slice(0, MAX_LISTED).join('; ')));
-  for (const line of notes) ctx.services.log.info(`push review: ${line}`);
+  for (const line of notes) ctx.log.info(`push review: ${line}`);
 
   const accepted = await ctx.reviews.review({
     kind: 'push',
@@ -132,18 +132,18 @@ async function confirmPush(ctx: AuthoringContext, target: GraphTarget, review: P
     decline: vscode.l10n.t("Don't push"),
   });
   if (!accepted) return false;
-  return confirmProtected(ctx.services, target);
+  return confirmProtected(ctx, target);
 }
 
-async function confirmProtected(services: Services, target: GraphTarget): Promise<boolean> {
-  if (!services.connections.get(target.connection)?.protected) return true;
-  const backend = services.connections.backend(target.connection);
+async function confirmProtected(deps: Pick<AuthoringDeps, 'connections' | 'log'>, target: GraphTarget): Promise<boolean> {
+  if (!deps.connections.get(target.connection)?.protected) return true;
+  const backend = deps.connections.backend(target.connection);
   // The server's name for the workflow, never the file's own `name` (the repository writes that).
   let name: string | undefined;
   try {
     name = (await backend?.getWorkflow(target.workflowId))?.name || undefined;
   } catch (error) {
-    services.log.debug(`protected push: could not read the workflow's name: ${toFlowscopeError(error).message}`);
+    deps.log.debug(`protected push: could not read the workflow's name: ${toFlowscopeError(error).message}`);
   }
   const accepted = [target.workflowId, ...(name ? [name] : [])];
   const typed = await vscode.window.showInputBox({

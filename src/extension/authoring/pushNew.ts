@@ -5,10 +5,10 @@ import { summaryLines } from '../../core/graph/diff';
 import { formatDiagnostic } from '../../core/graph/graphDiagnostic';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 import { backendFor, writeBinding } from './binding';
-import type { AuthoringContext } from './context';
+import type { Authoring } from './context';
 import { baseName } from './graphFiles';
 import { requireTrust } from './trust';
-import { toAbortSignal } from '../commands/pick';
+import { withAbortSignal } from '../pick/abort';
 import { confirmProtected } from '../commands/trigger';
 
 /**
@@ -16,24 +16,24 @@ import { confirmProtected } from '../commands/trigger';
  * file says (`POST /api/workflows`), saves the file's graph into it (`PUT …/graph`), then writes
  * the binding into the file so push, pull and run go there next.
  */
-export async function pushNewCommand(ctx: AuthoringContext, document: vscode.TextDocument): Promise<void> {
+export async function pushNewCommand(ctx: Authoring, document: vscode.TextDocument): Promise<void> {
   if (!(await requireTrust(vscode.l10n.t('Push')))) return;
   const connection = await pickCreatingConnection(ctx);
   if (!connection) return;
   const file = baseName(document.uri);
-  if (!(await confirmProtected(ctx.services, connection, vscode.l10n.t('Create a new workflow from {0} there?', file)))) return;
-  const backend = await backendFor(ctx.services, connection);
+  if (!(await confirmProtected(ctx, connection, vscode.l10n.t('Create a new workflow from {0} there?', file)))) return;
+  const backend = await backendFor(ctx, connection);
   if (!backend) return;
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating a workflow from {0} on {1}', file, connection), cancellable: true },
     (_progress, token) =>
-      createWorkflowFromFile({
+      withAbortSignal(token, (signal) => createWorkflowFromFile({
         text: document.getText(),
         backend,
         fallbackName: file.endsWith(FILE_SUFFIX) ? file.slice(0, -FILE_SUFFIX.length) : file,
         confirm: (review) => confirmCreate(review),
-        signal: toAbortSignal(token),
-      }),
+        signal,
+      })),
   );
   switch (outcome.status) {
     case 'invalid': {
@@ -58,25 +58,20 @@ export async function pushNewCommand(ctx: AuthoringContext, document: vscode.Tex
       return;
     case 'created':
       await writeBinding(document, { connection, workflowId: outcome.workflowId });
-      ctx.services.log.info(`created ${connection}/${outcome.workflowId} from ${file}: ${outcome.report.steps.join('; ')}`);
+      ctx.log.info(`created ${connection}/${outcome.workflowId} from ${file}: ${outcome.report.steps.join('; ')}`);
       await ctx.lastSynced.set({ connection, workflowId: outcome.workflowId }, outcome.review.local);
       void vscode.window.showInformationMessage(vscode.l10n.t('Created "{0}" on {1}; {2} is now bound to it.', outcome.review.meta.name, connection, file));
       return;
   }
 }
 
-/** Connections whose service can create workflows (Powabase). */
-async function pickCreatingConnection(ctx: AuthoringContext): Promise<string | undefined> {
-  const candidates = ctx.services.connections.list().filter((c) => c.kind === 'powabase');
-  if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Only Powabase can create workflows through its API: add a Powabase connection first.'));
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    candidates.map((c) => ({ label: c.name, description: c.kind, detail: c.baseUrl })),
-    { title: vscode.l10n.t('Create the workflow on'), placeHolder: vscode.l10n.t('Connection') },
-  );
-  return picked?.label;
+/** Only Powabase creates workflows through its API: the picker offers its connections only. */
+function pickCreatingConnection(ctx: Authoring): Promise<string | undefined> {
+  return ctx.pickers.connection(vscode.l10n.t('Connection'), undefined, {
+    title: vscode.l10n.t('Create the workflow on'),
+    only: (c) => c.kind === 'powabase',
+    noneMessage: vscode.l10n.t('Only Powabase can create workflows through its API: add a Powabase connection first.'),
+  });
 }
 
 async function confirmCreate(review: CreateReview): Promise<boolean> {

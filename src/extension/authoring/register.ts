@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 import { registerCommand } from '../commands/register';
-import type { Services } from '../services';
+import type { AuthoringDeps } from '../features';
 import { GraphCodeLens } from './codeLens';
 import { Commands } from '../commandIds';
-import type { AuthoringContext } from './context';
+import type { Authoring } from './context';
 import { GraphDiagnostics } from './diagnostics';
 import { DiffReviews } from './diffReview';
 import { GraphDocuments } from './graphDocuments';
@@ -24,12 +24,11 @@ const GRAPH_FILES: vscode.DocumentSelector = [{ pattern: `**/*${FILE_SUFFIX}` }]
  * review, pull with a backup, run, and webhook minting. Completion and hover come from the JSON
  * Schema contributed in package.json, so they work without this code running.
  */
-export function registerGraphAuthoring(services: Services): vscode.Disposable {
-  const diagnostics = new GraphDiagnostics(services);
+export function registerGraphAuthoring(deps: AuthoringDeps): vscode.Disposable {
+  const diagnostics = new GraphDiagnostics(deps);
   const documents = new GraphDocuments();
-  const host = services.commandHost;
-  const reviews = new DiffReviews(host);
-  const ctx: AuthoringContext = { services, diagnostics, documents, lastSynced: new LastSynced(services.context.workspaceState), reviews };
+  const reviews = new DiffReviews(deps);
+  const ctx: Authoring = { ...deps, diagnostics, documents, lastSynced: new LastSynced(deps.context.workspaceState), reviews };
   const codeLens = new GraphCodeLens(diagnostics);
 
   return vscode.Disposable.from(
@@ -43,34 +42,34 @@ export function registerGraphAuthoring(services: Services): vscode.Disposable {
     registerCommand(Commands.graphValidate, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await validateCommand(ctx, document);
-    }, host),
+    }, ctx),
     registerCommand(Commands.graphPush, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await pushCommand(ctx, document);
-    }, host),
+    }, ctx),
     registerCommand(Commands.graphPushNew, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await pushNewCommand(ctx, document);
-    }, host),
+    }, ctx),
     registerCommand(Commands.graphPull, async (arg) => {
       // Without a graph file at hand, pull goes to a new file.
       const document = await graphDocument(arg, false);
       await pullCommand(ctx, document);
-    }, host),
+    }, ctx),
     registerCommand(Commands.graphRun, async (arg) => {
       const document = await graphDocument(arg);
       if (document) await runCommand(ctx, document);
-    }, host),
+    }, ctx),
     registerCommand(Commands.graphInsertWebhook, async (arg) => {
       const document = await graphDocument(arg);
       if (!document) return;
       const editor = await vscode.window.showTextDocument(document);
       await insertWebhookCommand(ctx, editor);
-    }, host),
+    }, ctx),
   );
 }
 
-async function validateCommand(ctx: AuthoringContext, document: vscode.TextDocument): Promise<void> {
+async function validateCommand(ctx: Authoring, document: vscode.TextDocument): Promise<void> {
   const found = ctx.diagnostics.update(document);
   const errors = found.filter((d) => d.severity === 'error').length;
   const warnings = found.filter((d) => d.severity === 'warning').length;

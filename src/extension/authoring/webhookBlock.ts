@@ -2,14 +2,14 @@ import * as vscode from 'vscode';
 import { findNodeAtLocation, findNodeAtOffset, getNodeValue, modify, parseTree } from '../../core/graph/jsonc';
 import type { FormattingOptions, Node } from '../../core/graph/jsonc';
 import { freeBlockId, mintWebhook, webhookBlock } from '../../core/graph/webhook';
-import type { AuthoringContext } from './context';
+import type { Authoring } from './context';
 
 /**
  * Webhook blocks need a client-minted UUID and secret (Powabase does not mint them for graphs
  * saved through its API). Both the command and the quick fix mint them here; the secret goes
  * into the file and, for the command, into one modal, and never into a log.
  */
-export async function insertWebhookCommand(ctx: AuthoringContext, editor: vscode.TextEditor): Promise<void> {
+export async function insertWebhookCommand(ctx: Authoring, editor: vscode.TextEditor): Promise<void> {
   const document = editor.document;
   const text = document.getText();
   const root = parseTree(text);
@@ -26,7 +26,7 @@ export async function insertWebhookCommand(ctx: AuthoringContext, editor: vscode
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not insert the webhook block.'));
     return;
   }
-  ctx.services.log.info(`inserted webhook block "${id}" into ${document.uri.path}`);
+  ctx.log.info(`inserted webhook block "${id}" into ${document.uri.path}`);
   const copy = vscode.l10n.t('Copy Secret');
   const picked = await vscode.window.showInformationMessage(
     vscode.l10n.t('Webhook block "{0}" added.', id),

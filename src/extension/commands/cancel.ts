@@ -4,9 +4,8 @@ import { cancelAllButton, cancelReport } from '../../core/cancelReport';
 import { isTerminalRun } from '../../core/model';
 import { KIND_LABELS, shortId, statusLabel } from '../tree/present';
 import { Commands } from '../commandIds';
-import type { CommandDeps } from './deps';
-import type { RunTarget } from './pick';
-import { requireBackend, runTargets, workflowTarget } from './pick';
+import type { PaletteDeps } from '../features';
+import type { RunTarget } from '../pick/targets';
 import { markCancelledHere } from './cancelledHere';
 import { registerCommand, scoped } from './register';
 import { confirmAndStop, isStoppable } from './stopRun';
@@ -14,21 +13,21 @@ import { confirmProtected } from './trigger';
 
 const MAX_REASON = 500;
 
-export function registerCancelCommands(deps: CommandDeps): vscode.Disposable {
+export function registerCancelCommands(deps: PaletteDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    registerCommand(Commands.runCancel, (arg, selection) => cancelRuns(deps, arg, selection), deps.host),
-    registerCommand(Commands.workflowCancelRuns, (arg) => cancelWorkflowRuns(deps, arg), deps.host),
-    registerCommand(Commands.runStopFollowing, (arg, selection) => stopFollowing(deps, arg, selection), deps.host),
+    registerCommand(Commands.runCancel, (arg, selection) => cancelRuns(deps, arg, selection), deps),
+    registerCommand(Commands.workflowCancelRuns, (arg) => cancelWorkflowRuns(deps, arg), deps),
+    registerCommand(Commands.runStopFollowing, (arg, selection) => stopFollowing(deps, arg, selection), deps),
   );
 }
 
-async function cancelRuns(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
-  const targets = await runTargets(deps, arg, selection, vscode.l10n.t('Runs to cancel'));
+async function cancelRuns(deps: PaletteDeps, arg: unknown, selection: unknown): Promise<void> {
+  const targets = await deps.pickers.runs(arg, selection, vscode.l10n.t('Runs to cancel'));
   const active = await withoutEndedRuns(deps, targets);
   const byConnection = new Map<string, RunTarget[]>();
   for (const t of active) byConnection.set(t.connection, [...(byConnection.get(t.connection) ?? []), t]);
   for (const [connection, runs] of byConnection) {
-    const backend = await requireBackend(deps, connection);
+    const backend = await deps.pickers.backend(connection);
     if (!backend.cancel || backend.capabilities.cancel === 'none') {
       await offerStopFollowing(deps, connection, runs, KIND_LABELS[backend.kind]);
       continue;
@@ -50,10 +49,10 @@ async function cancelRuns(deps: CommandDeps, arg: unknown, selection: unknown): 
   }
 }
 
-async function cancelWorkflowRuns(deps: CommandDeps, arg: unknown): Promise<void> {
-  const target = await workflowTarget(deps, arg, vscode.l10n.t('Workflow whose runs to cancel'));
+async function cancelWorkflowRuns(deps: PaletteDeps, arg: unknown): Promise<void> {
+  const target = await deps.pickers.workflow(arg, vscode.l10n.t('Workflow whose runs to cancel'));
   if (!target) return;
-  const backend = await requireBackend(deps, target.connection);
+  const backend = await deps.pickers.backend(target.connection);
   if (!backend.cancel || backend.capabilities.cancel !== 'workflow') {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} cannot cancel all runs of a workflow.', KIND_LABELS[backend.kind]));
     return;
@@ -98,13 +97,13 @@ function cancelWithProgress(connection: string, call: (signal: AbortSignal) => P
 }
 
 /** Runs already over are said to be so, once, and left out: there is nothing to cancel or stop. */
-async function withoutEndedRuns(deps: CommandDeps, targets: readonly RunTarget[]): Promise<RunTarget[]> {
+async function withoutEndedRuns(deps: PaletteDeps, targets: readonly RunTarget[]): Promise<RunTarget[]> {
   const ended = targets.filter((t) => {
-    const run = deps.services.runs.get(t.connection, t.runId);
+    const run = deps.runs.get(t.connection, t.runId);
     return run !== undefined && isTerminalRun(run.status);
   });
   if (ended.length > 0) {
-    const first = deps.services.runs.get(ended[0]?.connection ?? '', ended[0]?.runId ?? '');
+    const first = deps.runs.get(ended[0]?.connection ?? '', ended[0]?.runId ?? '');
     const text =
       ended.length === 1 && first
         ? vscode.l10n.t('Run {0} has already ended ({1}): there is nothing to cancel.', shortId(first.id), statusLabel(first.status, vscode.l10n.t))
@@ -124,16 +123,16 @@ async function askReason(title: string, prompt: string): Promise<string | undefi
 }
 
 /** Reports what the service did per run, in one message, then re-reads the runs so the tree shows it at once. */
-async function afterCancel(deps: CommandDeps, connection: string, runs: readonly RunTarget[], outcomes: readonly CancelOutcome[], workflow: string | undefined): Promise<void> {
+async function afterCancel(deps: PaletteDeps, connection: string, runs: readonly RunTarget[], outcomes: readonly CancelOutcome[], workflow: string | undefined): Promise<void> {
   const report = cancelReport(outcomes, vscode.l10n.t, workflow);
   if (report.severity === 'warning') void vscode.window.showWarningMessage(report.text);
   else void vscode.window.showInformationMessage(report.text);
   // The service's record is the truth after a cancel: a trigger stream may still end with its
   // own word (Supervity's says "failed"), so read the runs once their live follow has ended.
   const deadline = Date.now() + 3_000;
-  while (Date.now() < deadline && runs.some((r) => deps.services.runs.isLive(connection, r.runId))) await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < deadline && runs.some((r) => deps.runs.isLive(connection, r.runId))) await new Promise((r) => setTimeout(r, 100));
   for (const run of runs) {
-    await deps.services.runs.refresh(connection, { id: run.runId, workflowId: run.workflowId }).catch((error: unknown) => {
+    await deps.runs.refresh(connection, { id: run.runId, workflowId: run.workflowId }).catch((error: unknown) => {
       deps.log.debug(`re-reading ${run.runId} after cancel failed: ${String(error)}`);
     });
   }
@@ -143,7 +142,7 @@ async function afterCancel(deps: CommandDeps, connection: string, runs: readonly
  * Where the API has no cancel endpoint, say so and offer what Flowscope can do: stop a run that
  * lives on a stream held here (Powabase), else stop following.
  */
-async function offerStopFollowing(deps: CommandDeps, connection: string, runs: readonly RunTarget[], service: string): Promise<void> {
+async function offerStopFollowing(deps: PaletteDeps, connection: string, runs: readonly RunTarget[], service: string): Promise<void> {
   const stoppable = runs.filter((r) => isStoppable(deps, r));
   if (stoppable.length > 0) {
     await confirmAndStop(deps, stoppable);
@@ -156,17 +155,17 @@ async function offerStopFollowing(deps: CommandDeps, connection: string, runs: r
     stop,
   );
   if (picked !== stop) return;
-  for (const run of runs) deps.services.runs.stopFollowing(connection, run.runId);
+  for (const run of runs) deps.runs.stopFollowing(connection, run.runId);
 }
 
-async function stopFollowing(deps: CommandDeps, arg: unknown, selection: unknown): Promise<void> {
-  let targets = await withoutEndedRuns(deps, await runTargets(deps, arg, selection, vscode.l10n.t('Runs to stop following')));
+async function stopFollowing(deps: PaletteDeps, arg: unknown, selection: unknown): Promise<void> {
+  let targets = await withoutEndedRuns(deps, await deps.pickers.runs(arg, selection, vscode.l10n.t('Runs to stop following')));
   // Closing the stream of such a run stops it on the server: that needs the Stop Run confirmation.
   const stoppable = targets.filter((t) => isStoppable(deps, t));
   if (stoppable.length > 0) {
     await confirmAndStop(deps, stoppable);
     targets = targets.filter((t) => !stoppable.includes(t));
   }
-  for (const t of targets) deps.services.runs.stopFollowing(t.connection, t.runId);
+  for (const t of targets) deps.runs.stopFollowing(t.connection, t.runId);
   if (targets.length) vscode.window.setStatusBarMessage(vscode.l10n.t('Stopped following {0} run(s).', targets.length), 4_000);
 }

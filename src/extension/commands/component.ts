@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { Backend, ComponentExecution } from '../../core/backend';
 import { checkJsonSchema, parseInputsJson } from '../../core/tree/inputs';
 import { Commands } from '../commandIds';
-import type { CommandDeps } from './deps';
-import { pickConnection, requireBackend, toAbortSignal } from './pick';
+import type { PaletteDeps } from '../features';
+import { withAbortSignal } from '../pick/abort';
 import { registerCommand, scoped } from './register';
 import { requireTrust } from './trigger';
 
@@ -11,15 +11,15 @@ import { requireTrust } from './trigger';
 const WAIT_FOR_MS = 10_000;
 
 /** Executes one White Rabbit component: module from the catalog, input and config checked against its schemas. */
-export function registerComponentCommands(deps: CommandDeps): vscode.Disposable {
-  return registerCommand(Commands.componentExecute, (arg) => execute(deps, arg), deps.host);
+export function registerComponentCommands(deps: PaletteDeps): vscode.Disposable {
+  return registerCommand(Commands.componentExecute, (arg) => execute(deps, arg), deps);
 }
 
-async function execute(deps: CommandDeps, arg: unknown): Promise<void> {
+async function execute(deps: PaletteDeps, arg: unknown): Promise<void> {
   if (!(await requireTrust(vscode.l10n.t('Executing components')))) return;
-  const connection = await pickConnection(deps, vscode.l10n.t('Connection to execute on'), arg);
+  const connection = await deps.pickers.connection(vscode.l10n.t('Connection to execute on'), arg);
   if (!connection) return;
-  const backend = await requireBackend(deps, connection);
+  const backend = await deps.pickers.backend(connection);
   const list = backend.listComponents?.bind(backend);
   const run = backend.executeComponent?.bind(backend);
   if (!list || !run || !backend.capabilities.componentExecute) {
@@ -42,7 +42,7 @@ async function execute(deps: CommandDeps, arg: unknown): Promise<void> {
 
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Executing {0}…', picked.label), cancellable: true },
-    (_p, token) => scoped(connection, runToEnd(backend, run, { module: picked.label, input, config }, toAbortSignal(token))),
+    (_p, token) => withAbortSignal(token, (signal) => scoped(connection, runToEnd(backend, run, { module: picked.label, input, config }, signal))),
   );
   await deps.documents.show([connection, 'components', `${picked.label}-${result.id}`], result);
 }

@@ -1,28 +1,28 @@
 import * as vscode from 'vscode';
 import { Commands } from '../commandIds';
-import type { CommandDeps } from './deps';
-import { requireBackend, toAbortSignal, workflowTarget } from './pick';
-import type { WorkflowTarget } from './pick';
+import type { PaletteDeps } from '../features';
+import { withAbortSignal } from '../pick/abort';
+import type { WorkflowTarget } from '../pick/targets';
 import { registerCommand, scoped } from './register';
 import { confirmProtected, requireTrust } from './trigger';
 
 /** Rename and delete a workflow from the tree, where the API can (Powabase). */
-export function registerManageCommands(deps: CommandDeps): vscode.Disposable {
+export function registerManageCommands(deps: PaletteDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    registerCommand(Commands.workflowRename, (arg) => renameWorkflow(deps, arg), deps.host),
-    registerCommand(Commands.workflowDelete, (arg) => deleteWorkflow(deps, arg), deps.host),
+    registerCommand(Commands.workflowRename, (arg) => renameWorkflow(deps, arg), deps),
+    registerCommand(Commands.workflowDelete, (arg) => deleteWorkflow(deps, arg), deps),
   );
 }
 
-async function target(deps: CommandDeps, arg: unknown, placeHolder: string): Promise<WorkflowTarget | undefined> {
+async function target(deps: PaletteDeps, arg: unknown, placeHolder: string): Promise<WorkflowTarget | undefined> {
   if (!(await requireTrust(vscode.l10n.t('Changing workflows')))) return undefined;
-  return workflowTarget(deps, arg, placeHolder);
+  return deps.pickers.workflow(arg, placeHolder);
 }
 
-async function renameWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
+async function renameWorkflow(deps: PaletteDeps, arg: unknown): Promise<void> {
   const t = await target(deps, arg, vscode.l10n.t('Workflow to rename'));
   if (!t) return;
-  const backend = await requireBackend(deps, t.connection);
+  const backend = await deps.pickers.backend(t.connection);
   const update = backend.updateWorkflow?.bind(backend);
   if (!update) {
     void vscode.window.showInformationMessage(vscode.l10n.t('This service cannot rename workflows through its API.'));
@@ -40,16 +40,16 @@ async function renameWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
   if (!(await confirmProtected(deps, t.connection, vscode.l10n.t('Rename {0} to {1}?', current || t.workflowId, name.trim())))) return;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Renaming {0}…', current || t.workflowId), cancellable: true },
-    (_p, token) => scoped(t.connection, update(t.workflowId, { name: name.trim() }, toAbortSignal(token))),
+    (_p, token) => withAbortSignal(token, (signal) => scoped(t.connection, update(t.workflowId, { name: name.trim() }, signal))),
   );
   await deps.explorer.refresh(deps.explorer.connectionNode(t.connection));
 }
 
 /** Deleting cannot be undone (Powabase cascades blocks and edges): the user types the name. */
-async function deleteWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
+async function deleteWorkflow(deps: PaletteDeps, arg: unknown): Promise<void> {
   const t = await target(deps, arg, vscode.l10n.t('Workflow to delete'));
   if (!t) return;
-  const backend = await requireBackend(deps, t.connection);
+  const backend = await deps.pickers.backend(t.connection);
   const remove = backend.deleteWorkflow?.bind(backend);
   if (!remove) {
     void vscode.window.showInformationMessage(vscode.l10n.t('This service cannot delete workflows through its API.'));
@@ -65,7 +65,7 @@ async function deleteWorkflow(deps: CommandDeps, arg: unknown): Promise<void> {
   if (typed !== name) return;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting {0}…', name), cancellable: true },
-    (_p, token) => scoped(t.connection, remove(t.workflowId, toAbortSignal(token))),
+    (_p, token) => withAbortSignal(token, (signal) => scoped(t.connection, remove(t.workflowId, signal))),
   );
   void vscode.window.showInformationMessage(vscode.l10n.t('Deleted {0} from {1}.', name, t.connection));
   await deps.explorer.refresh(deps.explorer.connectionNode(t.connection));

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { FlowscopeError } from '../../core/errors';
 import { toFlowscopeError } from '../../core/errors';
-import type { Logger } from '../../core/util/log';
 import type { CommandId } from '../commandIds';
 import { Commands } from '../commandIds';
+import type { WrapperDeps } from '../features';
 
 /** A failure tied to one connection, so the message can offer that connection's fix. */
 export class ConnectionScopedError extends Error {
@@ -25,18 +25,12 @@ export async function scoped<T>(connection: string, work: Promise<T> | (() => Pr
   }
 }
 
-export interface CommandHost {
-  readonly log: Logger;
-  /** Records a connection's failure so its tree node shows the health. */
-  readonly reportFailure: (connection: string, error: FlowscopeError) => void;
-}
-
 /**
  * The one way commands are registered: failures become one clear message with the action that
  * fixes them ("Update API key…", "Retry", "Edit URL…") and a line in the log; cancellations are
  * silent. Commands never show their own error popups.
  */
-export function registerCommand(id: CommandId, run: (...args: unknown[]) => unknown, host: CommandHost): vscode.Disposable {
+export function registerCommand(id: CommandId, run: (...args: unknown[]) => unknown, host: WrapperDeps): vscode.Disposable {
   const invoke = async (...args: unknown[]): Promise<void> => {
     try {
       await run(...args);
@@ -51,7 +45,7 @@ async function report(
   id: CommandId,
   raw: unknown,
   args: unknown[],
-  host: CommandHost,
+  host: WrapperDeps,
   retry: (...args: unknown[]) => Promise<void>,
 ): Promise<void> {
   const connection = raw instanceof ConnectionScopedError ? raw.connection : undefined;

@@ -5,7 +5,7 @@ import { KIND_LABELS } from '../tree/present';
 import type { SandboxInfo } from '../../sandbox/server';
 import { Commands } from '../commandIds';
 import type { ConnectionSetting } from '../settings';
-import type { CommandDeps } from './deps';
+import type { PaletteDeps } from '../features';
 import { registerCommand } from './register';
 import { withCurrentSampleIds, withSampleNames } from './sandboxIds';
 
@@ -15,9 +15,9 @@ import { withCurrentSampleIds, withSampleNames } from './sandboxIds';
  * port changes per start. Every later start refreshes their keys from the running sandbox, in
  * case its state was reset.
  */
-export function registerSandboxCommands(deps: CommandDeps): vscode.Disposable {
+export function registerSandboxCommands(deps: PaletteDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    registerCommand(Commands.sandboxStart, () => start(deps), deps.host),
+    registerCommand(Commands.sandboxStart, () => start(deps), deps),
     deps.sandbox.onDidStart((info) => {
       void syncSampleIds(deps, info).catch((error: unknown) => deps.log.warn(`sandbox connections: could not update their workflow ids: ${String(error)}`));
       void syncCredentials(deps, info);
@@ -29,7 +29,7 @@ export function sandboxConnectionName(kind: BackendKind): string {
   return `Sandbox · ${KIND_LABELS[kind]}`;
 }
 
-async function start(deps: CommandDeps): Promise<void> {
+async function start(deps: PaletteDeps): Promise<void> {
   const sandbox = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the Flowscope sandbox…') },
     () => deps.sandbox.ensure(),
@@ -60,7 +60,7 @@ async function start(deps: CommandDeps): Promise<void> {
 }
 
 /** Sandbox connections made by an older version list retired sample ids: point them at their face's samples. */
-async function syncSampleIds(deps: CommandDeps, info: SandboxInfo): Promise<void> {
+async function syncSampleIds(deps: PaletteDeps, info: SandboxInfo): Promise<void> {
   const current = deps.settings.current.connections;
   const next = current.map((c) => (c.kind === 'powabase' ? c : withSampleNames(withCurrentSampleIds(c, info[c.kind].workflowIds), info[c.kind].workflowNames)));
   if (next.every((c, i) => c === current[i])) return;
@@ -68,7 +68,7 @@ async function syncSampleIds(deps: CommandDeps, info: SandboxInfo): Promise<void
   await deps.settings.setConnections(next);
 }
 
-async function syncCredentials(deps: CommandDeps, info: SandboxInfo, extra: readonly ConnectionSetting[] = []): Promise<void> {
+async function syncCredentials(deps: PaletteDeps, info: SandboxInfo, extra: readonly ConnectionSetting[] = []): Promise<void> {
   for (const c of [...deps.settings.current.connections, ...extra]) {
     if (!c.sandbox) continue;
     const wanted = c.kind === 'whiterabbit' ? { apiKey: info.whiterabbit.apiKey, apiSecret: info.whiterabbit.apiSecret } : { apiKey: info[c.kind].apiKey };

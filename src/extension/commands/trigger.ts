@@ -2,18 +2,17 @@ import * as vscode from 'vscode';
 import type { VariableSpec } from '../../core/model';
 import { KIND_LABELS, shortId } from '../tree/present';
 import { Commands } from '../commandIds';
-import type { CommandDeps } from './deps';
+import type { PaletteDeps } from '../features';
 import { askEnvs } from './envForm';
 import { askInputs } from './inputForm';
-import { requireBackend, workflowTarget } from './pick';
-import type { WorkflowTarget } from './pick';
+import type { WorkflowTarget } from '../pick/targets';
 import { registerCommand, scoped } from './register';
 
 /** Trigger and "run again": both end in the shared run store, which follows the run live. */
-export function registerTriggerCommands(deps: CommandDeps): vscode.Disposable {
+export function registerTriggerCommands(deps: PaletteDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    registerCommand(Commands.runTrigger, (arg) => trigger(deps, arg, false), deps.host),
-    registerCommand(Commands.runRerun, (arg) => trigger(deps, arg, true), deps.host),
+    registerCommand(Commands.runTrigger, (arg) => trigger(deps, arg, false), deps),
+    registerCommand(Commands.runRerun, (arg) => trigger(deps, arg, true), deps),
   );
 }
 
@@ -43,12 +42,12 @@ export async function confirmProtected(deps: ProtectedLookup, connection: string
   return picked === go;
 }
 
-async function trigger(deps: CommandDeps, arg: unknown, rerun: boolean): Promise<void> {
+async function trigger(deps: PaletteDeps, arg: unknown, rerun: boolean): Promise<void> {
   if (!(await requireTrust(vscode.l10n.t('Triggering runs')))) return;
-  const target = (await rerunTarget(deps, arg, rerun)) ?? (await workflowTarget(deps, arg, vscode.l10n.t('Workflow to run')));
+  const target = (await rerunTarget(deps, arg, rerun)) ?? (await deps.pickers.workflow(arg, vscode.l10n.t('Workflow to run')));
   if (!target) return;
   const { connection, workflowId } = target;
-  const backend = await requireBackend(deps, connection);
+  const backend = await deps.pickers.backend(connection);
   const workflow = deps.explorer.workflow(connection, workflowId);
   const name = workflow?.name || workflowId;
 
@@ -65,7 +64,7 @@ async function trigger(deps: CommandDeps, arg: unknown, rerun: boolean): Promise
   if (!inputs) return;
   const envs = backend.capabilities.triggerEnvs ? await askEnvs(vscode.l10n.t('Run {0}', name), (value) => deps.keyring.mask(value)) : {};
   if (!envs) return;
-  const run = await deps.services.starter.start({
+  const run = await deps.starter.start({
     connection,
     workflowId,
     name,
@@ -80,16 +79,16 @@ async function trigger(deps: CommandDeps, arg: unknown, rerun: boolean): Promise
 }
 
 /** "Run again" from a run node: the run's own workflow and inputs. */
-async function rerunTarget(deps: CommandDeps, arg: unknown, rerun: boolean): Promise<WorkflowTarget | undefined> {
+async function rerunTarget(deps: PaletteDeps, arg: unknown, rerun: boolean): Promise<WorkflowTarget | undefined> {
   if (!rerun || typeof arg !== 'object' || arg === null) return undefined;
   const v = arg as { connection?: unknown; workflowId?: unknown };
   return typeof v.connection === 'string' && typeof v.workflowId === 'string' ? { connection: v.connection, workflowId: v.workflowId } : undefined;
 }
 
-function runInputs(deps: CommandDeps, arg: unknown): Record<string, unknown> | undefined {
+function runInputs(deps: PaletteDeps, arg: unknown): Record<string, unknown> | undefined {
   if (typeof arg !== 'object' || arg === null) return undefined;
   const v = arg as { connection?: unknown; runId?: unknown };
   if (typeof v.connection !== 'string' || typeof v.runId !== 'string') return undefined;
-  const inputs = deps.services.runs.get(v.connection, v.runId)?.inputs;
+  const inputs = deps.runs.get(v.connection, v.runId)?.inputs;
   return typeof inputs === 'object' && inputs !== null && !Array.isArray(inputs) ? (inputs as Record<string, unknown>) : undefined;
 }

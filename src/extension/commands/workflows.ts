@@ -1,30 +1,30 @@
 import * as vscode from 'vscode';
 import { formatCountdown } from '../../shared/format';
 import { Commands } from '../commandIds';
-import type { CommandDeps } from './deps';
-import { requireBackend, toAbortSignal, workflowTarget } from './pick';
-import type { WorkflowTarget } from './pick';
+import type { PaletteDeps } from '../features';
+import { withAbortSignal } from '../pick/abort';
+import type { WorkflowTarget } from '../pick/targets';
 import { registerCommand, scoped } from './register';
 import { confirmProtected, requireTrust } from './trigger';
 
 /** Powabase's workflow lifecycle: deploy, undeploy, arm (a 10-minute webhook test window). */
-export function registerWorkflowCommands(deps: CommandDeps): vscode.Disposable {
+export function registerWorkflowCommands(deps: PaletteDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    registerCommand(Commands.workflowDeploy, (arg) => lifecycle(deps, arg, 'deploy'), deps.host),
-    registerCommand(Commands.workflowUndeploy, (arg) => lifecycle(deps, arg, 'undeploy'), deps.host),
-    registerCommand(Commands.workflowArm, (arg) => arm(deps, arg), deps.host),
+    registerCommand(Commands.workflowDeploy, (arg) => lifecycle(deps, arg, 'deploy'), deps),
+    registerCommand(Commands.workflowUndeploy, (arg) => lifecycle(deps, arg, 'undeploy'), deps),
+    registerCommand(Commands.workflowArm, (arg) => arm(deps, arg), deps),
   );
 }
 
-async function target(deps: CommandDeps, arg: unknown, placeHolder: string): Promise<WorkflowTarget | undefined> {
+async function target(deps: PaletteDeps, arg: unknown, placeHolder: string): Promise<WorkflowTarget | undefined> {
   if (!(await requireTrust(vscode.l10n.t('Changing workflows')))) return undefined;
-  return workflowTarget(deps, arg, placeHolder);
+  return deps.pickers.workflow(arg, placeHolder);
 }
 
-async function lifecycle(deps: CommandDeps, arg: unknown, action: 'deploy' | 'undeploy'): Promise<void> {
+async function lifecycle(deps: PaletteDeps, arg: unknown, action: 'deploy' | 'undeploy'): Promise<void> {
   const t = await target(deps, arg, action === 'deploy' ? vscode.l10n.t('Workflow to deploy') : vscode.l10n.t('Workflow to undeploy'));
   if (!t) return;
-  const backend = await requireBackend(deps, t.connection);
+  const backend = await deps.pickers.backend(t.connection);
   const call = (action === 'deploy' ? backend.deploy : backend.undeploy)?.bind(backend);
   if (!call) {
     void vscode.window.showInformationMessage(vscode.l10n.t('This service has no deploy API.'));
@@ -35,16 +35,16 @@ async function lifecycle(deps: CommandDeps, arg: unknown, action: 'deploy' | 'un
   if (!(await confirmProtected(deps, t.connection, what))) return;
   const state = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: action === 'deploy' ? vscode.l10n.t('Deploying {0}…', name) : vscode.l10n.t('Undeploying {0}…', name), cancellable: true },
-    (_p, token) => scoped(t.connection, call(t.workflowId, toAbortSignal(token))),
+    (_p, token) => withAbortSignal(token, (signal) => scoped(t.connection, call(t.workflowId, signal))),
   );
   void vscode.window.showInformationMessage(vscode.l10n.t('{0} is now {1}.', name, state));
   await deps.explorer.refresh(deps.explorer.connectionNode(t.connection));
 }
 
-async function arm(deps: CommandDeps, arg: unknown): Promise<void> {
+async function arm(deps: PaletteDeps, arg: unknown): Promise<void> {
   const t = await target(deps, arg, vscode.l10n.t('Workflow to arm'));
   if (!t) return;
-  const backend = await requireBackend(deps, t.connection);
+  const backend = await deps.pickers.backend(t.connection);
   const call = backend.arm?.bind(backend);
   if (!call) {
     void vscode.window.showInformationMessage(vscode.l10n.t('This service cannot arm webhooks.'));
@@ -54,7 +54,7 @@ async function arm(deps: CommandDeps, arg: unknown): Promise<void> {
   if (!(await confirmProtected(deps, t.connection, vscode.l10n.t('Arm the webhooks of {0} for ten minutes?', name)))) return;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Arming {0}…', name), cancellable: true },
-    (_p, token) => scoped(t.connection, call(t.workflowId, toAbortSignal(token))),
+    (_p, token) => withAbortSignal(token, (signal) => scoped(t.connection, call(t.workflowId, signal))),
   );
   const until = Date.parse(result.armedUntil);
   if (Number.isFinite(until)) deps.explorer.setArmed(t.connection, t.workflowId, until);

@@ -5,35 +5,36 @@ import type { Credentials } from '../../core/model';
 import { loadWorkflowsChecked } from '../../core/connections/probe';
 import { KIND_LABELS } from '../tree/present';
 import { Commands } from '../commandIds';
-import type { CommandDeps } from '../commands/deps';
-import { isNode, pickConnection, requireBackend, toAbortSignal } from '../commands/pick';
+import type { PaletteDeps } from '../features';
+import { isNode } from '../pick/targets';
+import { withAbortSignal } from '../pick/abort';
 import { registerCommand, scoped } from '../commands/register';
 import type { ConnectionSetting } from '../settings';
 import { askApiKey, askApiSecret, askKind, askOrg, askProtected, askUrl, askWorkflows } from './prompts';
 
 /** Add, edit, test and remove connections; set keys; the fixes offered by error nodes. */
-export function registerConnectionCommands(deps: CommandDeps): vscode.Disposable {
-  const { host } = deps;
+export function registerConnectionCommands(deps: PaletteDeps): vscode.Disposable {
+
   return vscode.Disposable.from(
-    registerCommand(Commands.connectionAdd, () => add(deps), host),
-    registerCommand(Commands.connectionEdit, (arg) => edit(deps, arg), host),
-    registerCommand(Commands.connectionTest, (arg) => test(deps, arg, true), host),
-    registerCommand(Commands.connectionRemove, (arg) => remove(deps, arg), host),
-    registerCommand(Commands.connectionSetApiKey, (arg) => setKey(deps, arg), host),
-    registerCommand(Commands.connectionEditUrl, (arg) => editUrl(deps, arg), host),
-    registerCommand(Commands.connectionRetry, (arg) => retry(deps, arg), host),
+    registerCommand(Commands.connectionAdd, () => add(deps), deps),
+    registerCommand(Commands.connectionEdit, (arg) => edit(deps, arg), deps),
+    registerCommand(Commands.connectionTest, (arg) => test(deps, arg, true), deps),
+    registerCommand(Commands.connectionRemove, (arg) => remove(deps, arg), deps),
+    registerCommand(Commands.connectionSetApiKey, (arg) => setKey(deps, arg), deps),
+    registerCommand(Commands.connectionEditUrl, (arg) => editUrl(deps, arg), deps),
+    registerCommand(Commands.connectionRetry, (arg) => retry(deps, arg), deps),
   );
 }
 
-function settingOf(deps: CommandDeps, name: string): ConnectionSetting | undefined {
+function settingOf(deps: PaletteDeps, name: string): ConnectionSetting | undefined {
   return deps.settings.current.connections.find((c) => c.name === name);
 }
 
-async function save(deps: CommandDeps, next: readonly ConnectionSetting[]): Promise<void> {
+async function save(deps: PaletteDeps, next: readonly ConnectionSetting[]): Promise<void> {
   await deps.settings.setConnections(next);
 }
 
-async function add(deps: CommandDeps): Promise<void> {
+async function add(deps: PaletteDeps): Promise<void> {
   const kind = await askKind(vscode.l10n.t('Add Connection ({0}): service', stepNumber(undefined, 'service')));
   if (!kind) return;
   const title = (step: AddConnectionStep, what: string): string => vscode.l10n.t('Add Connection ({0}): {1}', stepNumber(kind, step), what);
@@ -78,8 +79,8 @@ async function askCredentials(kind: ConnectionSetting['kind'], name: string, tit
   return apiSecret ? { apiKey, apiSecret } : undefined;
 }
 
-async function edit(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection to edit'), arg);
+async function edit(deps: PaletteDeps, arg: unknown): Promise<void> {
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection to edit'), arg);
   const current = name ? settingOf(deps, name) : undefined;
   if (!name || !current) return;
   type Field = 'url' | 'org' | 'workflowIds' | 'protected' | 'key';
@@ -121,8 +122,8 @@ async function edit(deps: CommandDeps, arg: unknown): Promise<void> {
   await save(deps, deps.settings.current.connections.map((c) => (c.name === name ? updated : c)));
 }
 
-async function editUrl(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection'), arg);
+async function editUrl(deps: PaletteDeps, arg: unknown): Promise<void> {
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection'), arg);
   const current = name ? settingOf(deps, name) : undefined;
   if (!name || !current) return;
   if (current.sandbox) {
@@ -134,8 +135,8 @@ async function editUrl(deps: CommandDeps, arg: unknown): Promise<void> {
   await save(deps, deps.settings.current.connections.map((c) => (c.name === name ? { ...c, baseUrl } : c)));
 }
 
-async function setKey(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection whose key to set'), arg);
+async function setKey(deps: PaletteDeps, arg: unknown): Promise<void> {
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection whose key to set'), arg);
   const current = name ? deps.connections.get(name) : undefined;
   if (!name || !current) return;
   const credentials = await askCredentials(current.kind, name);
@@ -147,14 +148,14 @@ async function setKey(deps: CommandDeps, arg: unknown): Promise<void> {
 }
 
 /** Tests a connection: lists its workflows and proves the credentials. */
-async function test(deps: CommandDeps, arg: unknown, announce: boolean): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection to test'), arg);
+async function test(deps: PaletteDeps, arg: unknown, announce: boolean): Promise<void> {
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection to test'), arg);
   if (!name) return;
   const workflows = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing {0}…', name), cancellable: true },
     async (_p, token) => {
-      const backend = await requireBackend(deps, name);
-      return scoped(name, loadWorkflowsChecked(backend, toAbortSignal(token)));
+      const backend = await deps.pickers.backend(name);
+      return withAbortSignal(token, (signal) => scoped(name, loadWorkflowsChecked(backend, signal)));
     },
   );
   deps.explorer.reportOk(name);
@@ -163,12 +164,12 @@ async function test(deps: CommandDeps, arg: unknown, announce: boolean): Promise
   else vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) {0} works.', name), 4_000);
 }
 
-async function remove(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection to remove'), arg);
+async function remove(deps: PaletteDeps, arg: unknown): Promise<void> {
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection to remove'), arg);
   if (!name) return;
   const yes = vscode.l10n.t('Remove');
   // Removing closes this window's live streams; a Powabase run started here lives on its stream.
-  const runs = deps.services.runs;
+  const runs = deps.runs;
   const stopping = runs.liveRuns().filter((live) => live.connection === name && runs.ownsStream(name, live.run.id)).length;
   const detail =
     stopping > 0
@@ -181,12 +182,12 @@ async function remove(deps: CommandDeps, arg: unknown): Promise<void> {
   if (sure !== yes) return;
   await save(deps, deps.settings.current.connections.filter((c) => c.name !== name));
   await deps.keyring.delete(name);
-  deps.services.runs.forgetConnection(name);
+  deps.runs.forgetConnection(name);
   deps.log.info(`removed connection ${name}`);
 }
 
-async function retry(deps: CommandDeps, arg: unknown): Promise<void> {
-  const name = await pickConnection(deps, vscode.l10n.t('Connection to retry'), arg);
+async function retry(deps: PaletteDeps, arg: unknown): Promise<void> {
+  const name = await deps.pickers.connection(vscode.l10n.t('Connection to retry'), arg);
   if (!name) return;
   await deps.explorer.refresh(isNode(arg) && arg.kind === 'message' ? arg : deps.explorer.connectionNode(name));
 }

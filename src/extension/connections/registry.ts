@@ -8,13 +8,27 @@ import type { KnownConnection } from '../../core/connections/states';
 import type { Logger } from '../../core/util/log';
 import type { SandboxHost } from '../sandbox';
 import type { SecretKeyring } from '../secrets';
-import type { ConnectionRegistry } from '../services';
 import type { Settings } from '../settings';
 
 interface Built {
   readonly backend: Backend;
   /** The configuration it was built for; another one means rebuilding. */
   readonly key: string;
+}
+
+/** The connections of this window, with their live backends (credentials resolved from SecretStorage). */
+export interface ConnectionRegistry {
+  list(): readonly KnownConnection[];
+  get(name: string): KnownConnection | undefined;
+  /** The backend of a connection, or undefined while its secrets are missing or invalid. */
+  backend(name: string): Backend | undefined;
+  /**
+   * The backend, built if needed: reads the secrets and, for sandbox connections, starts the
+   * embedded sandbox first. Undefined while a key is missing; rejects with a FlowscopeError when
+   * the connection is unknown or the sandbox cannot start. Prefer it over `backend` in commands.
+   */
+  resolve(name: string): Promise<Backend | undefined>;
+  readonly onDidChange: vscode.Event<void>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { FramePacer } from '../../core/util/framePacer';
 import * as vscode from 'vscode';
+import type { Logger } from '../../core/util/log';
 import type { GraphViewModel, HostToWebview, NextStepAction, NodeDetails, NodeState, PanelHeader, PersistedPanel, WebviewToHost } from '../../shared/protocol';
 import { assertNever, parseWebviewMessage } from '../../shared/protocol';
 import { WEBVIEW_RESOURCE_DIRS, createNonce, renderWebviewHtml } from './html';
@@ -67,7 +68,7 @@ export class DagPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly model: PanelModel,
     extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly log: Logger,
   ) {
     // Set on every construction, including a revive after reload (options are not persisted).
     panel.webview.options = webviewOptions(extensionUri);

@@ -4,13 +4,12 @@ import { FILE_SUFFIX } from '../../core/graph/graphFile';
 import { PersistedPanel } from '../../shared/protocol';
 import { Commands } from '../commandIds';
 import { registerCommand } from '../commands/register';
-import type { Services } from '../services';
+import type { PanelDeps } from '../features';
 import type { PanelModel } from './dagPanel';
 import { DagPanel, GRAPH_VIEW_TYPE } from './dagPanel';
 import { PreviewModel } from './preview';
 import type { RunTarget } from './runModel';
 import { RunPanelModel } from './runModel';
-import { pickRunTarget } from './pick';
 
 export const GraphPanelCommands = {
   open: Commands.graphOpen,
@@ -29,12 +28,12 @@ const OpenArgs = z.object({
  * `flowscope.graph.preview` (a graph file's live preview) and the serializer that brings them
  * back after a reload. One panel per workflow, per run and per file: opening again reveals it.
  */
-export function registerGraphPanels(services: Services): vscode.Disposable {
+export function registerGraphPanels(deps: PanelDeps): vscode.Disposable {
   const panels = new Map<string, DagPanel>();
-  const extensionUri = services.context.extensionUri;
+  const extensionUri = deps.context.extensionUri;
 
   const adopt = (key: string, panel: vscode.WebviewPanel, model: PanelModel): DagPanel => {
-    const dag = new DagPanel(panel, model, extensionUri, services.log);
+    const dag = new DagPanel(panel, model, extensionUri, deps.log);
     panels.set(key, dag);
     dag.onDidDispose(() => {
       if (panels.get(key) === dag) panels.delete(key);
@@ -53,7 +52,7 @@ export function registerGraphPanels(services: Services): vscode.Disposable {
   };
 
   const openRun = (target: RunTarget): void =>
-    open(runKey(target), target.runId ? vscode.l10n.t('Run {0}', target.runId) : target.workflowId, () => new RunPanelModel(services, target));
+    open(runKey(target), target.runId ? vscode.l10n.t('Run {0}', target.runId) : target.workflowId, () => new RunPanelModel(deps, target));
 
   const openPreview = (uri: vscode.Uri): void => open(`preview\u0000${uri.toString()}`, vscode.l10n.t('Preview'), () => new PreviewModel(uri));
 
@@ -71,7 +70,7 @@ export function registerGraphPanels(services: Services): vscode.Disposable {
         adopt(`preview\u0000${uri.toString()}`, panel, new PreviewModel(uri));
       } else {
         const target: RunTarget = { connection: p.connection, workflowId: p.workflowId, ...(p.runId ? { runId: p.runId } : {}) };
-        adopt(runKey(target), panel, new RunPanelModel(services, target));
+        adopt(runKey(target), panel, new RunPanelModel(deps, target));
       }
       return Promise.resolve();
     },
@@ -82,10 +81,10 @@ export function registerGraphPanels(services: Services): vscode.Disposable {
       Commands.graphOpen,
       async (arg?: unknown) => {
         const parsed = OpenArgs.safeParse(arg);
-        const target = parsed.success ? parsed.data : await pickRunTarget(services);
+        const target = parsed.success ? parsed.data : await deps.pickers.workflow(undefined, vscode.l10n.t('Workflow to show'), { ignoreSelection: true, connectionPlaceHolder: vscode.l10n.t('Connection') });
         if (target) openRun(target);
       },
-      services.commandHost,
+      deps,
     ),
     registerCommand(
       Commands.graphPreview,
@@ -97,7 +96,7 @@ export function registerGraphPanels(services: Services): vscode.Disposable {
       }
         openPreview(uri);
       },
-      services.commandHost,
+      deps,
     ),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, serializer),
     { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },

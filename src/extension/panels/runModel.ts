@@ -5,7 +5,7 @@ import type { Run } from '../../core/model';
 import { isTerminalRun } from '../../core/model';
 import type { GraphViewModel, NextStepAction, NodeDetails, PersistedPanel } from '../../shared/protocol';
 import { baseName } from '../authoring/graphFiles';
-import type { Services } from '../services';
+import type { PanelDeps } from '../features';
 import type { PanelContent, PanelModel } from './dagPanel';
 import type { GraphSource } from './graphSource';
 import { resolveGraphSource, revealBlock } from './graphSource';
@@ -41,12 +41,12 @@ export class RunPanelModel implements PanelModel {
   private disposed = false;
 
   constructor(
-    private readonly services: Services,
+    private readonly deps: Pick<PanelDeps, 'connections' | 'runs'>,
     private readonly target: RunTarget,
   ) {
     this.runId = target.runId;
     this.subscriptions.push(
-      services.runs.onDidChange((change) => {
+      deps.runs.onDidChange((change) => {
         if (change.connection !== target.connection) return;
         const id = change.run.id;
         if (this.runId !== undefined && (id === this.runId || change.previousId === this.runId)) {
@@ -70,10 +70,10 @@ export class RunPanelModel implements PanelModel {
     // Resolve, not just look up: a panel revived after a reload (or opened before anything used
     // the connection) must start the sandbox and read the keys like any command does, or it stays
     // empty with "not available" although the connection works.
-    let backend = this.services.connections.backend(connection);
+    let backend = this.deps.connections.backend(connection);
     if (!backend) {
       try {
-        backend = await this.services.connections.resolve(connection);
+        backend = await this.deps.connections.resolve(connection);
       } catch (error) {
         this.problem = toFlowscopeError(error).message;
       }
@@ -95,7 +95,7 @@ export class RunPanelModel implements PanelModel {
       this.source = { origin: 'stages', spans: [], problem: toFlowscopeError(error).message };
     }
     if (this.disposed) return;
-    const runs = this.services.runs;
+    const runs = this.deps.runs;
     if (this.runId !== undefined) {
       let run = runs.get(connection, this.runId);
       if ((!run || run.status === 'unknown') && backend) {
@@ -126,7 +126,7 @@ export class RunPanelModel implements PanelModel {
     // Follow the run live while it is going; the watch is shared with the tree and released with the panel.
     if (!isTerminalRun(run.status) && this.watching?.id !== run.id && !this.disposed) {
       this.watching?.handle.dispose();
-      const handle = this.services.runs.watch(this.target.connection, { id: run.id, workflowId: run.workflowId ?? this.target.workflowId });
+      const handle = this.deps.runs.watch(this.target.connection, { id: run.id, workflowId: run.workflowId ?? this.target.workflowId });
       this.watching = { id: run.id, handle };
     }
     this.changed.fire();
@@ -166,7 +166,7 @@ export class RunPanelModel implements PanelModel {
     if (action === 'trigger') return triggerRun(target);
     if (!(await bindGraphFile(target, this.run?.workflowName ?? this.workflowName))) return;
     // Draw from the file now bound (the run store's changes keep coming as before).
-    const backend = this.services.connections.backend(this.target.connection);
+    const backend = this.deps.connections.backend(this.target.connection);
     this.source = await resolveGraphSource(backend, this.target.connection, this.target.workflowId, this.abort.signal);
     this.sourceView = this.source.graph ? graphViewOf(this.source.graph, this.source.origin) : undefined;
     if (!this.disposed) this.changed.fire();
@@ -182,7 +182,7 @@ export class RunPanelModel implements PanelModel {
   /** The run's logs where the service serves them (Powabase), re-read while the run changes. */
   private async stageLogs(): Promise<readonly StageLog[] | undefined> {
     const run = this.run;
-    const backend = this.services.connections.backend(this.target.connection);
+    const backend = this.deps.connections.backend(this.target.connection);
     if (!run || !backend?.capabilities.logs || !backend.logs) return undefined;
     if (this.logs?.runId === run.id && this.logs.status === run.status && isTerminalRun(run.status)) return this.logs.entries;
     try {

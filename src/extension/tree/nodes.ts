@@ -138,11 +138,16 @@ export class NodeCache {
 
   private once<T extends ExplorerNode>(node: T): T {
     const existing = this.nodes.get(node.id);
-    if (existing && existing.kind === node.kind) {
-      // A run's workflow id can be learnt late; keep the first object but never a stale kind.
-      return existing as T;
-    }
+    // One object per id while it stays where it is. A run that moved to another workflow (its
+    // workflow learnt late, or named by another workflow's page) is a new object whose parent is
+    // the new workflow, so `parentOf` and reveal follow it; the child cache keeps the old row
+    // out of the new list until the old workflow has let it go.
+    if (existing && existing.kind === node.kind && workflowOf(existing) === workflowOf(node)) return existing as T;
     this.nodes.set(node.id, node);
     return node;
   }
+}
+
+function workflowOf(node: ExplorerNode): string | undefined {
+  return 'workflowId' in node ? node.workflowId : undefined;
 }

@@ -1,4 +1,3 @@
-import type { Backend } from '../../core/backend';
 import type { ConnectionChange } from '../../core/connections/states';
 import { ConnectionStates } from '../../core/connections/states';
 import type { Health } from '../../core/connections/health';
@@ -16,9 +15,10 @@ import type { Logger } from '../../core/util/log';
 import { silentLogger } from '../../core/util/log';
 import { RowClock, realEvery } from './clock';
 import { Countdowns } from './countdowns';
-import { messageFor } from './messages';
 import type { ExplorerNode, RunNode, WorkflowNode } from './nodes';
 import { NodeCache } from './nodes';
+import { ChildCache, ROOT } from './childCache';
+import { ChildrenOf } from './childrenOf';
 import type { ExplorerConnection, ExplorerOptions } from './options';
 import type { Presentation } from './present';
 import { Rows } from './rows';
@@ -40,6 +40,8 @@ const DEFAULT_PAGE = 10;
 export class Explorer extends DisposableBase {
   readonly states: ConnectionStates;
   private readonly nodes = new NodeCache();
+  private readonly answers = new ChildCache();
+  private readonly childrenOf: ChildrenOf;
   private readonly pages: RunPages;
   /** Node ids handed to the host: only those are worth refreshing. */
   private readonly rendered = new Set<string>();
@@ -96,6 +98,16 @@ export class Explorer extends DisposableBase {
       named: (connection, workflow) => this.naming.named(connection, workflow),
       hasLastInputs: (connection, workflowId) => this.options.hasLastInputs?.(connection, workflowId) ?? false,
     });
+    this.childrenOf = new ChildrenOf({
+      states: this.states,
+      pages: this.pages,
+      nodes: this.nodes,
+      onScreen: this.onScreen,
+      polling: this.polling,
+      runs: options.runs,
+      runsOf: (connection, workflowId) => this.runsOf(connection, workflowId),
+      report: (connection, error) => this.report(connection, error),
+    });
     this._register(options.runs.onDidChange((change) => this.onRunChange(change)));
     this._register(this.states.onDidChange((change) => this.onConnectionChange(change)));
   }
@@ -116,6 +128,12 @@ export class Explorer extends DisposableBase {
 
   /** The host reports a collapsed node: its runs stop being "visible". */
   collapsed(node: ExplorerNode): void {
+    if (node.kind === 'workflow') {
+      // The refresh makes the host drop its rows, and it asks for none while the workflow is
+      // collapsed: they no longer hold their ids against another workflow (a run that moved).
+      this.fire([node]);
+      this.refreshParents(this.answers.drop(node.id));
+    }
     if (node.kind === 'workflow') this.onScreen.collapseWorkflow(node.connection, node.workflowId);
     if (node.kind === 'connection') this.onScreen.collapseConnection(node.connection);
     this.onScreen.reconcile();
@@ -130,23 +148,15 @@ export class Explorer extends DisposableBase {
 
   // ── Tree reads ────────────────────────────────────────────────────────────
 
-  roots(): ExplorerNode[] {
-    return this.track(this.states.list().map((c) => this.nodes.connection(c.name)));
+  /** A node's children, answered through the per-parent cache: unique ids, none under two parents. */
+  async children(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    const ticket = this.answers.begin();
+    const computed = await this.childrenOf.compute(node);
+    const { nodes, refresh } = this.answers.commit(node?.id ?? ROOT, ticket, computed, node?.connection);
+    this.refreshParents(refresh);
+    return this.track([...nodes]);
   }
 
-  async children(node?: ExplorerNode): Promise<ExplorerNode[]> {
-    if (!node) return this.roots();
-    switch (node.kind) {
-      case 'connection':
-        return this.track(await this.connectionChildren(node.connection));
-      case 'workflow':
-        return this.track(await this.workflowChildren(node));
-      case 'run':
-        return this.track(this.stageNodes(node));
-      default:
-        return [];
-    }
-  }
 
   parent(node: ExplorerNode): ExplorerNode | undefined {
     return this.nodes.parentOf(node);
@@ -275,52 +285,6 @@ export class Explorer extends DisposableBase {
     return this.polling.ticks;
   }
 
-  // ── Loading ───────────────────────────────────────────────────────────────
-
-  private async connectionChildren(connection: string): Promise<ExplorerNode[]> {
-    if (!this.config(connection)) return [];
-    await this.states.ensureCatalog(connection);
-    const workflows = this.states.workflows(connection);
-    const problem = messageFor(this.states.health(connection));
-    if (!workflows) return [this.nodes.message(connection, undefined, problem ?? (this.states.failedInternally(connection) ? 'internal' : 'error'))];
-    const out: ExplorerNode[] = [];
-    if (problem) out.push(this.nodes.message(connection, undefined, problem));
-    if (workflows.length === 0) out.push(this.nodes.message(connection, undefined, 'noWorkflows'));
-    if (this.states.truncated(connection)) out.push(this.nodes.message(connection, undefined, 'truncated'));
-    for (const workflow of workflows) out.push(this.nodes.workflow(connection, workflow.id));
-    return out;
-  }
-
-  private async workflowChildren(node: WorkflowNode): Promise<ExplorerNode[]> {
-    const { connection, workflowId } = node;
-    // The host asks for children only of expanded nodes, and restored expansion fires no event:
-    // asking is the one reliable sign that the workflow's runs are on screen.
-    this.onScreen.expandWorkflow(connection, workflowId);
-    let backend: Backend | undefined;
-    try {
-      backend = await this.states.resolve(connection);
-    } catch (error) {
-      this.report(connection, toFlowscopeError(error));
-    }
-    if (backend?.capabilities.listRuns) await this.pages.ensureListed(connection, workflowId);
-    const state = this.pages.get(connection, workflowId);
-    const runs = this.runsOf(connection, workflowId);
-    const out: ExplorerNode[] = [];
-    if (state.failed) out.push(this.nodes.message(connection, workflowId, state.failed));
-    for (const run of runs.slice(0, state.shown)) out.push(this.nodes.run(connection, workflowId, run.id));
-    if (runs.length > state.shown || state.next) out.push(this.nodes.loadMore(connection, workflowId));
-    if (out.length === 0) out.push(this.nodes.message(connection, workflowId, backend && !backend.capabilities.listRuns ? 'runsNotListed' : 'noRuns'));
-    this.onScreen.queueReconcile();
-    this.polling.wake();
-    return out;
-  }
-
-  private stageNodes(node: RunNode): ExplorerNode[] {
-    const run = this.options.runs.get(node.connection, node.runId);
-    if (!run) return [];
-    return run.stages.map((stage) => this.nodes.stage(node.connection, node.workflowId, node.runId, stage.id));
-  }
-
   // ── Reactions ─────────────────────────────────────────────────────────────
 
   private onRunChange(change: RunChange): void {
@@ -328,9 +292,13 @@ export class Explorer extends DisposableBase {
     if (!workflowId) return;
     const workflowNode = this.nodes.workflow(change.connection, workflowId);
     const runNode = this.nodes.run(change.connection, workflowId, change.run.id);
-    const membership = !change.previous || change.previousId !== undefined;
+    const movedFrom = change.previous?.workflowId;
+    const moved = movedFrom !== undefined && movedFrom !== workflowId;
+    const membership = !change.previous || change.previousId !== undefined || moved;
     const statusChanged = change.previous?.status !== change.run.status;
     const latest = this.runsOf(change.connection, workflowId)[0]?.id === change.run.id;
+    // A run now under another workflow leaves its old one: that list is asked again too.
+    if (moved) this.fire([this.nodes.workflow(change.connection, movedFrom)]);
     if (membership || (statusChanged && latest)) this.fire([workflowNode]);
     else this.fire([runNode]);
     if (statusChanged || membership) this.onScreen.queueReconcile();
@@ -358,6 +326,7 @@ export class Explorer extends DisposableBase {
 
   private forgetRemoved(removed: readonly string[]): void {
     for (const connection of removed) {
+      this.answers.forgetConnection(connection);
       this.onScreen.forget(connection);
       this.pages.forget(connection);
       this.nodes.forgetConnection(connection);
@@ -385,6 +354,13 @@ export class Explorer extends DisposableBase {
     if (!nodes) return this.changed.fire(undefined);
     const known = nodes.filter((n) => this.rendered.has(n.id));
     if (known.length) this.changed.fire(known);
+  }
+
+  /** Parents the child cache names (ROOT: the whole tree) are asked for their rows again. */
+  private refreshParents(parents: readonly string[]): void {
+    if (parents.includes(ROOT)) return this.fire(undefined);
+    const nodes = parents.map((id) => this.nodes.get(id)).filter((n): n is ExplorerNode => n !== undefined);
+    if (nodes.length) this.fire(nodes);
   }
 
   private track(nodes: ExplorerNode[]): ExplorerNode[] {
