@@ -115,14 +115,22 @@ export async function run(): Promise<void> {
   await check('flowscope.graph.open without a connection argument, and none configured, says so instead of throwing', async () => {
     assert.equal((vscode.workspace.getConfiguration('flowscope').get<unknown[]>('connections') ?? []).length, 0, 'the profile starts without connections');
     const shown: string[] = [];
+    let messageShown!: () => void;
+    const message = new Promise<void>((resolve) => (messageShown = resolve));
     const original = vscode.window.showInformationMessage as (m: string, ...r: unknown[]) => Thenable<unknown>;
-    const spy = ((message: string, ...rest: unknown[]) => {
-      shown.push(message);
-      return original(message, ...rest);
+    const spy = ((text: string, ...rest: unknown[]) => {
+      shown.push(text);
+      messageShown();
+      return original(text, ...rest);
     }) as typeof vscode.window.showInformationMessage;
     await withWindowSpy('showInformationMessage', spy, async () => {
-      await vscode.commands.executeCommand('flowscope.graph.open');
-      assert.deepEqual(shown, ['Add a Flowscope connection first.']);
+      // The message offers Start Sandbox and Add Connection, so the command waits for an answer:
+      // the check waits for the message, then dismisses it as a user would.
+      const pending = Promise.resolve(vscode.commands.executeCommand('flowscope.graph.open'));
+      await Promise.race([message, pending]);
+      assert.deepEqual(shown, ['No Flowscope connection is configured yet.']);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await pending;
     });
   });
 
@@ -165,8 +173,8 @@ export async function run(): Promise<void> {
         assert.deepEqual(picks, [
           {
             items: [
-              { label: 'In-host A', description: 'powabase' },
-              { label: 'In-host B', description: 'supervity' },
+              { label: 'In-host A', description: 'Powabase', detail: 'http://127.0.0.1:9', connection: 'In-host A' },
+              { label: 'In-host B', description: 'Supervity Auto', detail: 'http://127.0.0.1:9', connection: 'In-host B' },
             ],
             placeHolder: 'Connection',
           },
