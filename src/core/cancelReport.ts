@@ -1,7 +1,6 @@
+import type { Translate } from '../shared/format';
+import { shortId } from '../shared/format';
 import type { CancelOutcome, CancelOutcomeStatus } from './backend';
-
-/** `vscode.l10n.t` in the extension, an identity in tests: placeholders are `{0}`, `{1}`, … */
-export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
 
 export interface CancelReport {
   /** `warning` as soon as one run was not cancelled: the user asked for all of them. */
@@ -10,10 +9,6 @@ export interface CancelReport {
   readonly text: string;
 }
 
-/** Eight characters tell runs apart in a message; the full id is in the tree and the logs. */
-function short(id: string): string {
-  return id.length > 12 ? id.slice(0, 8) : id;
-}
 
 /** Why one run was not cancelled, in the user's words rather than the service's status code. */
 function why(status: Exclude<CancelOutcomeStatus, 'cancelled'>, t: Translate): string {
@@ -33,7 +28,7 @@ function why(status: Exclude<CancelOutcomeStatus, 'cancelled'>, t: Translate): s
 
 function notCancelledPart(outcome: CancelOutcome, t: Translate): string {
   const reason = why(outcome.status as Exclude<CancelOutcomeStatus, 'cancelled'>, t);
-  return outcome.message ? t('{0}: {1} ({2})', short(outcome.runId), reason, outcome.message) : t('{0}: {1}', short(outcome.runId), reason);
+  return outcome.message ? t('{0}: {1} ({2})', shortId(outcome.runId), reason, outcome.message) : t('{0}: {1}', shortId(outcome.runId), reason);
 }
 
 /**
@@ -49,15 +44,15 @@ export function cancelReport(outcomes: readonly CancelOutcome[], t: Translate, w
   if (outcomes.length === 1) {
     const [only] = outcomes as [CancelOutcome];
     if (only.status === 'cancelled') {
-      return { severity: 'info', text: workflow ? t('Run {0} of {1} cancelled.', short(only.runId), workflow) : t('Run {0} cancelled.', short(only.runId)) };
+      return { severity: 'info', text: workflow ? t('Run {0} of {1} cancelled.', shortId(only.runId), workflow) : t('Run {0} cancelled.', shortId(only.runId)) };
     }
     const reason = why(only.status, t);
     return {
       severity: 'warning',
-      text: only.message ? t('Run {0} was not cancelled: {1} ({2}).', short(only.runId), reason, only.message) : t('Run {0} was not cancelled: {1}.', short(only.runId), reason),
+      text: only.message ? t('Run {0} was not cancelled: {1} ({2}).', shortId(only.runId), reason, only.message) : t('Run {0} was not cancelled: {1}.', shortId(only.runId), reason),
     };
   }
-  const ids = cancelled.map((o) => short(o.runId)).join(', ');
+  const ids = cancelled.map((o) => shortId(o.runId)).join(', ');
   const head =
     cancelled.length === 0
       ? t('None of the {0} runs was cancelled.', outcomes.length)

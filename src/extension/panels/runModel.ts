@@ -12,6 +12,7 @@ import { resolveGraphSource, revealBlock } from './graphSource';
 import { bindGraphFile, emptyStateOf, triggerRun } from './nextSteps';
 import { graphFromStages, graphViewOf, nodeDetailsOf, nodeStatesOf, stagesByNode } from './viewModel';
 import { newestRunFirst } from '../../core/runOrder';
+import { shortId } from '../../shared/format';
 
 export interface RunTarget {
   readonly connection: string;
@@ -217,8 +218,4 @@ export class RunPanelModel implements PanelModel {
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.changed.dispose();
   }
-}
-
-function shortId(id: string): string {
-  return id.length > 12 ? id.slice(0, 8) : id;
 }
