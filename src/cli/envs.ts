@@ -1,5 +1,5 @@
 import { FlowscopeError } from '../core/errors';
-import { envNameProblem } from '../core/tree/inputs';
+import { envNameProblem } from '../core/inputs';
 import { safeText } from './render';
 
 /**

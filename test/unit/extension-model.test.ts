@@ -7,7 +7,7 @@ import type { Run } from '../../src/core/model';
 import { Redactor } from '../../src/core/redact';
 import { formatCountdown, formatDuration, formatRelative, identityTranslate } from '../../src/shared/format';
 import { healthFromError, isHeldBack } from '../../src/core/connections/health';
-import { checkJsonSchema, parseInputValue, parseInputsJson } from '../../src/core/tree/inputs';
+import { checkJsonSchema, parseInputValue, parseInputsJson } from '../../src/core/inputs';
 import { NodeCache, nodeIds } from '../../src/extension/tree/nodes';
 import { presentConnection, presentMessage, presentRun, presentStage, presentWorkflow } from '../../src/extension/tree/present';
 

@@ -9,7 +9,7 @@ import type { Run } from '../../src/core/model';
 import { RunStore } from '../../src/core/runs/runStore';
 import { Explorer } from '../../src/extension/tree/viewModel';
 import type { WorkflowNode } from '../../src/extension/tree/nodes';
-import { nameWorkflow, shortWorkflowId } from '../../src/core/tree/workflowName';
+import { nameWorkflow, shortWorkflowId } from '../../src/core/workflowName';
 import { joinWorkflowEntries, splitWorkflowEntries, WorkflowEntry } from '../../src/core/workflowEntries';
 import { withSampleNames } from '../../src/extension/commands/sandboxIds';
 import { startSandbox } from '../../src/sandbox/server';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Backend, ComponentExecution } from '../../core/backend';
-import { checkJsonSchema, parseInputsJson } from '../../core/tree/inputs';
+import { checkJsonSchema, parseInputsJson } from '../../core/inputs';
 import { Commands } from '../commandIds';
 import type { PaletteDeps } from '../features';
 import { withAbortSignal } from '../pick/abort';

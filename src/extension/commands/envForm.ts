@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { envNameProblem } from '../../core/tree/inputs';
+import { envNameProblem } from '../../core/inputs';
 
 type Choice = { readonly label: string; readonly description?: string; readonly action: 'run' | 'add' | 'remove'; readonly name?: string };
 

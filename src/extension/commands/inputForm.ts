@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { VariableSpec } from '../../core/model';
-import { inputText, parseInputValue, parseInputsJson } from '../../core/tree/inputs';
+import { inputText, parseInputValue, parseInputsJson } from '../../core/inputs';
 
 /**
  * Asks for a run's inputs: one field per declared variable (a true/false pick for booleans,

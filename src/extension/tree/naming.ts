@@ -1,6 +1,6 @@
 import type { ConnectionStates } from '../../core/connections/states';
 import type { Run, Workflow } from '../../core/model';
-import { nameWorkflow } from '../../core/tree/workflowName';
+import { nameWorkflow } from '../../core/workflowName';
 
 export interface WorkflowNamingDeps {
   readonly states: ConnectionStates;

@@ -1,4 +1,4 @@
-import type { VariableSpec } from '../model';
+import type { VariableSpec } from './model';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 

@@ -1,4 +1,4 @@
-import type { Run, Workflow } from '../model';
+import type { Run, Workflow } from './model';
 
 /** Where a workflow's name can come from, besides the service's own record of it. */
 export interface WorkflowNameSources {
