@@ -1,0 +1,66 @@
+/**
+ * Helpers for the run and graph journeys (journeys-runs / journeys-graph): a tree row's text
+ * awaited as the service changes it, a row's inline action clicked, VS Code's modal dialog read
+ * and answered, and the text of the active editor. Not a test file itself.
+ */
+import type { Page } from 'playwright-core';
+import { waitFor } from './harness';
+import { childrenOf, escapeRegExp, treeRow, treeRows } from './flowscope';
+import type { TreeRow } from './flowscope';
+
+/** Waits until the row labelled `label` (below `under` when given) satisfies `check`, and returns it. */
+export async function waitForRow(page: Page, label: string, check: (row: TreeRow) => boolean, timeoutMs = 30_000, under?: string): Promise<TreeRow> {
+  let found: TreeRow | undefined;
+  await waitFor(
+    async () => {
+      const rows = await treeRows(page);
+      found = (under === undefined ? rows : childrenOf(rows, under)).find((r) => r.label === label);
+      return found !== undefined && check(found);
+    },
+    timeoutMs,
+    150,
+  );
+  return found as TreeRow;
+}
+
+/** Clicks an inline action (the icons shown on hover) of the row labelled `label`, by its title. */
+export async function clickInlineAction(page: Page, label: string, title: string): Promise<void> {
+  const row = treeRow(page, label).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.hover();
+  // VS Code renders each inline action as an icon whose aria-label is the command's title.
+  const button = row.locator(`.actions .action-label[aria-label="${title}"]`).first();
+  await button.waitFor({ state: 'visible', timeout: 10_000 });
+  await button.click();
+}
+
+export interface DialogText {
+  message: string;
+  detail: string;
+  buttons: string[];
+}
+
+/** The modal dialog VS Code shows for `showWarningMessage(…, { modal: true })`, once it is open. */
+export async function readDialog(page: Page, timeoutMs = 15_000): Promise<DialogText> {
+  const box = page.locator('.monaco-dialog-box');
+  await box.waitFor({ state: 'visible', timeout: timeoutMs });
+  const text = async (selector: string): Promise<string> => ((await box.locator(selector).first().textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+  return {
+    message: await text('.dialog-message-text'),
+    detail: await text('.dialog-message-detail'),
+    buttons: (await box.locator('.dialog-buttons .monaco-button').allTextContents()).map((b) => b.replace(/\s+/g, ' ').trim()),
+  };
+}
+
+/** Clicks the modal dialog's button labelled `label` and waits for the dialog to close. */
+export async function answerDialog(page: Page, label: string): Promise<void> {
+  const box = page.locator('.monaco-dialog-box');
+  await box.locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }).click();
+  await box.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** The active editor's text as Monaco draws it (its visible lines; no-break spaces as spaces). */
+export async function activeEditorText(page: Page): Promise<string> {
+  const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
