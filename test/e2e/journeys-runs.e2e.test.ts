@@ -69,6 +69,12 @@ async function showOnly(face: Face, workflow: string): Promise<void> {
   await waitFor(async () => childrenOf(await treeRows(page), CONNECTIONS[face]).some((r) => r.label === workflow), 30_000, 250);
 }
 
+/** The text of the status bar's live-runs item ('' while it is hidden). */
+async function liveStatus(): Promise<string> {
+  const item = vscode.page.locator('.part.statusbar .statusbar-item', { hasText: / live$/ });
+  return (await item.count()) > 0 ? ((await item.first().innerText()).trim()) : '';
+}
+
 const completedBlocks = (run: SandboxRun): string[] =>
   Object.values(run.blocks)
     .filter((b) => b.status === 'completed')
@@ -87,6 +93,7 @@ test('Stop Following a White Rabbit run: the row stops saying live, the run goes
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     // Started here, so followed live: the row says so, and its first stage spins.
     await waitForRow(page, runLabel, (r) => /^running · .* · live$/.test(r.description));
+    await waitFor(async () => (await liveStatus()) === '1 live', 10_000, 150);
     await waitFor(async () => childrenOf(await treeRows(page), runLabel).some((s) => s.icon === 'sync'), 30_000, 200);
     await vscode.screenshot('journeys-stop-following-live');
 
@@ -94,15 +101,18 @@ test('Stop Following a White Rabbit run: the row stops saying live, the run goes
     const stopped = await waitForRow(page, runLabel, (r) => !/live/.test(r.description));
     assert.match(stopped.description, /^running · /);
     const atStop = await waitForSandboxRun(url, (r) => r.id === run.id);
+    // Nothing else is followed now: the status bar's live count goes away with it.
+    await waitFor(async () => !(await liveStatus()).includes('live'), 10_000, 150);
     await vscode.screenshot('journeys-stop-following-stopped');
 
     // The run goes on on the server: one more stage completes there after the stop.
     const later = await waitForSandboxRun(url, (r) => r.id === run.id && completedBlocks(r).length > completedBlocks(atStop).length, 30_000);
     assert.equal(later.status, 'running');
     const newlyDone = completedBlocks(later).filter((b) => !completedBlocks(atStop).includes(b));
-    // A Refresh reads the run once: its stages as the service reports them (White Rabbit's stage
-    // records carry the module, which the tree says in words), still not followed.
-    await vscode.runCommand('Flowscope: Refresh');
+    // The run row's Refresh reads the run once (White Rabbit lists no runs, so the view's Refresh
+    // has nothing to re-list): its stages as the service reports them (its stage records carry
+    // the module, which the tree says in words), still not followed.
+    await treeContextAction(page, runLabel, 'Refresh');
     const moduleWords: Record<string, string> = {
       'Generate root key': 'Generate root key',
       'Derivation path': 'Get EVM derivation path',
@@ -239,12 +249,12 @@ test('Execute Component… on White Rabbit: the catalog, the config checked agai
     await waitFor(async () => (await qi.title()) === 'STRING_CONSTANT: input', 10_000);
     await qi.submit('{}');
     await waitFor(async () => (await qi.title()) === 'STRING_CONSTANT: config', 10_000);
-    // The config schema requires `value`: the box says so and does not accept "{}".
-    await qi.fill('{}');
+    // The config schema requires `value` (the catalog's `configs`, contracts A): the box says so.
+    await qi.fill('{"other": 1}');
     let message = '';
-    await waitFor(async () => /value/.test((message = await qi.message())), 10_000);
+    await waitFor(async () => /required/.test((message = await qi.message())), 10_000);
     await vscode.screenshot('journeys-component-config-invalid');
-    assert.match(message, /value/);
+    assert.equal(message, 'value: required');
     await qi.fill('{"value": "hello from the component journey"}');
     await waitFor(async () => !/required/.test(await qi.message()), 10_000);
     await qi.accept();

@@ -97,6 +97,27 @@ describe('Powabase runs as the published source runs them', { timeout: 20_000 },
     }
   });
 
+  test('Stop following says so: one change event, after which the run is no longer among the live runs', async () => {
+    source = await startPowabaseSource({ workflowId: WF, blocks: BLOCKS, pauseBefore: 'reply' });
+    const pb = backend(source.url);
+    const store = new RunStore({ backendFor: () => pb });
+    try {
+      await store.trigger('pb', WF, {});
+      await source.paused;
+      const runId = source.executions[0]!.id;
+      assert.deepEqual(store.liveRuns().map((l) => l.run.id), [runId]);
+      // What the status bar does: on each change, count the live runs.
+      const counted: number[] = [];
+      const listener = store.onDidChange(() => counted.push(store.liveRuns().length));
+      store.stopFollowing('pb', runId);
+      listener.dispose();
+      assert.deepEqual(counted, [0]);
+      assert.equal(store.isLive('pb', runId), false);
+    } finally {
+      store.dispose();
+    }
+  });
+
   test('a stream that drops without us says the service stops the run, then reads its final state', async () => {
     source = await startPowabaseSource({ workflowId: WF, blocks: BLOCKS, dropBefore: 'reply' });
     const runs = await drain(backend(source.url).trigger(WF, {}));

@@ -178,11 +178,14 @@ export class RunStore implements Disposable {
   /** Stops following a run here (the run itself goes on on the server). */
   stopFollowing(connection: string, runId: string): void {
     const entry = this.entries.get(keyOf(connection, runId));
-    entry?.live?.abort();
-    if (entry) {
-      entry.live = undefined;
-      entry.startedHere = false;
-    }
+    if (!entry) return;
+    const wasLive = entry.live !== undefined;
+    entry.live?.abort();
+    entry.live = undefined;
+    entry.startedHere = false;
+    // The follow's own end (endLive) no longer finds its controller here, so it stays silent:
+    // say it now, or the status bar keeps counting this run as live.
+    if (wasLive && !this.disposed) this.changes.fire({ connection, run: entry.run, previous: entry.run, startedHere: false });
   }
 
   /**
