@@ -275,7 +275,6 @@ test('Execute Component… on White Rabbit: the catalog, the config checked agai
       status: 'COMPLETED',
       completed: true,
       output: { value: 'hello from the component journey' },
-      error: null,
     });
     await vscode.screenshot('journeys-component-result');
   }));
