@@ -3,7 +3,7 @@
  * awaited as the service changes it, a row's inline action clicked, VS Code's modal dialog read
  * and answered, and the text of the active editor. Not a test file itself.
  */
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { waitFor } from './harness';
 import { childrenOf, escapeRegExp, treeRow, treeRows } from './flowscope';
 import type { TreeRow } from './flowscope';
@@ -63,4 +63,70 @@ export async function answerDialog(page: Page, label: string): Promise<void> {
 export async function activeEditorText(page: Page): Promise<string> {
   const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
   return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+// ---------------------------------------------------------------------------
+// The graph panel's live messages, seen from inside its webview
+// ---------------------------------------------------------------------------
+
+/** A snapshot or patch as it reached the webview's window (in order), and whether the test dropped it. */
+export interface LiveMessage {
+  type: 'snapshot' | 'patch';
+  version: number;
+  dropped: boolean;
+}
+
+export interface LostPatch {
+  version: number;
+  /** The node states the lost patch carried: node id → status. */
+  changes: Record<string, string>;
+}
+
+/**
+ * Drops the next patch that changes a node before the webview sees it, as a lost message would
+ * be lost, and records every later snapshot and patch (read them with liveMessages). A capturing
+ * listener on the webview's window runs before the webview's own (DOM order at the target:
+ * capture first), so stopImmediatePropagation keeps the patch from it. Resolves once one was dropped.
+ */
+export async function dropNextPatch(frame: FrameLocator, timeoutMs = 30_000): Promise<LostPatch> {
+  await frame.locator('#app').evaluate(() => {
+    // The webview's window (this test's tsconfig has no DOM types: its shape is written here).
+    const w = globalThis as unknown as {
+      journeyLog: LiveMessage[];
+      journeyLost?: LostPatch;
+      journeyDrop: boolean;
+      addEventListener(type: 'message', listener: (event: { data: unknown; stopImmediatePropagation(): void }) => void, capture: boolean): void;
+    };
+    w.journeyLog = [];
+    w.journeyDrop = true;
+    w.addEventListener(
+      'message',
+      (event) => {
+        const data = event.data as { type?: string; version?: number; changes?: Array<{ id: string; state?: { status: string } }> } | null;
+        if (!data || (data.type !== 'patch' && data.type !== 'snapshot')) return;
+        const drop = w.journeyDrop && data.type === 'patch' && (data.changes?.length ?? 0) > 0;
+        w.journeyLog.push({ type: data.type, version: data.version ?? -1, dropped: drop });
+        if (!drop) return;
+        w.journeyDrop = false;
+        w.journeyLost = { version: data.version ?? -1, changes: Object.fromEntries((data.changes ?? []).map((c) => [c.id, c.state?.status ?? ''])) };
+        event.stopImmediatePropagation();
+      },
+      true,
+    );
+  });
+  let lost: LostPatch | undefined;
+  await waitFor(
+    async () => {
+      lost = await frame.locator('#app').evaluate(() => (globalThis as unknown as { journeyLost?: LostPatch }).journeyLost);
+      return lost !== undefined;
+    },
+    timeoutMs,
+    100,
+  );
+  return lost as LostPatch;
+}
+
+/** The snapshots and patches recorded since dropNextPatch, in the order the webview's window got them. */
+export async function liveMessages(frame: FrameLocator): Promise<LiveMessage[]> {
+  return frame.locator('#app').evaluate(() => (globalThis as unknown as { journeyLog?: LiveMessage[] }).journeyLog ?? []);
 }
