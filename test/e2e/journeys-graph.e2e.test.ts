@@ -119,7 +119,8 @@ test('the White Rabbit run graph live, a lost patch resynced, the panel hidden a
         100,
       );
     const status = (nodes: Awaited<ReturnType<typeof graphNodes>>, label: string): string => nodes.find((n) => n.label === label)?.status ?? '';
-    await watch((nodes) => status(nodes, 'Generate root key') === 'running', 30_000);
+    // Each stage runs 10 s: one of them is running now.
+    await watch((nodes) => nodes.some((n) => n.status === 'running'), 30_000);
     await vscode.screenshot('journeys-graph-wr-running');
     assert.match((await graphHeader(frame)).runStatus, /^running/);
 
@@ -163,7 +164,8 @@ test('the White Rabbit run graph live, a lost patch resynced, the panel hidden a
     const final = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'completed', 10_000);
     assert.deepEqual(Object.fromEntries((await graphNodes(frame)).map((n) => [n.label, n.status])), sandboxByNode(final));
     const observed = JSON.stringify([...seen].map(([k, v]) => [k, [...v]]));
-    assert.ok(['Compute public key', 'Compute EVM address', 'Generate age encryption', 'API call'].some((l) => seen.get(l)?.has('running')), `stages seen running live: ${observed}`);
+    // Live: stages were seen running and then completed on the open panel, without any refresh.
+    assert.ok([...seen.values()].filter((s) => s.has('running') && s.has('completed')).length >= 2, `stages seen: ${observed}`);
     await vscode.screenshot('journeys-graph-wr-final');
   }));
 
@@ -208,6 +210,8 @@ test('the preview follows typing: a block added and one renamed are redrawn; inv
     // A rename: "Fetch" becomes "Fetch prices".
     await goToLineEnd(5);
     await page.keyboard.press('Shift+Home');
+    // Delete first: a "{" typed over a selection would surround it instead of replacing it.
+    await page.keyboard.press('Delete');
     await page.keyboard.type('{ "id": "fetch", "type": "code", "name": "Fetch prices" },');
     await waitFor(async () => JSON.stringify(await labels()) === JSON.stringify(['Start', 'Fetch prices', 'Notify', 'Respond']), 15_000, 100);
     assert.equal((await graphHeader(frame)).notice, '');
