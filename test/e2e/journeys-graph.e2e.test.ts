@@ -126,7 +126,9 @@ test('the White Rabbit run graph live, a lost patch resynced, the panel hidden a
 
     // 2. A patch lost on its way: the next one is a gap, the webview asks for a snapshot.
     const lost = await dropNextPatch(frame);
-    await waitFor(async () => (await liveMessages(frame)).some((m, i, all) => m.type === 'snapshot' && all.slice(0, i).some((p) => p.type === 'patch' && !p.dropped)), 40_000, 200);
+    await waitFor(async () => (await liveMessages(frame)).some((m, i, all) => m.type === 'snapshot' && all.slice(0, i).some((p) => p.type === 'patch' && !p.dropped)), 40_000, 200).catch(async () => {
+      throw new Error(`no snapshot after the gap; the webview got ${JSON.stringify(await liveMessages(frame))}`);
+    });
     const messages = await liveMessages(frame);
     const dropped = messages.find((m) => m.dropped);
     assert.ok(dropped && dropped.version === lost.version, JSON.stringify(messages));

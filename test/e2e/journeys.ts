@@ -84,9 +84,12 @@ export interface LostPatch {
 
 /**
  * Drops the next patch that changes a node before the webview sees it, as a lost message would
- * be lost, and records every later snapshot and patch (read them with liveMessages). A capturing
- * listener on the webview's window runs before the webview's own (DOM order at the target:
- * capture first), so stopImmediatePropagation keeps the patch from it. Resolves once one was dropped.
+ * be lost, and records every later snapshot and patch (read them with liveMessages). VS Code's
+ * outer webview frame hands each host message to the webview's frame with
+ * `contentWindow.postMessage` (same origin): an own `postMessage` on that window is called
+ * instead, and forwards all but the dropped one. (A listener cannot do it: at the target,
+ * listeners run in the order they were added, and the webview's came first.)
+ * Resolves once one was dropped.
  */
 export async function dropNextPatch(frame: FrameLocator, timeoutMs = 30_000): Promise<LostPatch> {
   await frame.locator('#app').evaluate(() => {
@@ -95,24 +98,24 @@ export async function dropNextPatch(frame: FrameLocator, timeoutMs = 30_000): Pr
       journeyLog: LiveMessage[];
       journeyLost?: LostPatch;
       journeyDrop: boolean;
-      addEventListener(type: 'message', listener: (event: { data: unknown; stopImmediatePropagation(): void }) => void, capture: boolean): void;
+      postMessage(message: unknown, targetOrigin: string, transfer?: unknown[]): void;
     };
     w.journeyLog = [];
     w.journeyDrop = true;
-    w.addEventListener(
-      'message',
-      (event) => {
-        const data = event.data as { type?: string; version?: number; changes?: Array<{ id: string; state?: { status: string } }> } | null;
-        if (!data || (data.type !== 'patch' && data.type !== 'snapshot')) return;
+    const deliver = w.postMessage.bind(w);
+    w.postMessage = (message: unknown, targetOrigin: string, transfer?: unknown[]) => {
+      const data = message as { type?: string; version?: number; changes?: Array<{ id: string; state?: { status: string } }> } | null;
+      if (data && (data.type === 'patch' || data.type === 'snapshot')) {
         const drop = w.journeyDrop && data.type === 'patch' && (data.changes?.length ?? 0) > 0;
         w.journeyLog.push({ type: data.type, version: data.version ?? -1, dropped: drop });
-        if (!drop) return;
-        w.journeyDrop = false;
-        w.journeyLost = { version: data.version ?? -1, changes: Object.fromEntries((data.changes ?? []).map((c) => [c.id, c.state?.status ?? ''])) };
-        event.stopImmediatePropagation();
-      },
-      true,
-    );
+        if (drop) {
+          w.journeyDrop = false;
+          w.journeyLost = { version: data.version ?? -1, changes: Object.fromEntries((data.changes ?? []).map((c) => [c.id, c.state?.status ?? ''])) };
+          return;
+        }
+      }
+      deliver(message, targetOrigin, transfer);
+    };
   });
   let lost: LostPatch | undefined;
   await waitFor(
