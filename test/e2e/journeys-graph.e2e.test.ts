@@ -4,10 +4,11 @@
  *   1. the White Rabbit run graph live: a running run's graph, opened from its row, colours its
  *      stages as the run goes and ends in the state the sandbox recorded;
  *   2. a snapshot version gap and its resync, on that same live panel: a patch lost on its way to
- *      the webview (dropped by the test in the webview's frame, the one fault the UI cannot make)
- *      makes the next patch a gap; the webview asks for a resync and the host's snapshot puts the
- *      true colours back. Then the panel hidden behind another tab while the run goes on, and
- *      shown again: the new webview starts from a snapshot of the true state;
+ *      the webview (dropped by the test where VS Code's outer webview frame hands it to the
+ *      webview's frame: the one fault the UI cannot make, since the host never skips a version
+ *      to a live webview) makes the next patch a gap; the webview asks for a resync and the
+ *      host's snapshot puts the true colours back. Then the panel hidden behind another tab while
+ *      the run goes on, and shown again: the new webview starts from a snapshot of the true state;
  *   3. the preview following typing: a block added and one renamed in the editor (unsaved) are
  *      redrawn; the file made invalid keeps the last good drawing and says so; undo clears it.
  *
