@@ -22,21 +22,51 @@ const nodeEntries = [
   { in: 'src/sandbox/server.ts', out: 'sandboxServer' },
 ].filter((e) => existsSync(e.in));
 
+/**
+ * undici is half of the extension's code and only needed with the first request (src/core/http.ts
+ * imports it lazily). Even unevaluated, its text inside extension.js is read and pre-parsed at
+ * every activation, so the extension bundle refers to it as a separate file, dist/undici.js
+ * (built below), which Node only reads when the first request loads it. The embedded sandbox
+ * (sandboxServer.js, loaded by the extension) shares that file; the CLI and the standalone
+ * sandbox keep it inline: they are single-file tools and need it at once.
+ */
+const undiciApart = {
+  name: 'undici-apart',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
+/** The bundles the extension host loads (the .vsix carries these and dist/undici.js). */
+const inExtension = (out) => out === 'extension' || out === 'sandboxServer';
+
+const nodeOptions = {
+  ...common,
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  // zod probes `navigator.userAgent` (to skip its eval-based fast path on Cloudflare Workers).
+  // VS Code 1.139's extension host answers any read of the global `navigator` with a logged
+  // `PendingMigrationError: navigator is now a global in nodejs`. None of these bundles runs in
+  // a browser or a worker, so the identifier is replaced at build time (esbuild's documented
+  // `define`): zod's `typeof navigator` check becomes `typeof undefined` and reads nothing.
+  define: { navigator: 'undefined' },
+};
+
 const contexts = [
   await esbuild.context({
-    ...common,
-    entryPoints: nodeEntries,
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    // zod probes `navigator.userAgent` (to skip its eval-based fast path on Cloudflare Workers).
-    // VS Code 1.139's extension host answers any read of the global `navigator` with a logged
-    // `PendingMigrationError: navigator is now a global in nodejs`. None of these bundles runs in
-    // a browser or a worker, so the identifier is replaced at build time (esbuild's documented
-    // `define`): zod's `typeof navigator` check becomes `typeof undefined` and reads nothing.
-    define: { navigator: 'undefined' },
+    ...nodeOptions,
+    entryPoints: nodeEntries.filter((e) => inExtension(e.out)),
+    plugins: [undiciApart],
+    // A dynamic import() of a file outside the bundle becomes require(): the files are CommonJS,
+    // and Node's import() of one would only see the named exports its lexer can guess.
+    supported: { 'dynamic-import': false },
+  }),
+  await esbuild.context({
+    ...nodeOptions,
+    entryPoints: [...nodeEntries.filter((e) => !inExtension(e.out)), { in: 'undici', out: 'undici' }],
   }),
 ];
 

@@ -146,6 +146,7 @@ async function main(): Promise<void> {
     ...results.flatMap((r) => r.notes.map((n) => `- ${n}`)),
     '- Each figure is the median of its repetitions; the spread column gives their min–max and count.',
     '',
+    ...analysis(quick),
   ].join('\n');
   const base = quick ? 'results.quick' : 'results';
   writeFileSync(join(BENCH_DIR, `${base}.md`), md);
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
     const text = readFileSync(readme, 'utf8');
     const re = /(<!-- bench:start -->)[\s\S]*?(<!-- bench:end -->)/;
     if (re.test(text)) {
-      const block = `\n_Measured ${m.date.slice(0, 10)} on ${m.cpu}, Node ${m.node} — details in bench/results.md._\n\n${table(rows)}\n`;
+      const block = `\n_Measured ${m.date.slice(0, 10)} on ${m.cpu}, Node ${m.node}, 1-min load average ${fmt(m.loadAverage.start)} at the start and ${fmt(m.loadAverage.end)} at the end (above the core count, other work competed) — details in bench/results.md._\n\n${table(rows)}\n`;
       writeFileSync(readme, text.replace(re, `$1${block}$2`));
     }
   }
@@ -169,6 +170,15 @@ main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+/**
+ * bench/analysis.md, written by hand (what changed, what bounds a missed target, under which
+ * load a figure was taken), is appended to the full run's page, so a re-run keeps it.
+ */
+function analysis(quick: boolean): string[] {
+  const file = join(BENCH_DIR, 'analysis.md');
+  return !quick && existsSync(file) ? [readFileSync(file, 'utf8').trimEnd(), ''] : [];
+}
 
 /**
  * Per-event latency samples run to hundreds of thousands of numbers; the JSON keeps every

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { GroupOptions, GroupResult, Row } from './util';
+import { moduleCosts } from './moduleCost';
 import { figure, fmt, isMain, log, REPO_ROOT, runAsChild } from './util';
 
 const run = promisify(execFile);
@@ -156,6 +157,17 @@ export async function startup(opts: GroupOptions): Promise<GroupResult> {
       const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
       rows.push({ group: 'Start-up', measure: 'Activation time (VS Code-reported)', note: `not measured: ${why}` });
     }
+  }
+
+  // --- What each module costs to load (plain Node, a breakdown of the figure above) ---
+  const costScratch = await mkdtemp(join(tmpdir(), 'flowscope-bench-modules-'));
+  try {
+    const costs = await moduleCosts(costScratch, opts.quick ? 3 : 7);
+    rows.push(...costs.rows);
+    raw.moduleCosts = costs.raw;
+    notes.push(costs.note);
+  } finally {
+    await rm(costScratch, { recursive: true, force: true });
   }
 
   // --- Sizes ---

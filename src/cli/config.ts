@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { missingOrgProblem } from '../core/adapters/supervity/org';
 import { FlowscopeError } from '../core/errors';
 import type { ConnectionConfig, Credentials } from '../core/model';

@@ -1,6 +1,6 @@
 import type { Dispatcher, FormData } from 'undici';
 import type * as UndiciModule from 'undici';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { FlowscopeError, isAbortError, reasonForStatus } from './errors';
 import { parseErrorBody } from './errorBody';
 import { parseJson } from './json';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One line naming each failing field, e.g. `runStages.0.status: expected string`. */
 export function formatZodIssues(error: z.ZodError): string {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One entry of a connection's `workflowIds` setting: a bare id, or `{"id": …, "name": …}` to

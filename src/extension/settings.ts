@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BACKEND_KINDS } from '../core/model';
 import type { Logger } from '../core/util/log';
 import { WorkflowEntry, joinWorkflowEntries, splitWorkflowEntries } from '../core/workflowEntries';

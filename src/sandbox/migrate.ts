@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LEGACY_SAMPLE_IDS } from './legacy';
 import { sampleWorkflows } from './samples';
 import type { Store } from './store';

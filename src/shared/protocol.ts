@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one protocol between the graph panel's host side (src/extension/panels) and its webview

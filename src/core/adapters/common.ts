@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseJson } from '../json';
 import type { Logger } from '../util/log';
 import type { SseMessage } from '../sse';

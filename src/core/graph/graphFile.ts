@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BLOCK_TYPE_ALIASES, BLOCK_TYPES, Block, Edge, SimConfig } from './schema';
 import type { Graph } from './schema';
 

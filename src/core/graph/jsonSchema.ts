@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GraphFile } from './graphFile';
 
 /** Where the generated schema is committed; VS Code reads it through `contributes.jsonValidation`. */

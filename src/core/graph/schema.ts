@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The block types of Powabase's registry. The sandbox engine runs exactly these, and graph files

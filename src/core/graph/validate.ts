@@ -1,6 +1,6 @@
 import type { Node, ParseError } from './jsonc';
 import { findNodeAtLocation, getNodeValue, JsoncTooDeepError, parseTree, printParseErrorCode } from './jsonc';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { BackendKind } from '../model';
 import type { GraphDiagnostic } from './graphDiagnostic';
 import { Binding, GraphFile, VariableDecl } from './graphFile';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 import { PersistedPanel } from '../../shared/protocol';
 import { Commands } from '../commandIds';

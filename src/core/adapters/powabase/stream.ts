@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { FlowscopeError, toFlowscopeError } from '../../errors';
 import { parseJson } from '../../json';
 import { isTransient } from '../../live';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { FlowscopeError, toFlowscopeError } from '../../errors';
 import { isTransient } from '../../live';
 import { parseJson } from '../../json';

@@ -60,7 +60,7 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
         const changed = live.applyEvent(event);
         if (live.terminal) {
           // The stream carries counts and the stages still in flight; the detail has them all.
-          details.request();
+          details.request(true);
           await details.settled();
           yield live.snapshot();
           return;
@@ -86,21 +86,51 @@ async function pump(batches: AsyncIterable<readonly SseMessage[]>, inbox: Inbox<
 }
 
 /**
+ * Between two reads of one run, at least this long. A detail read of a 200-stage run is 50–75 KB
+ * of JSON (each stage with its output), parsed, checked and mapped stage by stage; read back to
+ * back, as each stage ending asked, a hundred live runs kept the client busy and its heap full
+ * of them. A stage's outcome now shows at most this much later; the run's end never waits.
+ */
+export const MIN_READ_GAP_MS = 250;
+
+export interface CoalescedReadOptions {
+  readonly minGapMs?: number;
+  /** Waits `ms`; tests pass their own to script the gap. */
+  readonly pause?: (ms: number) => Promise<void>;
+}
+
+const timerPause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+
+/**
  * Reads the run detail on request with at most one read in flight. Requests made while a read
  * runs are folded into one more read after it, so the latest state always wins and a burst of
- * stage endings costs two reads, not one per stage.
+ * stage endings costs two reads, not one per stage. That next read waits until `minGapMs` after
+ * the last one (requests meanwhile fold into it too), unless a request is urgent (the run ended).
  */
 export class CoalescedRead {
   private running: Promise<void> | undefined;
   private again = false;
+  private urgent = false;
+  private wakeEarly: (() => void) | undefined;
+  private readonly minGapMs: number;
+  private readonly pause: (ms: number) => Promise<void>;
 
   constructor(
     private readonly read: () => Promise<Run>,
     private readonly apply: (run: Run) => void,
     private readonly fail: (error: unknown) => void,
-  ) {}
+    options: CoalescedReadOptions = {},
+  ) {
+    this.minGapMs = options.minGapMs ?? MIN_READ_GAP_MS;
+    this.pause = options.pause ?? timerPause;
+  }
 
-  request(): void {
+  /** `urgent`: read without waiting out the gap (the run's end). */
+  request(urgent = false): void {
+    if (urgent) {
+      this.urgent = true;
+      this.wakeEarly?.();
+    }
     if (this.running) {
       this.again = true;
       return;
@@ -117,16 +147,24 @@ export class CoalescedRead {
     try {
       do {
         this.again = false;
+        this.urgent = false;
         try {
           this.apply(await this.read());
         } catch (error) {
           this.fail(error);
         }
+        if (this.again && !this.urgent) await this.gap();
       } while (this.again);
     } finally {
       // Cleared in the same turn as the last `again` check, so no request can fall in between.
       this.running = undefined;
     }
+  }
+
+  /** The pause before the next read, cut short by an urgent request. */
+  private async gap(): Promise<void> {
+    await Promise.race([this.pause(this.minGapMs), new Promise<void>((resolve) => (this.wakeEarly = resolve))]);
+    this.wakeEarly = undefined;
   }
 }
 

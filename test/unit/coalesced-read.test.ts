@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CoalescedRead } from '../../src/core/adapters/whiterabbit/runStream';
+import type { Run } from '../../src/core/model';
+
+/**
+ * The run-detail reads of a White Rabbit follow: at most one in flight, the requests made
+ * meanwhile folded into one more read, which waits out a gap after the last read unless the run
+ * ended. The reads and the gap are scripted here (no server, no clock): each read and each pause
+ * waits until the test lets it go, so the order of events is the only thing checked.
+ */
+function scripted() {
+  const reads: Array<(run: Run) => void> = [];
+  const pauses: Array<{ ms: number; end: () => void }> = [];
+  const applied: string[] = [];
+  const reader = new CoalescedRead(
+    () => new Promise<Run>((resolve) => reads.push(resolve)),
+    (run) => applied.push(run.id),
+    (error) => assert.fail(`no read fails here: ${String(error)}`),
+    { minGapMs: 250, pause: (ms) => new Promise<void>((end) => pauses.push({ ms, end })) },
+  );
+  const run = (id: string): Run => ({ id, status: 'running', rawStatus: 'EXECUTING', stages: [] });
+  return { reader, reads, pauses, applied, run };
+}
+
+/** Lets pending promise callbacks run (no timers involved). */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('CoalescedRead: one read in flight, the next after a gap', () => {
+  it('requests during a read and during the gap become one read, started only when the gap ends', async () => {
+    const { reader, reads, pauses, applied, run } = scripted();
+    reader.request();
+    assert.equal(reads.length, 1);
+    reader.request();
+    reader.request();
+    reads[0]?.(run('first'));
+    await turn();
+    assert.deepEqual(applied, ['first']);
+    assert.equal(pauses.length, 1, 'a gap follows the read when another was asked for');
+    assert.equal(pauses[0]?.ms, 250);
+    reader.request();
+    await turn();
+    assert.equal(reads.length, 1, 'no read starts during the gap');
+    pauses[0]?.end();
+    await turn();
+    assert.equal(reads.length, 2, 'the requests folded into one read after the gap');
+    reads[1]?.(run('second'));
+    await reader.settled();
+    assert.deepEqual(applied, ['first', 'second']);
+    assert.equal(pauses.length, 1, 'no gap when nothing more was asked for');
+  });
+
+  it('an urgent request (the run ended) cuts the gap short', async () => {
+    const { reader, reads, pauses, applied, run } = scripted();
+    reader.request();
+    reader.request();
+    reads[0]?.(run('first'));
+    await turn();
+    assert.equal(pauses.length, 1);
+    reader.request(true);
+    await turn();
+    assert.equal(reads.length, 2, 'the final read starts without waiting for the gap');
+    reads[1]?.(run('final'));
+    await reader.settled();
+    assert.deepEqual(applied, ['first', 'final']);
+  });
+
+  it('an urgent request while a read is out reads again at once, with no gap', async () => {
+    const { reader, reads, pauses, run } = scripted();
+    reader.request();
+    reader.request(true);
+    reads[0]?.(run('first'));
+    await turn();
+    assert.equal(pauses.length, 0);
+    assert.equal(reads.length, 2);
+    reads[1]?.(run('final'));
+    await reader.settled();
+  });
+});
