@@ -101,6 +101,8 @@ describe('presentations', () => {
     assert.equal(p.description, 'deployed · armed 1:05 · last run failed · 9 runs: 2 running, 1 failed');
     for (const flag of ['canTrigger', 'canRerun', 'canCancelRuns', 'canUndeploy', 'canArm']) assert.match(p.contextValue, new RegExp(`\\b${flag}\\b`));
     assert.doesNotMatch(p.contextValue, /\bcanDeploy\b/);
+    const one = presentWorkflow({ workflow: { id: 'w', name: 'Nightly', counts: { completed: 1, total: 1 } }, latestRun: run({ status: 'completed' }), capabilities: caps(), hasLastInputs: false }, ctx);
+    assert.equal(one.description, 'last run completed · 1 run: 1 completed');
   });
 
   it('connections show health in words and flags', () => {

@@ -204,7 +204,9 @@ function countsText(workflow: Workflow, t: Translate): string | undefined {
     if (n) parts.push(`${n} ${statusLabel(status, t)}`);
   }
   const total = counts.total ?? parts.length;
-  return parts.length ? t('{0} runs: {1}', total, parts.join(', ')) : t('{0} runs', counts.total ?? 0);
+  // "1 run", never "1 runs" (as "1 credit").
+  if (parts.length === 0) return counts.total === 1 ? t('1 run') : t('{0} runs', counts.total ?? 0);
+  return total === 1 ? t('1 run: {0}', parts.join(', ')) : t('{0} runs: {1}', total, parts.join(', '));
 }
 
 export interface RunView {
