@@ -113,6 +113,11 @@ describe('presentations', () => {
     assert.equal(p.icon.id, 'watch');
     const msg = presentMessage({ kind: 'message', id: 'm', connection: 'prod', message: 'rateLimited' }, health, ctx);
     assert.equal(msg.action, 'retry');
+    assert.equal(p.tooltip?.split('\n\n')[0], '**prod** · Supervity Auto');
+    // A name that says the service: once, in the description and in the tooltip.
+    const named = presentConnection({ name: 'Sandbox · Powabase', kind: 'powabase', baseUrl: 'http://127.0.0.1:1', sandbox: true }, { state: 'ok' }, caps(), ctx);
+    assert.equal(named.description, 'ok');
+    assert.equal(named.tooltip?.split('\n\n')[0], '**Sandbox · Powabase**');
   });
 });
 
