@@ -81,6 +81,8 @@ export interface SandboxBlockRun {
   module: string;
   status: 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
   error: string | null;
+  /** Null while the block has not started (a run cancelled early leaves some so). */
+  startedAt: string | null;
 }
 
 export interface SandboxRun {

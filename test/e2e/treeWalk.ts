@@ -1,0 +1,48 @@
+/**
+ * Opens every connection and workflow of the Flowscope tree, as a user who clicks every twistie:
+ * from the top, each collapsed connection or workflow row on screen is expanded, then the list is
+ * scrolled down a screen, until the end. The list renders only the rows near the viewport, so the
+ * rows are looked for again after every click and scroll.
+ */
+import type { Page } from 'playwright-core';
+import { waitFor } from './harness';
+import { flowscopePane } from './flowscope';
+
+const COLLAPSED = '.monaco-list-row[aria-expanded="false"]:is([aria-level="1"], [aria-level="2"])';
+
+/** The highest row index the list has rendered: it stops growing once the list is scrolled to its end. */
+async function lastRendered(page: Page): Promise<number> {
+  const indexes = await flowscopePane(page)
+    .locator('.monaco-list-row')
+    .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-index'))));
+  return Math.max(-1, ...indexes);
+}
+
+/** Expands every connection and workflow row (runs stay as they are). */
+export async function expandEverything(page: Page, maxSteps = 300): Promise<void> {
+  const pane = flowscopePane(page);
+  const body = pane.locator('.pane-body');
+  await body.hover();
+  await page.mouse.wheel(0, -100_000);
+  for (let n = 0; n < maxSteps; n++) {
+    const collapsed = pane.locator(COLLAPSED).first();
+    if ((await collapsed.count()) > 0) {
+      const index = await collapsed.getAttribute('data-index');
+      await collapsed.locator('.monaco-tl-twistie').click();
+      // Away from the tree, so no tooltip covers the next row to click.
+      await page.mouse.move(0, 0);
+      await waitFor(async () => (await pane.locator(`.monaco-list-row[data-index="${index}"]`).getAttribute('aria-expanded')) === 'true', 10_000, 50);
+      continue;
+    }
+    const before = await lastRendered(page);
+    await body.hover();
+    await page.mouse.wheel(0, 400);
+    await page.mouse.move(0, 0);
+    const moved = await waitFor(async () => (await lastRendered(page)) > before, 1_000, 50).then(
+      () => true,
+      () => false,
+    );
+    if (!moved) return;
+  }
+  throw new Error(`the tree still had rows to open after ${maxSteps} steps`);
+}
