@@ -8,12 +8,21 @@ import type { Page } from 'playwright-core';
 import { waitFor } from './harness';
 import { flowscopePane } from './flowscope';
 
-const COLLAPSED = '.monaco-list-row[aria-expanded="false"]:is([aria-level="1"], [aria-level="2"])';
+/** The list's own rows: the sticky copies of parent rows at the top are left out. */
+const ROW = '.monaco-list-rows > .monaco-list-row';
+const COLLAPSED = `${ROW}[aria-expanded="false"]:is([aria-level="1"], [aria-level="2"])`;
+
+/** The labels of the rows the list has rendered (sticky copies left out), in no particular order. */
+export async function listedLabels(page: Page): Promise<string[]> {
+  return flowscopePane(page)
+    .locator(`${ROW} .label-name`)
+    .evaluateAll((names) => names.map((n) => (n.textContent ?? '').replace(/\s+/g, ' ').trim()));
+}
 
 /** The highest row index the list has rendered: it stops growing once the list is scrolled to its end. */
 async function lastRendered(page: Page): Promise<number> {
   const indexes = await flowscopePane(page)
-    .locator('.monaco-list-row')
+    .locator(ROW)
     .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-index'))));
   return Math.max(-1, ...indexes);
 }
@@ -27,11 +36,13 @@ export async function expandEverything(page: Page, maxSteps = 300): Promise<void
   for (let n = 0; n < maxSteps; n++) {
     const collapsed = pane.locator(COLLAPSED).first();
     if ((await collapsed.count()) > 0) {
-      const index = await collapsed.getAttribute('data-index');
+      // Found again by its label: rows above it may still get their children and move it down.
+      const label = (await collapsed.locator('.label-name').first().textContent()) ?? '';
       await collapsed.locator('.monaco-tl-twistie').click();
       // Away from the tree, so no tooltip covers the next row to click.
       await page.mouse.move(0, 0);
-      await waitFor(async () => (await pane.locator(`.monaco-list-row[data-index="${index}"]`).getAttribute('aria-expanded')) === 'true', 10_000, 50);
+      const row = pane.locator(ROW).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+      await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', 10_000, 50);
       continue;
     }
     const before = await lastRendered(page);
