@@ -37,12 +37,19 @@ export async function expandEverything(page: Page, maxSteps = 300): Promise<void
     const collapsed = pane.locator(COLLAPSED).first();
     if ((await collapsed.count()) > 0) {
       // Found again by its label: rows above it may still get their children and move it down.
-      const label = (await collapsed.locator('.label-name').first().textContent()) ?? '';
-      await collapsed.locator('.monaco-tl-twistie').click();
+      // The list re-renders as rows load: a row gone meanwhile is looked for again.
+      const label = await collapsed.locator('.label-name').first().textContent({ timeout: 2_000 }).catch(() => null);
+      if (!label) continue;
+      const clicked = await collapsed.locator('.monaco-tl-twistie').click({ timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!clicked) continue;
       // Away from the tree, so no tooltip covers the next row to click.
       await page.mouse.move(0, 0);
       const row = pane.locator(ROW).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
-      await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', 10_000, 50);
+      // Not confirmed in time: the next round finds it again if it is still collapsed.
+      await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', 5_000, 50).catch(() => undefined);
       continue;
     }
     const before = await lastRendered(page);
