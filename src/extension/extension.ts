@@ -50,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
     pollMaxMs: () => settings.current.pollMaxMs,
     hasLastInputs: (connection, workflowId) => lastInputs.has(connection, workflowId),
     graphFileName: (connection, workflowId) => graphFileNames.name(connection, workflowId),
+    componentName: (connection, workflowId, module) => graphFileNames.componentName(connection, workflowId, module),
   });
   const tree = new ExplorerTree(explorer);
   const documents = new OutputDocuments();

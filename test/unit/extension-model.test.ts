@@ -101,6 +101,8 @@ describe('presentations', () => {
     assert.equal(p.description, 'deployed · armed 1:05 · last run failed · 9 runs: 2 running, 1 failed');
     for (const flag of ['canTrigger', 'canRerun', 'canCancelRuns', 'canUndeploy', 'canArm']) assert.match(p.contextValue, new RegExp(`\\b${flag}\\b`));
     assert.doesNotMatch(p.contextValue, /\bcanDeploy\b/);
+    const one = presentWorkflow({ workflow: { id: 'w', name: 'Nightly', counts: { completed: 1, total: 1 } }, latestRun: run({ status: 'completed' }), capabilities: caps(), hasLastInputs: false }, ctx);
+    assert.equal(one.description, 'last run completed · 1 run: 1 completed');
   });
 
   it('connections show health in words and flags', () => {
@@ -111,6 +113,11 @@ describe('presentations', () => {
     assert.equal(p.icon.id, 'watch');
     const msg = presentMessage({ kind: 'message', id: 'm', connection: 'prod', message: 'rateLimited' }, health, ctx);
     assert.equal(msg.action, 'retry');
+    assert.equal(p.tooltip?.split('\n\n')[0], '**prod** · Supervity Auto');
+    // A name that says the service: once, in the description and in the tooltip.
+    const named = presentConnection({ name: 'Sandbox · Powabase', kind: 'powabase', baseUrl: 'http://127.0.0.1:1', sandbox: true }, { state: 'ok' }, caps(), ctx);
+    assert.equal(named.description, 'ok');
+    assert.equal(named.tooltip?.split('\n\n')[0], '**Sandbox · Powabase**');
   });
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Run, Stage } from '../../src/core/model';
 import { parseWebviewMessage } from '../../src/shared/protocol';
-import { STATUS_GLYPH } from '../../src/webview/render/format';
+import { STATUS_GLYPH, metaLine } from '../../src/webview/render/nodeText';
 import { problemsByBlock, parseGraphText } from '../../src/extension/panels/graphText';
 import { diffStates, graphFromStages, graphKeyOf, graphViewOf, nodeDetailsOf, nodeStatesOf } from '../../src/extension/panels/viewModel';
 
@@ -59,6 +59,13 @@ test('(unit) a White Rabbit stage whose outcome is not read yet reaches the grap
   assert.deepEqual(states, { a: { status: 'finishing' }, b: { status: 'completed' } });
   assert.equal(STATUS_GLYPH.finishing, '◑');
   assert.notEqual(STATUS_GLYPH.finishing, STATUS_GLYPH.completed);
+});
+
+test('(unit) a node words its duration as the tree and the CLI do (the one shared format)', () => {
+  assert.equal(metaLine({ status: 'completed', durationMs: 850 }), '850 ms');
+  assert.equal(metaLine({ status: 'completed', durationMs: 12_300 }), '12 s');
+  assert.equal(metaLine({ status: 'failed', durationMs: 185_000, attempt: 2 }), 'attempt 2 · 3m 05s');
+  assert.equal(metaLine({ status: 'queued' }), '');
 });
 
 test('(unit) diffStates lists exactly the nodes that changed, including removals', () => {

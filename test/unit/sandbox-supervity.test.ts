@@ -137,9 +137,13 @@ describe('sandbox: Supervity face', () => {
     assert.equal(final.success, false);
     assert.equal(final.workflowRun.status, 'cancelled');
 
-    const detail = (await sv(sb, 'GET', `/api/v1/workflow-runs/${runId}`)).json as { workflowRun: { status: string }; activityRuns: { status: string }[] };
+    const detail = (await sv(sb, 'GET', `/api/v1/workflow-runs/${runId}`)).json as { workflowRun: { status: string }; activityRuns: { status: string; stepName: string }[] };
     assert.equal(detail.workflowRun.status, 'cancelled');
     assert.ok(detail.activityRuns.some((a) => a.status === 'canceled'));
+    // Cancelled in the first ten-second step: the later steps never started, so they have no
+    // activity run (its createdAt is the step's start time, seed 004 "Activity run fields").
+    const neverStarted = ['Reconcile bank accounts', 'Book accruals', 'Review variances', 'Lock the period', 'Send close report', 'Return result'];
+    assert.deepEqual(detail.activityRuns.filter((a) => neverStarted.includes(a.stepName)), []);
 
     // By workflow: two running runs of the long sample are both cancelled.
     const a = stream(svForm(SAMPLES.supervity.long));

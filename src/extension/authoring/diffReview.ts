@@ -55,16 +55,26 @@ export class DiffReviews implements vscode.Disposable {
     ];
   }
 
-  /** Opens the diff and resolves with the user's answer; the diff is closed before it resolves. */
-  async review(request: ReviewRequest): Promise<boolean> {
+  /**
+   * Opens the diff and resolves with the user's answer; the diff is closed before it resolves.
+   * An abort of `signal` (the Cancel of the operation's progress toast) answers no, so a cancelled
+   * push or pull leaves no review open behind it.
+   */
+  async review(request: ReviewRequest, signal?: AbortSignal): Promise<boolean> {
     this.open?.settle(false);
     const answered = new Promise<boolean>((resolve) => {
       this.open = { request, settle: resolve };
     });
+    const abandon = (): void => {
+      if (this.open?.request === request) this.open.settle(false);
+    };
+    signal?.addEventListener('abort', abandon, { once: true });
+    if (signal?.aborted) abandon();
     await vscode.commands.executeCommand('setContext', REVIEW_CONTEXT, request.kind);
     await vscode.commands.executeCommand('vscode.diff', request.left, request.right, request.title, { preview: false, preserveFocus: false });
     const prompt = this.prompt(request);
     const accepted = await answered;
+    signal?.removeEventListener('abort', abandon);
     prompt.dispose();
     this.open = undefined;
     await vscode.commands.executeCommand('setContext', REVIEW_CONTEXT, '');

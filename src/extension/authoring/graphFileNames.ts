@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 import type { Logger } from '../../core/util/log';
-import type { GraphTarget } from './graphFiles';
-import { readBoundName } from './graphFiles';
+import type { BoundFacts } from './graphFiles';
+import { readBoundFacts } from './graphFiles';
 
 /** Enough for any real repository; a workspace with more is read up to this many. */
 const MAX_FILES = 500;
@@ -10,12 +10,12 @@ const MAX_FILES = 500;
 const MAX_BYTES = 2_000_000;
 
 /**
- * The names that the workspace's graph files give the workflows they are bound to: one of the
- * explorer's name sources (`nameWorkflow`). Kept up to date by a file watcher; the event fires
- * only when a name actually changes.
+ * The names that the workspace's graph files give the workflows they are bound to (one of the
+ * explorer's name sources, `nameWorkflow`) and their components (White Rabbit stage labels). Kept
+ * up to date by a file watcher; the event fires only when a name actually changes.
  */
 export class GraphFileNames implements vscode.Disposable {
-  private readonly byFile = new Map<string, GraphTarget & { readonly name: string }>();
+  private readonly byFile = new Map<string, BoundFacts>();
   private readonly emitter = new vscode.EventEmitter<void>();
   private readonly watcher = vscode.workspace.createFileSystemWatcher(`**/*${FILE_SUFFIX}`);
   readonly onDidChange = this.emitter.event;
@@ -29,7 +29,15 @@ export class GraphFileNames implements vscode.Disposable {
 
   /** The name a graph file bound to this workflow gives it (the first such file found). */
   name(connection: string, workflowId: string): string | undefined {
-    for (const entry of this.byFile.values()) if (entry.connection === connection && entry.workflowId === workflowId) return entry.name;
+    for (const entry of this.byFile.values()) if (entry.connection === connection && entry.workflowId === workflowId && entry.name) return entry.name;
+    return undefined;
+  }
+
+  /** The name a graph file bound to this workflow gives the one component running `module`. */
+  componentName(connection: string, workflowId: string, module: string): string | undefined {
+    for (const entry of this.byFile.values()) {
+      if (entry.connection === connection && entry.workflowId === workflowId && Object.hasOwn(entry.components, module)) return entry.components[module];
+    }
     return undefined;
   }
 
@@ -40,17 +48,21 @@ export class GraphFileNames implements vscode.Disposable {
   }
 
   private async read(uri: vscode.Uri, announce = true): Promise<void> {
-    let entry: (GraphTarget & { readonly name: string }) | undefined;
+    let entry: BoundFacts | undefined;
     try {
       const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size <= MAX_BYTES) entry = readBoundName(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+      if (stat.size <= MAX_BYTES) entry = readBoundFacts(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
     } catch (error) {
       this.log.debug(`graph file names: could not read ${uri.toString()}: ${String(error)}`);
     }
     const before = this.byFile.get(uri.toString());
     if (entry) this.byFile.set(uri.toString(), entry);
     else this.byFile.delete(uri.toString());
-    const changed = before?.name !== entry?.name || before?.connection !== entry?.connection || before?.workflowId !== entry?.workflowId;
+    const changed =
+      before?.name !== entry?.name ||
+      before?.connection !== entry?.connection ||
+      before?.workflowId !== entry?.workflowId ||
+      JSON.stringify(before?.components ?? {}) !== JSON.stringify(entry?.components ?? {});
     if (announce && changed) this.emitter.fire();
   }
 

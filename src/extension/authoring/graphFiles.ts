@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { JsoncTooDeepError, parse } from '../../core/graph/jsonc';
+import { componentNamesByModule } from '../../core/graph/componentNames';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 
 /** The connection and workflow a graph file is bound to. */
@@ -38,8 +39,15 @@ export function baseName(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }
 
-/** The binding of a graph file and the `name` it gives its workflow, when it has both. */
-export function readBoundName(text: string): (GraphTarget & { readonly name: string }) | undefined {
+/** What a bound graph file says of its workflow: the workflow's `name` and its components' names by module. */
+export interface BoundFacts extends GraphTarget {
+  readonly name?: string;
+  /** Module → component name (White Rabbit stages are named from these: core/graph/componentNames). */
+  readonly components: Readonly<Record<string, string>>;
+}
+
+/** The binding of a graph file and the names it gives, when it is bound and gives any. */
+export function readBoundFacts(text: string): BoundFacts | undefined {
   const target = readBinding(text);
   if (!target) return undefined;
   let value: unknown;
@@ -49,5 +57,7 @@ export function readBoundName(text: string): (GraphTarget & { readonly name: str
     return undefined;
   }
   const name = typeof value === 'object' && value !== null && 'name' in value && typeof value.name === 'string' ? value.name.trim().slice(0, 200) : '';
-  return name ? { ...target, name } : undefined;
+  const components = componentNamesByModule(value);
+  if (!name && Object.keys(components).length === 0) return undefined;
+  return { ...target, name: name || undefined, components };
 }

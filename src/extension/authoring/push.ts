@@ -35,7 +35,7 @@ export async function pushCommand(ctx: Authoring, document: vscode.TextDocument)
           remembered: ctx.lastSynced.get(target),
           confirm: async (review) => {
             progress.report({ message: vscode.l10n.t('waiting for your review') });
-            const ok = await confirmPush(ctx, target, review, document);
+            const ok = await confirmPush(ctx, target, review, document, controller.signal);
             if (ok) progress.report({ message: vscode.l10n.t('sending') });
             return ok;
           },
@@ -101,7 +101,7 @@ export async function pushCommand(ctx: Authoring, document: vscode.TextDocument)
  * with the question asked beside it, never over it (see DiffReviews); protected connections then
  * ask for the workflow's name. The diff tab closes once answered.
  */
-async function confirmPush(ctx: Authoring, target: GraphTarget, review: PushReview, document: vscode.TextDocument): Promise<boolean> {
+async function confirmPush(ctx: Authoring, target: GraphTarget, review: PushReview, document: vscode.TextDocument, signal: AbortSignal): Promise<boolean> {
   const beforeLabel =
     review.baselineSource === 'server' ? vscode.l10n.t('server') : review.baselineSource === 'remembered' ? vscode.l10n.t('last pushed or pulled') : vscode.l10n.t('unknown');
   const left = ctx.documents.show(`${target.workflowId}-${beforeLabel}`, normalizedGraphText(review.baseline));
@@ -130,7 +130,7 @@ async function confirmPush(ctx: Authoring, target: GraphTarget, review: PushRevi
     accept: vscode.l10n.t('Push these changes'),
     acceptDetail: notes.join(' ') || undefined,
     decline: vscode.l10n.t("Don't push"),
-  });
+  }, signal);
   if (!accepted) return false;
   return confirmProtected(ctx, target);
 }

@@ -25,6 +25,8 @@ export interface ExplorerOptions {
   readonly hasLastInputs?: (connection: string, workflowId: string) => boolean;
   /** The name of a workspace graph file bound to the workflow, one of its name sources. */
   readonly graphFileName?: (connection: string, workflowId: string) => string | undefined;
+  /** The name a bound graph file gives the one component running `module` (White Rabbit stage labels). */
+  readonly componentName?: (connection: string, workflowId: string, module: string) => string | undefined;
   /** The row clock's timer (tests step it by hand). */
   readonly every?: Every;
 }

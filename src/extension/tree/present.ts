@@ -128,8 +128,10 @@ export function presentConnection(
   const icon: IconRef = bad
     ? { id: health.state === 'rateLimited' ? 'watch' : 'error', color: health.state === 'rateLimited' ? 'list.warningForeground' : 'list.errorForeground' }
     : { id: config.sandbox ? 'beaker' : 'plug' };
+  // A name that already says the service ("Sandbox · White Rabbit") is not followed by it again.
+  const saysKind = config.name.includes(KIND_LABELS[config.kind]);
   const lines = [
-    `**${escapeMarkdown(config.name)}** · ${KIND_LABELS[config.kind]}`,
+    saysKind ? `**${escapeMarkdown(config.name)}**` : `**${escapeMarkdown(config.name)}** · ${KIND_LABELS[config.kind]}`,
     config.sandbox ? ctx.t('Embedded sandbox') : escapeMarkdown(config.baseUrl),
     config.org ? ctx.t('Organization: {0}', escapeMarkdown(config.org)) : undefined,
     config.protected ? ctx.t('Protected: triggers and pushes ask for confirmation.') : undefined,
@@ -137,8 +139,7 @@ export function presentConnection(
   ].filter((line): line is string => line !== undefined);
   return {
     label: config.name,
-    // A name that already says the service ("Sandbox · White Rabbit") is not followed by it again.
-    description: [config.name.includes(KIND_LABELS[config.kind]) ? undefined : KIND_LABELS[config.kind], config.protected ? ctx.t('protected') : undefined, health.state === 'unknown' ? undefined : healthLabel(health, ctx)]
+    description: [saysKind ? undefined : KIND_LABELS[config.kind], config.protected ? ctx.t('protected') : undefined, health.state === 'unknown' ? undefined : healthLabel(health, ctx)]
       .filter(Boolean)
       .join(' · '),
     tooltip: lines.join('\n\n'),
@@ -204,7 +205,9 @@ function countsText(workflow: Workflow, t: Translate): string | undefined {
     if (n) parts.push(`${n} ${statusLabel(status, t)}`);
   }
   const total = counts.total ?? parts.length;
-  return parts.length ? t('{0} runs: {1}', total, parts.join(', ')) : t('{0} runs', counts.total ?? 0);
+  // "1 run", never "1 runs" (as "1 credit").
+  if (parts.length === 0) return counts.total === 1 ? t('1 run') : t('{0} runs', counts.total ?? 0);
+  return total === 1 ? t('1 run: {0}', parts.join(', ')) : t('{0} runs: {1}', total, parts.join(', '));
 }
 
 export interface RunView {

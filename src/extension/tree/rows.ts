@@ -1,10 +1,10 @@
 import { NO_CAPABILITIES } from '../../core/backend';
 import type { ConnectionStates } from '../../core/connections/states';
-import type { Run, Workflow } from '../../core/model';
+import type { Run, Stage, Workflow } from '../../core/model';
 import type { RunStore } from '../../core/runs/runStore';
 import type { Translate } from '../../shared/format';
 import type { Countdowns } from './countdowns';
-import type { ExplorerNode, RunNode } from './nodes';
+import type { ExplorerNode, RunNode, StageNode } from './nodes';
 import type { Presentation } from './present';
 import { presentConnection, presentLoadMore, presentMessage, presentRun, presentStage, presentWorkflow } from './present';
 
@@ -21,6 +21,8 @@ export interface RowsDeps {
   /** A workflow the catalog does not list (yet), named from what else is known of it. */
   readonly named: (connection: string, workflow: Workflow) => Workflow;
   readonly hasLastInputs: (connection: string, workflowId: string) => boolean;
+  /** The name a bound graph file gives the one component running `module`. */
+  readonly componentName?: (connection: string, workflowId: string, module: string) => string | undefined;
 }
 
 /** Gathers what each row shows from the current state and hands it to the presenters (present.ts). */
@@ -57,7 +59,7 @@ export class Rows {
       }
       case 'stage': {
         const stage = runs.get(node.connection, node.runId)?.stages.find((s) => s.id === node.stageId);
-        return presentStage(stage ?? { id: node.stageId, name: node.stageId, status: 'unknown', rawStatus: '' }, ctx);
+        return presentStage(stage ? this.componentNamed(node, stage) : { id: node.stageId, name: node.stageId, status: 'unknown', rawStatus: '' }, ctx);
       }
       case 'loadMore':
         return presentLoadMore(ctx);
@@ -65,8 +67,17 @@ export class Rows {
         return presentMessage(node, health, ctx, states.truncated(node.connection));
     }
   }
-}
 
+  /**
+   * A White Rabbit stage under its component's name when a bound graph file gives one (its records
+   * carry only the module, which the adapter says in words and keeps as the `type` the row also shows).
+   */
+  private componentNamed(node: StageNode, stage: Stage): Stage {
+    if (this.deps.states.config(node.connection)?.kind !== 'whiterabbit' || !stage.type) return stage;
+    const name = this.deps.componentName?.(node.connection, node.workflowId, stage.type);
+    return name ? { ...stage, name } : stage;
+  }
+}
 
 function placeholderRun(node: RunNode): Run {
   return { id: node.runId, workflowId: node.workflowId, status: 'unknown', rawStatus: '', stages: [] };

@@ -97,6 +97,7 @@ export class Explorer extends DisposableBase {
       workflow: (connection, workflowId) => this.workflow(connection, workflowId),
       named: (connection, workflow) => this.naming.named(connection, workflow),
       hasLastInputs: (connection, workflowId) => this.options.hasLastInputs?.(connection, workflowId) ?? false,
+      componentName: options.componentName,
     });
     this.childrenOf = new ChildrenOf({
       states: this.states,

@@ -56,9 +56,14 @@ export function activityRun(run: RunRecord, b: BlockRun): Record<string, unknown
   };
 }
 
+/**
+ * The steps that have run or are running. A step cancelled before it started has no activity run:
+ * an activity run's `createdAt` is its step's start time (seed 004, "Activity run fields"), which
+ * such a step does not have (giving it the run's start made it look as if it ran until the cancel).
+ */
 export function activityRuns(run: RunRecord): Record<string, unknown>[] {
   return Object.values(run.blocks)
-    .filter((b) => b.status !== 'pending')
+    .filter((b) => b.status !== 'pending' && !(b.status === 'cancelled' && b.startedAt === null))
     .sort((a, b) => (a.executionOrder ?? Number.MAX_SAFE_INTEGER) - (b.executionOrder ?? Number.MAX_SAFE_INTEGER))
     .map((b) => activityRun(run, b));
 }

@@ -175,8 +175,11 @@ function streamRun(app: App, ctx: Ctx, run: RunRecord): void {
         // A step that starts waiting for approval turns the run `waiting` too.
         if (ev.block.waitingForApproval) sse.send(wfRun());
         return;
-      case 'block-skip':
       case 'block-cancel':
+        // A step cancelled before it started has no activity run (see activityRuns).
+        if (ev.block.startedAt !== null) sse.send(act(ev));
+        return;
+      case 'block-skip':
       case 'block-error':
         sse.send(act(ev));
         return;

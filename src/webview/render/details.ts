@@ -1,5 +1,6 @@
 import type { NodeDetails } from '../../shared/protocol';
-import { STATUS_GLYPH, formatDuration } from './format';
+import { formatDuration } from '../../shared/format';
+import { STATUS_GLYPH } from './nodeText';
 
 export interface DetailsActions {
   reveal(nodeId: string): void;

@@ -2,7 +2,7 @@ import type { EdgeView, GraphViewModel, NodeState } from '../../shared/protocol'
 import { NODE_STATUSES } from '../../shared/protocol';
 import type { Layout } from '../layout/types';
 import { isEdgeTaken } from '../state';
-import { metaLine } from './format';
+import { metaLine } from './nodeText';
 import { Minimap } from './minimap';
 import { CanvasLayers } from './layers';
 import type { PaintModel } from './painter';

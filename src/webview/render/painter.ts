@@ -1,6 +1,6 @@
 import type { NodeStatus } from '../../shared/protocol';
 import { NODE_STATUSES } from '../../shared/protocol';
-import { STATUS_GLYPH } from './format';
+import { STATUS_GLYPH } from './nodeText';
 import type { Box, ViewTransform } from './scene';
 import { LABEL_FONT, NODE_H, NODE_W, TEXT_K, segmentMeets, visibleNodes, worldBox } from './scene';
 import type { Palette } from './theme';

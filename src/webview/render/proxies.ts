@@ -1,5 +1,5 @@
 import type { NodeState, NodeStatus, NodeView } from '../../shared/protocol';
-import { STATUS_GLYPH, metaLine } from './format';
+import { STATUS_GLYPH, metaLine } from './nodeText';
 
 /**
  * The DOM side of the graph: one transparent element per node *that needs one*, laid exactly over

@@ -1,4 +1,4 @@
-import { formatDuration } from '../render/format';
+import { formatDuration } from '../../shared/format';
 import type { Timeline, TimelineRow } from './model';
 import { axisTicks, tickFormat } from './model';
 
@@ -107,7 +107,7 @@ export class TimelineView {
     this.spacer.style.height = `${rows.length * ROW_H}px`;
     const slowest = rows.reduce<TimelineRow | undefined>((a, r) => (!a || r.durationMs > a.durationMs ? r : a), undefined);
     this.summary.textContent = t
-      ? `${rows.length} of ${t.total} stages started · ${formatDuration(t.end - t.start) || '0 ms'}${slowest ? ` · slowest: ${slowest.label} (${formatDuration(slowest.durationMs)})` : ''} · ◆ critical path`
+      ? `${rows.length} of ${t.total} stages started · ${formatDuration(t.end - t.start) ?? '0 ms'}${slowest ? ` · slowest: ${slowest.label} (${formatDuration(slowest.durationMs) ?? '?'})` : ''} · ◆ critical path`
       : '';
     if (!t) return;
     this.renderAxis(t);

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../shared/format';
 import type { NodeState, NodeStatus } from '../../shared/protocol';
 
 /** Status glyphs: the status is told by shape and word as well as colour (colour-blind users, high contrast). */
@@ -14,15 +15,7 @@ export const STATUS_GLYPH: Readonly<Record<NodeStatus, string>> = {
   unknown: '?',
 };
 
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-/** The third line of a node: attempt, duration and the tail of streamed text. */
+/** The third line of a node: attempt, duration (worded by the one shared format, as the tree words it) and the tail of streamed text. */
 export function metaLine(state: NodeState | undefined): string {
   if (!state) return '';
   const parts: string[] = [];
