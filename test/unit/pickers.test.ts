@@ -42,7 +42,7 @@ describe('picker rows', () => {
     ];
     assert.deepEqual(connectionItems(connections, identityTranslate), [
       { label: 'prod', description: 'Powabase', detail: 'https://abc.p.powabase.ai', connection: 'prod' },
-      { label: 'Sandbox · White Rabbit', description: 'White Rabbit', detail: 'Embedded sandbox', connection: 'Sandbox · White Rabbit' },
+      { label: 'Sandbox · White Rabbit', detail: 'Embedded sandbox', connection: 'Sandbox · White Rabbit' },
     ]);
   });
 

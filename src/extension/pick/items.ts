@@ -2,7 +2,7 @@ import type { KnownConnection } from '../../core/connections/states';
 import type { Run, Workflow } from '../../core/model';
 import type { Translate } from '../../shared/format';
 import { shortId } from '../../shared/format';
-import { KIND_LABELS, statusLabel } from '../tree/present';
+import { serviceBesideName, statusLabel } from '../tree/present';
 
 /**
  * The quick-pick items of the one picker (connection → workflow → run), kept free of `vscode` so
@@ -10,7 +10,7 @@ import { KIND_LABELS, statusLabel } from '../tree/present';
  */
 export interface ConnectionItem {
   readonly label: string;
-  readonly description: string;
+  readonly description?: string;
   readonly detail: string;
   readonly connection: string;
 }
@@ -31,12 +31,15 @@ export interface RunItem {
 
 /** Connections in their configured order (the tree's order), with their service and address. */
 export function connectionItems(connections: readonly KnownConnection[], t: Translate): ConnectionItem[] {
-  return connections.map((c) => ({
-    label: c.name,
-    description: KIND_LABELS[c.kind],
-    detail: c.sandbox ? t('Embedded sandbox') : c.baseUrl,
-    connection: c.name,
-  }));
+  return connections.map((c) => {
+    const service = serviceBesideName(c.name, c.kind);
+    return {
+      label: c.name,
+      ...(service ? { description: service } : {}),
+      detail: c.sandbox ? t('Embedded sandbox') : c.baseUrl,
+      connection: c.name,
+    };
+  });
 }
 
 /**

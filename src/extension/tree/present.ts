@@ -43,6 +43,15 @@ export const KIND_LABELS: Readonly<Record<BackendKind, string>> = {
   supervity: 'Supervity Auto',
 };
 
+/**
+ * The service to say beside a connection's name, or nothing when the name already says it
+ * ("Sandbox · White Rabbit" is not followed by "White Rabbit" again). The tree and the pickers
+ * both use it, so a connection reads the same everywhere.
+ */
+export function serviceBesideName(name: string, kind: BackendKind): string | undefined {
+  return name.includes(KIND_LABELS[kind]) ? undefined : KIND_LABELS[kind];
+}
+
 export function statusLabel(status: RunStatus | StageStatus, t: Translate): string {
   switch (status) {
     case 'queued':
@@ -128,10 +137,9 @@ export function presentConnection(
   const icon: IconRef = bad
     ? { id: health.state === 'rateLimited' ? 'watch' : 'error', color: health.state === 'rateLimited' ? 'list.warningForeground' : 'list.errorForeground' }
     : { id: config.sandbox ? 'beaker' : 'plug' };
-  // A name that already says the service ("Sandbox · White Rabbit") is not followed by it again.
-  const saysKind = config.name.includes(KIND_LABELS[config.kind]);
+  const service = serviceBesideName(config.name, config.kind);
   const lines = [
-    saysKind ? `**${escapeMarkdown(config.name)}**` : `**${escapeMarkdown(config.name)}** · ${KIND_LABELS[config.kind]}`,
+    service ? `**${escapeMarkdown(config.name)}** · ${service}` : `**${escapeMarkdown(config.name)}**`,
     config.sandbox ? ctx.t('Embedded sandbox') : escapeMarkdown(config.baseUrl),
     config.org ? ctx.t('Organization: {0}', escapeMarkdown(config.org)) : undefined,
     config.protected ? ctx.t('Protected: triggers and pushes ask for confirmation.') : undefined,
@@ -139,7 +147,7 @@ export function presentConnection(
   ].filter((line): line is string => line !== undefined);
   return {
     label: config.name,
-    description: [saysKind ? undefined : KIND_LABELS[config.kind], config.protected ? ctx.t('protected') : undefined, health.state === 'unknown' ? undefined : healthLabel(health, ctx)]
+    description: [service, config.protected ? ctx.t('protected') : undefined, health.state === 'unknown' ? undefined : healthLabel(health, ctx)]
       .filter(Boolean)
       .join(' · '),
     tooltip: lines.join('\n\n'),
