@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * White Rabbit run stages carry their module and no component id or name (seed 000, lines 53-62,
