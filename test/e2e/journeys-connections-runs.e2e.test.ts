@@ -187,7 +187,10 @@ test('the run-ended notification at each setting: all, failures, none', { timeou
     await treeShowsEnded(linear.name, quietSuccess, 'completed');
     const loudFailure = await runToEnd(failing, 'ended, failures, failed', 'failed');
     const failureToast = await waitForNotification(page, new RegExp(`^Run ${loudFailure} `), 60_000);
-    assert.equal(failureToast, `Run ${loudFailure} of Broken upstream (fails for good) (Sandbox · Powabase) completed with errors.`);
+    assert.equal(
+      failureToast,
+      `Run ${loudFailure} of Broken upstream (fails for good) (Sandbox · Powabase) completed with errors. Block Call upstream (broken) failed: upstream returned 502 Bad Gateway`,
+    );
     await vscode.screenshot('journeys-connections-run-ended-failures');
     let shown = await notifications(page);
     assert.deepEqual(
