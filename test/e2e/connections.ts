@@ -94,6 +94,20 @@ export async function inlineAction(page: Page, label: string, action: string): P
   return button;
 }
 
+/**
+ * Every notification of this window: the toasts shown and those already moved to the
+ * notification center (a toast hides itself after a while, so a check that one never came
+ * must read the center).
+ */
+export async function allNotifications(vscode: VsCode): Promise<string[]> {
+  await vscode.runCommand('Notifications: Show Notifications');
+  const center = vscode.page.locator('.notifications-center');
+  await center.waitFor({ state: 'visible', timeout: 10_000 });
+  const texts = (await center.locator('.notification-list-item-message').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+  await vscode.runCommand('Notifications: Hide Notifications');
+  return texts;
+}
+
 // ---------------------------------------------------------------------------
 // The user's settings file
 // ---------------------------------------------------------------------------

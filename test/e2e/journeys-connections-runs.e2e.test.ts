@@ -15,7 +15,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchVsCode, notifications, quickInput, waitFor, withArtifacts } from './harness';
+import { launchVsCode, quickInput, waitFor, withArtifacts } from './harness';
 import type { VsCode } from './harness';
 import {
   CONNECTIONS,
@@ -36,7 +36,7 @@ import {
   waitForSandboxRun,
 } from './flowscope';
 import type { SandboxCredentials, SandboxRun } from './flowscope';
-import { addConnection, setUserSetting, startForwarder } from './connections';
+import { addConnection, allNotifications, setUserSetting, startForwarder } from './connections';
 import type { Forwarder } from './connections';
 
 const PROTECTED = 'Production Powabase';
@@ -192,7 +192,7 @@ test('the run-ended notification at each setting: all, failures, none', { timeou
       `Run ${loudFailure} of Broken upstream (fails for good) (Sandbox · Powabase) completed with errors. Block Call upstream (broken) failed: upstream returned 502 Bad Gateway`,
     );
     await vscode.screenshot('journeys-connections-run-ended-failures');
-    let shown = await notifications(page);
+    let shown = await allNotifications(vscode);
     assert.deepEqual(
       shown.filter((n) => n.includes(silentFailure) || n.includes(quietSuccess)),
       [],
@@ -205,7 +205,7 @@ test('the run-ended notification at each setting: all, failures, none', { timeou
     const loudSuccess = await runToEnd(linear, 'ended, all', 'completed');
     assert.equal(await waitForNotification(page, new RegExp(`^Run ${loudSuccess} `), 60_000), `Run ${loudSuccess} of Research brief (linear) (Sandbox · Powabase) completed.`);
     await vscode.screenshot('journeys-connections-run-ended-all');
-    shown = await notifications(page);
+    shown = await allNotifications(vscode);
     assert.deepEqual(shown.filter((n) => n.startsWith('Run ')), [`Run ${loudSuccess} of Research brief (linear) (Sandbox · Powabase) completed.`]);
     await collapseRow(page, CONNECTIONS.powabase);
   }));
