@@ -199,8 +199,8 @@ test('the run-ended notification at each setting: all, failures, none', { timeou
       JSON.stringify(shown),
     );
 
-    // all: a completed run says so too.
-    await clearNotifications(vscode);
+    // all: a completed run says so too. (Clear the center as well: the failure's toast moved there.)
+    await vscode.runCommand('Notifications: Clear All Notifications');
     await setUserSetting(vscode, 'flowscope.notifications.runEnded', 'all');
     const loudSuccess = await runToEnd(linear, 'ended, all', 'completed');
     assert.equal(await waitForNotification(page, new RegExp(`^Run ${loudSuccess} `), 60_000), `Run ${loudSuccess} of Research brief (linear) (Sandbox · Powabase) completed.`);
