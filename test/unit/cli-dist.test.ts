@@ -6,7 +6,7 @@
  * Needs `npm run build` first (`npm test` builds before the unit suite).
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
+import { runCli } from './helpers/cli-run';
+import type { CliResult } from './helpers/cli-run';
 
 const DIST = join(__dirname, '../../dist');
 const CLI = join(DIST, 'cli.js');
@@ -24,19 +26,8 @@ let sandbox: ChildProcess;
 let dir: string;
 let config: string;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(CLI, args, { timeoutMs: 60_000 });
 }
 
 /** Starts dist/sandbox.js and reads its one JSON line of connection info (src/sandbox/main.ts). */

@@ -4,7 +4,6 @@
 // follow the Powabase and White Rabbit shapes in /work/shared/reference/api-contracts.md (workflow
 // detail with blocks/edges, PUT graph answering 400 VALIDATION_ERROR, the execution stream).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,8 @@ import { PowabaseBackend } from '../../src/core/adapters/powabase/adapter';
 import { pushGraphFile, pushQuestion } from '../../src/core/graph/pushPlan';
 import type { Behaviour, HostileServer } from './helpers/hostile-server';
 import { json, sse, startHostileServer } from './helpers/hostile-server';
+import { runCli } from './helpers/cli-run';
+import type { CliResult } from './helpers/cli-run';
 
 const CLI = join(import.meta.dirname, '../../src/cli/main.ts');
 /** What a terminal acts on: C0 controls but tab and newline, DEL, C1 controls, bidi overrides and isolates. */
@@ -51,12 +52,8 @@ function routes(table: Record<string, Behaviour>): void {
   hostile.route((method, path) => table[`${method} ${path}`]);
 }
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, '--config', config, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(CLI, ['--config', config, ...args], { nodeArgs: ['--import', 'tsx'], timeoutMs: 60_000 });
 }
 
 function assertInert(r: { stdout: string; stderr: string }): void {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,8 @@ import { after, before, test } from 'node:test';
 import { startSandbox } from '../../src/sandbox/server';
 import type { Sandbox } from '../../src/sandbox/server';
 import { pb } from './helpers/sandbox-harness';
+import { runCli } from './helpers/cli-run';
+import type { CliResult } from './helpers/cli-run';
 
 // `graph push --create` follows the seeds' basic flow on Powabase ("create a workflow, define
 // its graph, then execute"): POST /api/workflows, then PUT /api/workflows/{id}/graph
@@ -17,13 +18,8 @@ let sandbox: Sandbox;
 let dir: string;
 let config: string;
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, '--config', config, '--connection', 'pb', ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(CLI, ['--config', config, '--connection', 'pb', ...args], { nodeArgs: ['--import', 'tsx'], timeoutMs: 60_000 });
 }
 
 /** A fresh pull also carries the edge ids the server generated (the file gave none). */

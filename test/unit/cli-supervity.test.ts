@@ -2,7 +2,6 @@
 // seed 004 lines 26-40 (multipart execute, named events, `result` without activity runs) and
 // line 91 (`GET /:runId` with the activity runs); contracts C.2 for the `envs[NAME]` fields.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,8 @@ import { formFields, json, startRoutes } from './helpers/http-routes';
 import type { RouteServer } from './helpers/http-routes';
 import { svRun } from './helpers/scripted-fixtures';
 import { playSse } from './helpers/scripted-sse';
+import { runCli } from './helpers/cli-run';
+import type { CliResult } from './helpers/cli-run';
 
 const CLI = join(__dirname, '../../src/cli/main.ts');
 const BASE = '/api/v1/workflow-runs';
@@ -20,12 +21,8 @@ let server: RouteServer;
 let dir: string;
 let config: string;
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, '--config', config, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error && typeof error.code === 'number' ? error.code : error ? -1 : 0, stdout, stderr });
-    });
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(CLI, ['--config', config, ...args], { nodeArgs: ['--import', 'tsx'], timeoutMs: 60_000 });
 }
 
 before(async () => {

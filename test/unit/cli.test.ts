@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,27 +7,18 @@ import { request } from 'undici';
 import { SAMPLE_IDS } from '../../src/sandbox/samples';
 import { startSandbox } from '../../src/sandbox/server';
 import type { Sandbox } from '../../src/sandbox/server';
+import { runCli } from './helpers/cli-run';
+import type { CliResult } from './helpers/cli-run';
 
 const CLI = join(__dirname, '../../src/cli/main.ts');
 let sandbox: Sandbox;
 let dir: string;
 let config: string;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    // Each call compiles the CLI through tsx: on a loaded 2-core machine that alone can take tens of
-    // seconds, so the limit is only a guard against a hang (below the suite's 300 s per test).
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, timeout: 240_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  // Each call compiles the CLI through tsx: on a loaded 2-core machine that alone can take tens of
+  // seconds, so the limit is only a guard against a hang (below the suite's 300 s per test).
+  return runCli(CLI, args, { nodeArgs: ['--import', 'tsx'], env, timeoutMs: 240_000 });
 }
 
 interface Line {
