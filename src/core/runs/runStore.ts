@@ -179,13 +179,13 @@ export class RunStore implements Disposable {
   stopFollowing(connection: string, runId: string): void {
     const entry = this.entries.get(keyOf(connection, runId));
     if (!entry) return;
-    const wasLive = entry.live !== undefined;
-    entry.live?.abort();
-    entry.live = undefined;
     entry.startedHere = false;
-    // The follow's own end (endLive) no longer finds its controller here, so it stays silent:
-    // say it now, or the status bar keeps counting this run as live.
-    if (wasLive && !this.disposed) this.changes.fire({ connection, run: entry.run, previous: entry.run, startedHere: false });
+    const controller = entry.live;
+    if (!controller) return;
+    // Ended here rather than by the follow's own end, which would no longer find its controller:
+    // the change event is what lets the status bar stop counting the run as live.
+    this.endLive(connection, runId, controller);
+    controller.abort();
   }
 
   /**
