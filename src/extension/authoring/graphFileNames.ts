@@ -16,6 +16,8 @@ const MAX_BYTES = 2_000_000;
  */
 export class GraphFileNames implements vscode.Disposable {
   private readonly byFile = new Map<string, BoundFacts>();
+  /** The files bound to each workflow, in `byFile`'s order; rebuilt on the first lookup after a change. */
+  private byWorkflow: Map<string, Map<string, BoundFacts[]>> | undefined;
   private readonly emitter = new vscode.EventEmitter<void>();
   private readonly watcher = vscode.workspace.createFileSystemWatcher(`**/*${FILE_SUFFIX}`);
   readonly onDidChange = this.emitter.event;
@@ -29,16 +31,25 @@ export class GraphFileNames implements vscode.Disposable {
 
   /** The name a graph file bound to this workflow gives it (the first such file found). */
   name(connection: string, workflowId: string): string | undefined {
-    for (const entry of this.byFile.values()) if (entry.connection === connection && entry.workflowId === workflowId && entry.name) return entry.name;
-    return undefined;
+    return this.boundTo(connection, workflowId).find((entry) => entry.name)?.name;
   }
 
   /** The name a graph file bound to this workflow gives the one component running `module`. */
   componentName(connection: string, workflowId: string, module: string): string | undefined {
-    for (const entry of this.byFile.values()) {
-      if (entry.connection === connection && entry.workflowId === workflowId && Object.hasOwn(entry.components, module)) return entry.components[module];
+    return this.boundTo(connection, workflowId).find((entry) => Object.hasOwn(entry.components, module))?.components[module];
+  }
+
+  /** Every stage row asks, at each refresh of a live run: answered from an index, not a scan. */
+  private boundTo(connection: string, workflowId: string): readonly BoundFacts[] {
+    if (!this.byWorkflow) {
+      this.byWorkflow = new Map();
+      for (const entry of this.byFile.values()) {
+        let workflows = this.byWorkflow.get(entry.connection);
+        if (!workflows) this.byWorkflow.set(entry.connection, (workflows = new Map()));
+        workflows.set(entry.workflowId, [...(workflows.get(entry.workflowId) ?? []), entry]);
+      }
     }
-    return undefined;
+    return this.byWorkflow.get(connection)?.get(workflowId) ?? [];
   }
 
   private async scan(): Promise<void> {
@@ -58,6 +69,7 @@ export class GraphFileNames implements vscode.Disposable {
     const before = this.byFile.get(uri.toString());
     if (entry) this.byFile.set(uri.toString(), entry);
     else this.byFile.delete(uri.toString());
+    this.byWorkflow = undefined;
     const changed =
       before?.name !== entry?.name ||
       before?.connection !== entry?.connection ||
@@ -67,7 +79,9 @@ export class GraphFileNames implements vscode.Disposable {
   }
 
   private forget(uri: vscode.Uri): void {
-    if (this.byFile.delete(uri.toString())) this.emitter.fire();
+    if (!this.byFile.delete(uri.toString())) return;
+    this.byWorkflow = undefined;
+    this.emitter.fire();
   }
 
   dispose(): void {
