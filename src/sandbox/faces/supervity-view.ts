@@ -57,13 +57,19 @@ export function activityRun(run: RunRecord, b: BlockRun): Record<string, unknown
 }
 
 /**
- * The steps that have run or are running. A step cancelled before it started has no activity run:
- * an activity run's `createdAt` is its step's start time (seed 004, "Activity run fields"), which
- * such a step does not have (giving it the run's start made it look as if it ran until the cancel).
+ * Whether a step has an activity run: it has run or is running. A step cancelled before it started
+ * has none: an activity run's `createdAt` is its step's start time (seed 004, "Activity run
+ * fields"), which such a step does not have (giving it the run's start made it look as if it ran
+ * until the cancel).
  */
+export function hasActivityRun(b: BlockRun): boolean {
+  return b.status !== 'pending' && !(b.status === 'cancelled' && b.startedAt === null);
+}
+
+/** The activity runs of a run's steps, in the order they started. */
 export function activityRuns(run: RunRecord): Record<string, unknown>[] {
   return Object.values(run.blocks)
-    .filter((b) => b.status !== 'pending' && !(b.status === 'cancelled' && b.startedAt === null))
+    .filter(hasActivityRun)
     .sort((a, b) => (a.executionOrder ?? Number.MAX_SAFE_INTEGER) - (b.executionOrder ?? Number.MAX_SAFE_INTEGER))
     .map((b) => activityRun(run, b));
 }

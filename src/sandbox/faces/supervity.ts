@@ -9,7 +9,7 @@ import type { RunRecord } from '../types';
 import { FaceRecords } from '../ownership';
 import { isRecord, UUID_RE } from '../util';
 import { readExecuteRequest, zodError } from './supervity-multipart';
-import { activityRun, activityRuns, runSummary, runWithActivities, supervityStatus, SUPERVITY_RUN_STATUSES } from './supervity-view';
+import { activityRun, activityRuns, hasActivityRun, runSummary, runWithActivities, supervityStatus, SUPERVITY_RUN_STATUSES } from './supervity-view';
 
 const LIST_KEYS = ['workflowId', 'status', 'page', 'limit', 'search'];
 
@@ -176,8 +176,7 @@ function streamRun(app: App, ctx: Ctx, run: RunRecord): void {
         if (ev.block.waitingForApproval) sse.send(wfRun());
         return;
       case 'block-cancel':
-        // A step cancelled before it started has no activity run (see activityRuns).
-        if (ev.block.startedAt !== null) sse.send(act(ev));
+        if (hasActivityRun(ev.block)) sse.send(act(ev));
         return;
       case 'block-skip':
       case 'block-error':
