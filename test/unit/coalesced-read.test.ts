@@ -9,7 +9,7 @@ import type { Run } from '../../src/core/model';
  * ended. The reads and the gap are scripted here (no server, no clock): each read and each pause
  * waits until the test lets it go, so the order of events is the only thing checked.
  */
-function scripted() {
+function scripted(signal?: AbortSignal) {
   const reads: Array<(run: Run) => void> = [];
   const pauses: Array<{ ms: number; end: () => void }> = [];
   const applied: string[] = [];
@@ -17,7 +17,16 @@ function scripted() {
     () => new Promise<Run>((resolve) => reads.push(resolve)),
     (run) => applied.push(run.id),
     (error) => assert.fail(`no read fails here: ${String(error)}`),
-    { minGapMs: 250, pause: (ms) => new Promise<void>((end) => pauses.push({ ms, end })) },
+    {
+      minGapMs: 250,
+      // As `sleep`: ends when let go, or rejects when its signal aborts (an urgent request).
+      pause: (ms, signal) =>
+        new Promise<void>((end, woken) => {
+          pauses.push({ ms, end });
+          signal.addEventListener('abort', () => woken(new Error('woken')), { once: true });
+        }),
+      ...(signal ? { signal } : {}),
+    },
   );
   const run = (id: string): Run => ({ id, status: 'running', rawStatus: 'EXECUTING', stages: [] });
   return { reader, reads, pauses, applied, run };
@@ -75,5 +84,19 @@ describe('CoalescedRead: one read in flight, the next after a gap', () => {
     assert.equal(reads.length, 2);
     reads[1]?.(run('final'));
     await reader.settled();
+  });
+
+  it('the follow ending during the gap ends it: the read asked for meanwhile is not made', async () => {
+    const follow = new AbortController();
+    const { reader, reads, pauses, applied, run } = scripted(follow.signal);
+    reader.request();
+    reader.request();
+    reads[0]?.(run('first'));
+    await turn();
+    assert.equal(pauses.length, 1);
+    follow.abort();
+    await reader.settled();
+    assert.equal(reads.length, 1, 'no read after the follow ended');
+    assert.deepEqual(applied, ['first']);
   });
 });

@@ -2,6 +2,7 @@ import type { RunRef } from '../../backend';
 import { FlowscopeError } from '../../errors';
 import type { Run } from '../../model';
 import type { SseMessage } from '../../sse';
+import { sleep } from '../../util/abort';
 import type { Logger } from '../../util/log';
 import { newAbort, parseFrame } from '../common';
 import { LiveRun } from './liveRun';
@@ -41,6 +42,7 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
       if (FlowscopeError.is(error) && error.code === STAGE_LIMIT) return void inbox.push({ kind: 'error', error });
       io.log.debug(`${io.what}: reading the run detail failed (${(error as Error).message}); ended stages stay "finishing" until the next read`);
     },
+    { signal: local.signal },
   );
   try {
     if (round > 0) live.reset(await io.read(local.signal));
@@ -95,11 +97,11 @@ export const MIN_READ_GAP_MS = 250;
 
 export interface CoalescedReadOptions {
   readonly minGapMs?: number;
-  /** Waits `ms`; tests pass their own to script the gap. */
-  readonly pause?: (ms: number) => Promise<void>;
+  /** Waits `ms` unless `signal` aborts first (`sleep`'s contract); tests pass their own to script the gap. */
+  readonly pause?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The follow's lifetime: once it aborts, no read is waited for or started. */
+  readonly signal?: AbortSignal;
 }
-
-const timerPause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 
 /**
  * Reads the run detail on request with at most one read in flight. Requests made while a read
@@ -111,9 +113,10 @@ export class CoalescedRead {
   private running: Promise<void> | undefined;
   private again = false;
   private urgent = false;
-  private wakeEarly: (() => void) | undefined;
+  private wakeEarly: AbortController | undefined;
   private readonly minGapMs: number;
-  private readonly pause: (ms: number) => Promise<void>;
+  private readonly pause: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     private readonly read: () => Promise<Run>,
@@ -122,14 +125,15 @@ export class CoalescedRead {
     options: CoalescedReadOptions = {},
   ) {
     this.minGapMs = options.minGapMs ?? MIN_READ_GAP_MS;
-    this.pause = options.pause ?? timerPause;
+    this.pause = options.pause ?? sleep;
+    this.signal = options.signal;
   }
 
   /** `urgent`: read without waiting out the gap (the run's end). */
   request(urgent = false): void {
     if (urgent) {
       this.urgent = true;
-      this.wakeEarly?.();
+      this.wakeEarly?.abort();
     }
     if (this.running) {
       this.again = true;
@@ -154,17 +158,23 @@ export class CoalescedRead {
           this.fail(error);
         }
         if (this.again && !this.urgent) await this.gap();
-      } while (this.again);
+      } while (this.again && !this.signal?.aborted);
     } finally {
       // Cleared in the same turn as the last `again` check, so no request can fall in between.
       this.running = undefined;
     }
   }
 
-  /** The pause before the next read, cut short by an urgent request. */
+  /** The pause before the next read, cut short by an urgent request or the follow's end. */
   private async gap(): Promise<void> {
-    await Promise.race([this.pause(this.minGapMs), new Promise<void>((resolve) => (this.wakeEarly = resolve))]);
-    this.wakeEarly = undefined;
+    const wake = (this.wakeEarly = new AbortController());
+    try {
+      await this.pause(this.minGapMs, this.signal ? AbortSignal.any([wake.signal, this.signal]) : wake.signal);
+    } catch {
+      // Woken early: the loop reads now, or stops if the follow ended.
+    } finally {
+      this.wakeEarly = undefined;
+    }
   }
 }
 
