@@ -27,6 +27,17 @@ describe('component names by module', () => {
     assert.deepEqual(names, { ON_API_CALLED: 'Incoming call' });
   });
 
+  it('a malformed block names nothing and leaves the other blocks their names', () => {
+    const names = componentNamesByModule({
+      blocks: [
+        { id: 'a', type: 'starter', name: 'Incoming call', config: { module: 'ON_API_CALLED' } },
+        { id: 'b', type: 'code', name: 5, config: { module: 'STRING_CONSTANT' } },
+        'not a block',
+      ],
+    });
+    assert.deepEqual(names, { ON_API_CALLED: 'Incoming call' });
+  });
+
   it('reads nothing from a file that is not a graph', () => {
     assert.deepEqual(componentNamesByModule(null), {});
     assert.deepEqual(componentNamesByModule({ blocks: 'none' }), {});

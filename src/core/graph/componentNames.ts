@@ -10,27 +10,26 @@ import * as z from 'zod';
  */
 
 /** Only the parts read here; anything else in the file is left to the validator. */
-const GraphNames = z.object({
-  blocks: z.array(
-    z.object({
-      name: z.string().optional(),
-      config: z.object({ module: z.string().optional() }).passthrough().optional(),
-    }).passthrough(),
-  ),
-}).passthrough();
+const GraphBlocks = z.looseObject({ blocks: z.array(z.unknown()) });
+const NamedBlock = z.looseObject({
+  name: z.string().optional(),
+  config: z.looseObject({ module: z.string().optional() }).optional(),
+});
 
-/** Names longer than this are cut: a label, not a document. */
-const MAX_NAME = 200;
+/** Names longer than this are cut: a label, not a document (a workflow's name from a file too). */
+export const MAX_NAME_CHARS = 200;
 
 /** Module → the name of the one component that runs it; modules run by several components are left out. */
 export function componentNamesByModule(graph: unknown): Readonly<Record<string, string>> {
-  const parsed = GraphNames.safeParse(graph);
+  const parsed = GraphBlocks.safeParse(graph);
   if (!parsed.success) return {};
   const names = new Map<string, string | undefined>();
-  for (const block of parsed.data.blocks) {
-    const module = block.config?.module;
-    if (!module) continue;
-    const name = block.name?.trim().slice(0, MAX_NAME);
+  for (const raw of parsed.data.blocks) {
+    // A malformed block (the validator reports it) names nothing, and costs the others nothing.
+    const block = NamedBlock.safeParse(raw);
+    const module = block.success ? block.data.config?.module : undefined;
+    if (!block.success || !module) continue;
+    const name = block.data.name?.trim().slice(0, MAX_NAME_CHARS);
     // A second component with the same module makes the module ambiguous for good.
     names.set(module, names.has(module) ? undefined : name || undefined);
   }

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { JsoncTooDeepError, parse } from '../../core/graph/jsonc';
-import { componentNamesByModule } from '../../core/graph/componentNames';
+import { componentNamesByModule, MAX_NAME_CHARS } from '../../core/graph/componentNames';
 import { FILE_SUFFIX } from '../../core/graph/graphFile';
 
 /** The connection and workflow a graph file is bound to. */
@@ -56,7 +56,7 @@ export function readBoundFacts(text: string): BoundFacts | undefined {
   } catch {
     return undefined;
   }
-  const name = typeof value === 'object' && value !== null && 'name' in value && typeof value.name === 'string' ? value.name.trim().slice(0, 200) : '';
+  const name = typeof value === 'object' && value !== null && 'name' in value && typeof value.name === 'string' ? value.name.trim().slice(0, MAX_NAME_CHARS) : '';
   const components = componentNamesByModule(value);
   if (!name && Object.keys(components).length === 0) return undefined;
   return { ...target, name: name || undefined, components };
