@@ -15,12 +15,8 @@
  * Run: node esbuild.mjs && node --import tsx --test --test-concurrency=1 test/e2e/graph.e2e.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchVsCode, quickInput, waitFor, withArtifacts } from './harness';
-import type { VsCode } from './harness';
+import { test } from 'node:test';
+import { quickInput, waitFor } from './harness';
 import {
   CONNECTIONS,
   FACES,
@@ -31,7 +27,6 @@ import {
   expandRow,
   sandboxState,
   selectRow,
-  startSandbox,
   treeRow,
   treeRows,
   triggerFromPalette,
@@ -51,6 +46,7 @@ import {
   treeContextAction,
   waitForGraph,
 } from './graph';
+import { sharedWindow } from './window';
 
 const FANOUT = SAMPLES.powabase.fanout;
 const FAILING = SAMPLES.powabase.failing;
@@ -63,31 +59,15 @@ interface BlockRecord {
   error: string | null;
 }
 
-let workspace: string;
-let vscode: VsCode;
-let url: string;
+const win = sharedWindow('graph');
+const { step } = win;
+
 /** The completed-with-errors Powabase run of the details test, for the refresh test at the end. */
 let failedRunLabel: string | undefined;
 
-before(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'flowscope-graph-e2e-'));
-  vscode = await launchVsCode({ workspace });
-  url = await startSandbox(vscode);
-});
-
-after(async () => {
-  await vscode?.close();
-  if (workspace) await rm(workspace, { recursive: true, force: true });
-});
-
-/** Runs `fn`; on failure keeps the VS Code logs, the extension's output and a screenshot. */
-function step(name: string, fn: () => Promise<void>): Promise<void> {
-  return withArtifacts(vscode, name, fn);
-}
-
 /** The sandbox's blocks of a run, by block name (the Powabase graph's node labels). */
 async function sandboxBlocks(runId: string): Promise<Map<string, BlockRecord>> {
-  const res = await fetch(`${url}/__sandbox/state`, { signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${win.url}/__sandbox/state`, { signal: AbortSignal.timeout(10_000) });
   const state = (await res.json()) as { runs: Array<{ id: string; blocks: Record<string, BlockRecord> }> };
   const run = state.runs.find((r) => r.id === runId);
   assert.ok(run, `run ${runId} in the sandbox`);
@@ -96,7 +76,7 @@ async function sandboxBlocks(runId: string): Promise<Map<string, BlockRecord>> {
 
 /** Shows only `connection` expanded in the tree, with `workflowLabel` listed under it. */
 async function showConnection(connection: string, workflowLabel: string): Promise<void> {
-  const page = vscode.page;
+  const page = win.vscode.page;
   for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
   await expandRow(page, connection);
   await waitFor(async () => childrenOf(await treeRows(page), connection).some((r) => r.label === workflowLabel), 30_000, 250);
@@ -104,11 +84,11 @@ async function showConnection(connection: string, workflowLabel: string): Promis
 
 test('a workflow graph opened from the tree follows a run live: running, then completed, as the sandbox recorded', { timeout: 180_000 }, () =>
   step('graph-live', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     await showConnection(CONNECTIONS.powabase, FANOUT.name);
 
     // The workflow row's context action opens the service's graph, every block idle.
-    const workflow = (await sandboxState(url)).workflows.find((w) => w.id === FANOUT.id);
+    const workflow = (await sandboxState(win.url)).workflows.find((w) => w.id === FANOUT.id);
     assert.ok(workflow);
     await treeContextAction(page, FANOUT.name, 'Open Graph');
     const frame = graphFrame(page);
@@ -120,9 +100,9 @@ test('a workflow graph opened from the tree follows a run live: running, then co
     // Trigger it; the selected workflow row is the target, so only its input is asked.
     await selectRow(page, FANOUT.name);
     const since = new Date().toISOString();
-    await vscode.runCommand('Flowscope: Trigger Run…');
+    await win.vscode.runCommand('Flowscope: Trigger Run…');
     await answerInputs(page, { product: 'e2e gadgets' });
-    const run = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.workflowId === FANOUT.id && r.createdAt >= since);
+    const run = await waitForSandboxRun(win.url, (r) => r.origin === 'powabase' && r.workflowId === FANOUT.id && r.createdAt >= since);
     assert.equal(run.inputs.product, 'e2e gadgets');
 
     // Watch every node until the run is over, without touching anything.
@@ -138,14 +118,14 @@ test('a workflow graph opened from the tree follows a run live: running, then co
       60_000,
       50,
     );
-    await vscode.screenshot('graph-live-completed');
+    await win.vscode.screenshot('graph-live-completed');
     const observed = JSON.stringify([...seen].map(([k, v]) => [k, [...v]]));
     assert.ok([...seen.values()].some((s) => s.has('running')), `no node was seen running: ${observed}`);
     // The panel shows the run just started (the workflow panel follows its newest run).
     assert.match(header.subtitle, new RegExp(`latest run ${run.id.slice(0, 8)}`), header.subtitle);
 
     // Its final picture is the sandbox's: each block's status on the node of the same name.
-    const done = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'completed', 10_000);
+    const done = await waitForSandboxRun(win.url, (r) => r.id === run.id && r.status === 'completed', 10_000);
     const blocks = await sandboxBlocks(done.id);
     const final = await graphNodes(frame);
     for (const node of final) assert.equal(node.status, blocks.get(node.label)?.status, `${node.label}: graph ${node.status}, sandbox ${blocks.get(node.label)?.status}`);
@@ -155,16 +135,16 @@ test('a workflow graph opened from the tree follows a run live: running, then co
 
 test('a run graph from the run row: details show a failed block’s error and a completed block’s output; strict CSP', { timeout: 180_000 }, () =>
   step('graph-details', async () => {
-    const page = vscode.page;
-    await closeAllEditors(vscode);
+    const page = win.vscode.page;
+    await closeAllEditors(win.vscode);
     await showConnection(CONNECTIONS.powabase, FAILING.name);
     await selectRow(page, FAILING.name);
     const since = new Date().toISOString();
-    await vscode.runCommand('Flowscope: Trigger Run…');
+    await win.vscode.runCommand('Flowscope: Trigger Run…');
     // The failing sample declares no variables: nothing may be asked (answerInputs throws if so).
     await answerInputs(page, {});
-    const run = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.workflowId === FAILING.id && r.createdAt >= since);
-    const failed: SandboxRun = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'failed', 30_000);
+    const run = await waitForSandboxRun(win.url, (r) => r.origin === 'powabase' && r.workflowId === FAILING.id && r.createdAt >= since);
+    const failed: SandboxRun = await waitForSandboxRun(win.url, (r) => r.id === run.id && r.status === 'failed', 30_000);
     const blocks = await sandboxBlocks(failed.id);
 
     // The trigger revealed the run under its workflow; its row's context action opens its graph.
@@ -198,7 +178,7 @@ test('a run graph from the run row: details show a failed block’s error and a 
     const brokenPane = await selectNode(frame, broken.name);
     assert.match(brokenPane.status, /failed/);
     assert.ok(brokenPane.sections.Error?.includes(broken.error), `Error section: ${JSON.stringify(brokenPane.sections)}`);
-    await vscode.screenshot('graph-details-failed');
+    await win.vscode.screenshot('graph-details-failed');
 
     // A completed block: its output, as JSON text.
     const fetched = [...blocks.values()].find((b) => b.status === 'completed' && b.output !== null && typeof b.output === 'object');
@@ -248,7 +228,7 @@ test('the run’s timeline: a bar per stage that ran, the chain to the failure m
   step('timeline-selection', async () => {
     // The run panel of the previous test: Start → Fetch quote → Call upstream (broken), which
     // failed; the blocks after it never started, so they have no bar.
-    const frame = graphFrame(vscode.page);
+    const frame = graphFrame(win.vscode.page);
     let rows = await timelineRows(frame);
     await waitFor(async () => (rows = await timelineRows(frame)).length === 3, 15_000, 100).catch(() => undefined);
     assert.deepEqual(
@@ -278,13 +258,13 @@ test('the run’s timeline: a bar per stage that ran, the chain to the failure m
 
 test('a long Supervity run in its graph, cancelled from the palette: cancelled in the graph and in the sandbox', { timeout: 180_000 }, () =>
   step('graph-cancel', async () => {
-    const page = vscode.page;
-    await closeAllEditors(vscode);
+    const page = win.vscode.page;
+    await closeAllEditors(win.vscode);
     for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
     await selectRow(page, CONNECTIONS.supervity);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, CONNECTIONS.supervity, SAMPLES.supervity.long.name, { period: 'e2e-graph-cancel' });
-    const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since);
+    await triggerFromPalette(win.vscode, CONNECTIONS.supervity, SAMPLES.supervity.long.name, { period: 'e2e-graph-cancel' });
+    const run = await waitForSandboxRun(win.url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     // The trigger reveals and selects the new run row; act on it once that has happened, so that
     // the context menu opens on a row the tree has finished revealing.
@@ -297,18 +277,18 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
     assert.equal((await graphHeader(frame)).runStatus, 'running');
     // The timeline beside it follows the same run live: the running stage's bar is running too.
     await waitFor(async () => (await timelineRows(frame)).some((r) => r.status === 'running'), 15_000, 100);
-    await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'running', 10_000);
-    await vscode.screenshot('graph-cancel-running');
+    await waitForSandboxRun(win.url, (r) => r.id === run.id && r.status === 'running', 10_000);
+    await win.vscode.screenshot('graph-cancel-running');
 
     // Cancel Run acts on the selected run row (the one whose context menu was just used).
     await selectRow(page, runLabel);
-    await vscode.runCommand('Flowscope: Cancel Run…');
+    await win.vscode.runCommand('Flowscope: Cancel Run…');
     const qi = quickInput(page);
     await qi.waitOpen();
     await qi.submit('cancelled from the graph e2e test');
     await waitForNotification(page, new RegExp(`^Run ${run.id.slice(0, 8)} cancelled\\.$`));
 
-    const cancelled = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'cancelled', 20_000);
+    const cancelled = await waitForSandboxRun(win.url, (r) => r.id === run.id && r.status === 'cancelled', 20_000);
     assert.equal(cancelled.cancelReason, 'cancelled from the graph e2e test');
     let nodes = await graphNodes(frame);
     await waitFor(
@@ -319,7 +299,7 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
       30_000,
       100,
     );
-    await vscode.screenshot('graph-cancel-cancelled');
+    await win.vscode.screenshot('graph-cancel-cancelled');
     // The block that was running when cancelled shows so in the graph, as in the sandbox.
     const byModule = new Map(Object.values(cancelled.blocks).map((b) => [b.name, b.status]));
     for (const node of nodes) {
@@ -332,10 +312,10 @@ test('a long Supervity run in its graph, cancelled from the palette: cancelled i
 // Last: it refreshes the tree (a re-listing of the run rows), which must not disturb the tests above.
 test('re-listing runs keeps a Powabase run with a failed block as "completed with errors"', { timeout: 120_000 }, () =>
   step('graph-refresh-keeps-errors', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     const runLabel = failedRunLabel;
     assert.ok(runLabel, 'the details test must have run first');
-    await closeAllEditors(vscode);
+    await closeAllEditors(win.vscode);
     await showConnection(CONNECTIONS.powabase, FAILING.name);
     await expandRow(page, FAILING.name);
     await treeContextAction(page, runLabel, 'Open Graph');
@@ -351,10 +331,10 @@ test('re-listing runs keeps a Powabase run with a failed block as "completed wit
     // visible) must not turn the run into a success: Powabase's list says `completed`, and the
     // run's failed block is still known.
     await selectRow(page, runLabel);
-    await vscode.runCommand('Flowscope: Refresh');
+    await win.vscode.runCommand('Flowscope: Refresh');
     await waitFor(async () => (await graphHeader(frame)).runStatus !== 'completed with errors', 5_000, 100).catch(() => undefined);
     const afterRefresh = (await treeRows(page)).find((r) => r.label === runLabel);
     assert.match(afterRefresh?.description ?? '', /^completed with errors/, `after a refresh: ${JSON.stringify(afterRefresh)}`);
     assert.equal((await graphHeader(frame)).runStatus, 'completed with errors', 'graph header after a refresh');
-    await vscode.screenshot('graph-refresh-keeps-errors');
+    await win.vscode.screenshot('graph-refresh-keeps-errors');
   }));

@@ -17,15 +17,14 @@
  * Run: npm run build && node --import tsx --test --test-concurrency=1 test/e2e/graphui.e2e.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { launchVsCode, quickInput, readProblems, waitFor, withArtifacts } from './harness';
-import type { VsCode } from './harness';
+import { quickInput, readProblems, waitFor } from './harness';
 import { CONNECTIONS, SAMPLES, answerInputs, expandRow, openFile, selectRow, startSandbox, treeRows, waitForSandboxRun } from './flowscope';
 import { closeAllEditors, detailsPane, graphFrame, graphHeader, graphNode, graphNodes, selectNode, treeContextAction, waitForGraph } from './graph';
+import { sharedWindow } from './window';
 
 const CHAIN = {
   name: 'Eight in a row',
@@ -69,22 +68,18 @@ const TYPO = `{
 }
 `;
 
-let workspace: string;
-let vscode: VsCode;
+const win = sharedWindow('graphui', {
+  sandbox: false,
+  files: {
+    'chain.workflow.json': `${JSON.stringify(CHAIN, null, 2)}\n`,
+    'loop.workflow.json': `${JSON.stringify(LOOP, null, 2)}\n`,
+    'typo.workflow.json': TYPO,
+  },
+});
+const { step } = win;
+
+/** The sandbox's URL, once the White Rabbit test has started it (the file tests need none before). */
 let url: string;
-
-before(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'flowscope-graphui-e2e-'));
-  await writeFile(join(workspace, 'chain.workflow.json'), `${JSON.stringify(CHAIN, null, 2)}\n`);
-  await writeFile(join(workspace, 'loop.workflow.json'), `${JSON.stringify(LOOP, null, 2)}\n`);
-  await writeFile(join(workspace, 'typo.workflow.json'), TYPO);
-  vscode = await launchVsCode({ workspace });
-});
-
-after(async () => {
-  await vscode?.close();
-  if (workspace) await rm(workspace, { recursive: true, force: true });
-});
 
 /**
  * Opens a workspace file through Quick Open; a second try when the first finds nothing (right
@@ -92,15 +87,11 @@ after(async () => {
  */
 async function openWorkspaceFile(name: string): Promise<void> {
   try {
-    await openFile(vscode.page, name);
+    await openFile(win.vscode.page, name);
   } catch {
-    await vscode.page.keyboard.press('Escape');
-    await openFile(vscode.page, name);
+    await win.vscode.page.keyboard.press('Escape');
+    await openFile(win.vscode.page, name);
   }
-}
-
-function step(name: string, fn: () => Promise<void>): Promise<void> {
-  return withArtifacts(vscode, name, fn);
 }
 
 interface Rect {
@@ -154,9 +145,9 @@ function inside(inner: Rect | undefined, outer: Rect): boolean {
 
 test('an 8-block chain at Fit reads at 11 px or more; the details pane never covers the graph; a drag on a block pans; a wheel notch zooms 10%', { timeout: 240_000 }, () =>
   step('graphui-fit', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     await openWorkspaceFile('chain.workflow.json');
-    await vscode.runCommand('Flowscope: Preview Graph File');
+    await win.vscode.runCommand('Flowscope: Preview Graph File');
     const frame = graphFrame(page);
     await waitForGraph(frame, 8);
 
@@ -165,7 +156,7 @@ test('an 8-block chain at Fit reads at 11 px or more; the details pane never cov
     assert.ok(g.graph.w < 640, `the split panel is narrow: ${JSON.stringify(g.graph)}`);
     assert.ok(g.labelPx >= 11, `labels at Fit: ${g.labelPx} px`);
     assert.ok(inside(g.nodes.Start, g.graph), `the start block is in view: ${JSON.stringify(g)}`);
-    await vscode.screenshot('graphui-fit-narrow');
+    await win.vscode.screenshot('graphui-fit-narrow');
 
     // Narrow: the details pane opens under the graph, which keeps the selected block in view.
     await selectNode(frame, 'Step 3');
@@ -174,7 +165,7 @@ test('an 8-block chain at Fit reads at 11 px or more; the details pane never cov
     assert.ok(g.details.y >= g.graph.y + g.graph.h - 1, `details under the graph: ${JSON.stringify({ graph: g.graph, details: g.details })}`);
     assert.ok(g.graph.h >= 150, `the graph keeps its height: ${JSON.stringify(g.graph)}`);
     await waitFor(async () => inside((g = await geometry(frame)).nodes['Step 3'], g.graph), 5_000, 100);
-    await vscode.screenshot('graphui-details-narrow');
+    await win.vscode.screenshot('graphui-details-narrow');
 
     // Full width (the file's editor closed): the pane sits beside the graph, which shrinks.
     await page.locator('.tabs-container .tab', { hasText: 'chain.workflow.json' }).first().click();
@@ -185,7 +176,7 @@ test('an 8-block chain at Fit reads at 11 px or more; the details pane never cov
     assert.ok(g.graph.w >= 1.4 * g.details.w, `the graph keeps most of the width: ${JSON.stringify({ graph: g.graph, details: g.details })}`);
     await waitFor(async () => inside((g = await geometry(frame)).nodes['Step 3'], g.graph), 5_000, 100);
     assert.equal((await detailsPane(frame)).heading, 'Step 3');
-    await vscode.screenshot('graphui-details-beside');
+    await win.vscode.screenshot('graphui-details-beside');
     await frame.locator('aside.details button.close').click();
     await frame.locator('aside.details').waitFor({ state: 'hidden', timeout: 5_000 });
 
@@ -216,15 +207,15 @@ test('an 8-block chain at Fit reads at 11 px or more; the details pane never cov
     let back = zoomed;
     await waitFor(async () => (back = await geometry(frame)).k !== zoomed.k, 5_000, 50);
     assert.equal(back.k.toFixed(4), moved.k.toFixed(4));
-    await vscode.screenshot('graphui-panned-zoomed');
+    await win.vscode.screenshot('graphui-panned-zoomed');
   }));
 
 test('a graph file that loops is previewed with the loop highlighted, every block drawn', { timeout: 120_000 }, () =>
   step('graphui-cycle', async () => {
-    const page = vscode.page;
-    await closeAllEditors(vscode);
+    const page = win.vscode.page;
+    await closeAllEditors(win.vscode);
     await openWorkspaceFile('loop.workflow.json');
-    await vscode.runCommand('Flowscope: Preview Graph File');
+    await win.vscode.runCommand('Flowscope: Preview Graph File');
     const frame = graphFrame(page);
     const nodes = await waitForGraph(frame, 5);
     assert.deepEqual(nodes.map((n) => n.label), ['Start', 'Fetch', 'Gate', 'Think', 'Respond']);
@@ -238,13 +229,13 @@ test('a graph file that loops is previewed with the loop highlighted, every bloc
     await page.keyboard.press('Control+W');
     await waitFor(async () => /5 blocks, 5 edges/.test(await frame.locator('.footer').innerText()), 30_000, 200);
     await frame.locator('.tools button', { hasText: /^Fit$/ }).click();
-    await vscode.screenshot('graphui-cycle-preview');
+    await win.vscode.screenshot('graphui-cycle-preview');
   }));
 
 test('Ctrl+. on an edge to a missing block offers "did you mean", which fixes the file', { timeout: 120_000 }, () =>
   step('graphui-quickfix', async () => {
-    const page = vscode.page;
-    await closeAllEditors(vscode);
+    const page = win.vscode.page;
+    await closeAllEditors(win.vscode);
     await openWorkspaceFile('typo.workflow.json');
     const problem = 'Edge source "fecth" is not a block in this graph. Did you mean "fetch"?';
     await waitFor(async () => (await readProblems(page)).includes(problem), 30_000, 500);
@@ -257,24 +248,24 @@ test('Ctrl+. on an edge to a missing block offers "did you mean", which fixes th
     await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Change "fecth" to "fetch"' }).first();
     await fix.waitFor({ state: 'visible', timeout: 15_000 });
-    await vscode.screenshot('graphui-quickfix-menu');
+    await win.vscode.screenshot('graphui-quickfix-menu');
     // The fix is the focused row (the menu blocks pointer events while it opens): accept it as a keyboard user does.
     assert.match((await fix.getAttribute('class')) ?? '', /\bfocused\b/);
     await page.keyboard.press('Enter');
     await fix.waitFor({ state: 'hidden', timeout: 10_000 });
     await page.keyboard.press('Control+S');
-    await waitFor(async () => (await readFile(join(workspace, 'typo.workflow.json'), 'utf8')) === TYPO.replace('"fecth"', '"fetch"'), 15_000, 200);
+    await waitFor(async () => (await readFile(join(win.workspace, 'typo.workflow.json'), 'utf8')) === TYPO.replace('"fecth"', '"fetch"'), 15_000, 200);
     await waitFor(async () => !(await readProblems(page)).includes(problem), 20_000, 500);
-    await vscode.screenshot('graphui-quickfix-applied');
+    await win.vscode.screenshot('graphui-quickfix-applied');
   }));
 
 test('a White Rabbit workflow with no run offers the next steps; Trigger a Run draws its stages', { timeout: 180_000 }, () =>
   step('graphui-wr-empty', async () => {
-    const page = vscode.page;
-    await closeAllEditors(vscode);
-    url = await startSandbox(vscode);
+    const page = win.vscode.page;
+    await closeAllEditors(win.vscode);
+    url = await startSandbox(win.vscode);
     const sample = SAMPLES.whiterabbit.linear;
-    await vscode.runCommand('Flowscope: Open Graph');
+    await win.vscode.runCommand('Flowscope: Open Graph');
     const qi = quickInput(page);
     await qi.waitOpen();
     await qi.pick(CONNECTIONS.whiterabbit);
@@ -289,12 +280,12 @@ test('a White Rabbit workflow with no run offers the next steps; Trigger a Run d
     const frame = graphFrame(page);
     const empty = frame.locator('.empty-state:not([hidden])');
     await empty.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match(await empty.locator('p').innerText(), /^No graph to show yet: this service does not serve workflow graphs, no workspace graph file is bound to this workflow, and it has no run yet\./);
+    assert.match(await empty.locator('p').innerText(), /^No graph to show yet: this service does not serve workflow graphs, no win.workspace graph file is bound to this workflow, and it has no run yet\./);
     assert.deepEqual(await empty.locator('button').allInnerTexts(), ['Trigger a Run', 'Bind a Graph File…']);
     const header = await graphHeader(frame);
     assert.match(header.subtitle, /No graph yet$/);
     assert.doesNotMatch(header.subtitle, /stages/);
-    await vscode.screenshot('graphui-wr-empty');
+    await win.vscode.screenshot('graphui-wr-empty');
 
     // The first step, from the panel: the run starts and its stages are drawn as they come.
     const since = new Date().toISOString();
@@ -305,19 +296,19 @@ test('a White Rabbit workflow with no run offers the next steps; Trigger a Run d
     let subtitle = '';
     await waitFor(async () => /Built from the run’s stages/.test((subtitle = (await graphHeader(frame)).subtitle)), 15_000, 100);
     assert.match(subtitle, new RegExp(`latest run ${run.id.slice(0, 8)}`));
-    await vscode.screenshot('graphui-wr-triggered');
+    await win.vscode.screenshot('graphui-wr-triggered');
   }));
 
 test('Show Run Logs opens a tab named after the run with readable lines; the details pane shows a stage’s logs the same way', { timeout: 180_000 }, () =>
   step('graphui-logs', async () => {
-    const page = vscode.page;
-    await closeAllEditors(vscode);
+    const page = win.vscode.page;
+    await closeAllEditors(win.vscode);
     const sample = SAMPLES.powabase.linear;
     await expandRow(page, CONNECTIONS.powabase);
     // The selected workflow row is Trigger Run's target (the White Rabbit one is selected now).
     await selectRow(page, sample.name);
     const since = new Date().toISOString();
-    await vscode.runCommand('Flowscope: Trigger Run…');
+    await win.vscode.runCommand('Flowscope: Trigger Run…');
     await answerInputs(page, { topic: 'owls' });
     const started = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.workflowId === sample.id && r.createdAt >= since);
     const run = await waitForSandboxRun(url, (r) => r.id === started.id && r.status === 'completed', 60_000);
@@ -340,10 +331,10 @@ test('Show Run Logs opens a tab named after the run with readable lines; the det
       assert.ok(lines.some((l) => line.test(l)), `a readable line for ${name}: ${JSON.stringify(lines)}`);
     }
     assert.ok(!lines.some((l) => /^\s*[{[]/.test(l)), `no JSON dump: ${JSON.stringify(lines)}`);
-    await vscode.screenshot('graphui-run-logs');
+    await win.vscode.screenshot('graphui-run-logs');
 
     // The same lines, for one stage, in its details pane.
-    await closeAllEditors(vscode);
+    await closeAllEditors(win.vscode);
     await treeContextAction(page, runLabel, 'Open Graph');
     const frame = graphFrame(page);
     await waitForGraph(frame, names.length);
@@ -351,5 +342,5 @@ test('Show Run Logs opens a tab named after the run with readable lines; the det
     let pane = await selectNode(frame, first);
     await waitFor(async () => (pane = await detailsPane(frame)).sections.Logs !== undefined, 15_000, 100);
     assert.match(pane.sections.Logs ?? '', new RegExp(`^\\d\\d:\\d\\d:\\d\\d  ${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}  INFO   success in \\d`));
-    await vscode.screenshot('graphui-details-logs');
+    await win.vscode.screenshot('graphui-details-logs');
   }));

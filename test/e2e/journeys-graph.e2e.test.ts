@@ -17,16 +17,15 @@
  * Run: npm run build && node --import tsx --test --test-concurrency=1 test/e2e/journeys-graph.e2e.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchVsCode, quickInput, waitFor, withArtifacts } from './harness';
-import type { VsCode } from './harness';
-import { CONNECTIONS, FACES, SAMPLES, collapseRow, expandRow, openFile, selectRow, startSandbox, triggerFromPalette, waitForSandboxRun } from './flowscope';
+import { test } from 'node:test';
+import { quickInput, waitFor } from './harness';
+import { CONNECTIONS, FACES, SAMPLES, collapseRow, expandRow, openFile, selectRow, triggerFromPalette, waitForSandboxRun } from './flowscope';
 import type { SandboxRun } from './flowscope';
 import { TERMINAL_NODE, closeAllEditors, graphFrame, graphHeader, graphNodes, treeContextAction, waitForGraph } from './graph';
 import { dropNextPatch, liveMessages, waitForRow } from './journeys';
+import { TYPED_AS_TYPED, sharedWindow } from './window';
 
 const TYPED = `{
   "name": "Typed live",
@@ -42,34 +41,12 @@ const TYPED = `{
 }
 `;
 
-let workspace: string;
-let vscode: VsCode;
-let url: string;
-
-before(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'flowscope-journeys-graph-e2e-'));
-  await writeFile(join(workspace, 'typed.workflow.json'), TYPED);
-  await writeFile(join(workspace, 'notes.txt'), 'A tab to put over the graph panel.\n');
-  const settings = {
-    // Typed text must land as typed, and stay unsaved: the preview follows the editor, not the disk.
-    'files.autoSave': 'off',
-    'editor.autoClosingBrackets': 'never',
-    'editor.autoClosingQuotes': 'never',
-    'editor.autoIndent': 'none',
-    'editor.formatOnType': false,
-  };
-  vscode = await launchVsCode({ workspace, settings });
-  url = await startSandbox(vscode);
+const win = sharedWindow('journeys-graph', {
+  // Typed text stays unsaved: the preview follows the editor, not the disk.
+  settings: TYPED_AS_TYPED,
+  files: { 'typed.workflow.json': TYPED, 'notes.txt': 'A tab to put over the graph panel.\n' },
 });
-
-after(async () => {
-  await vscode?.close();
-  if (workspace) await rm(workspace, { recursive: true, force: true });
-});
-
-function step(name: string, fn: () => Promise<void>): Promise<void> {
-  return withArtifacts(vscode, name, fn);
-}
+const { step } = win;
 
 /** How the White Rabbit long sample's stages are named on the graph: the module in words (seed 000: stages carry no names). */
 const WR_LONG_NODES: Record<string, string> = {
@@ -92,14 +69,14 @@ const PROGRESS = ['idle', 'queued', 'running', 'finishing', 'completed'];
 
 test('the White Rabbit run graph live, a lost patch resynced, the panel hidden and shown: always the true state', { timeout: 240_000 }, () =>
   step('journeys-graph-wr-live', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     const long = SAMPLES.whiterabbit.long;
     for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
     await expandRow(page, CONNECTIONS.whiterabbit);
     await selectRow(page, CONNECTIONS.whiterabbit);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, CONNECTIONS.whiterabbit, long.name, {});
-    const run = await waitForSandboxRun(url, (r) => r.origin === 'whiterabbit' && r.workflowId === long.id && r.createdAt >= since);
+    await triggerFromPalette(win.vscode, CONNECTIONS.whiterabbit, long.name, {});
+    const run = await waitForSandboxRun(win.url, (r) => r.origin === 'whiterabbit' && r.workflowId === long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     await waitForRow(page, runLabel, (r) => /^running/.test(r.description));
 
@@ -122,7 +99,7 @@ test('the White Rabbit run graph live, a lost patch resynced, the panel hidden a
     const status = (nodes: Awaited<ReturnType<typeof graphNodes>>, label: string): string => nodes.find((n) => n.label === label)?.status ?? '';
     // Each stage runs 10 s: one of them is running now.
     await watch((nodes) => nodes.some((n) => n.status === 'running'), 30_000);
-    await vscode.screenshot('journeys-graph-wr-running');
+    await win.vscode.screenshot('journeys-graph-wr-running');
     assert.match((await graphHeader(frame)).runStatus, /^running/);
 
     // 2. A patch lost on its way: the next one is a gap, the webview asks for a snapshot.
@@ -139,42 +116,42 @@ test('the White Rabbit run graph live, a lost patch resynced, the panel hidden a
     // lost colour is back without waiting for that node's next change. (Stage ids are the
     // sandbox's activity run ids.)
     const afterResync = await graphNodes(frame);
-    const blocks = Object.values((await waitForSandboxRun(url, (r) => r.id === run.id)).blocks) as Array<SandboxRun['blocks'][string] & { activityRunId?: string }>;
+    const blocks = Object.values((await waitForSandboxRun(win.url, (r) => r.id === run.id)).blocks) as Array<SandboxRun['blocks'][string] & { activityRunId?: string }>;
     assert.ok(Object.keys(lost.changes).length > 0);
     for (const [id, lostStatus] of Object.entries(lost.changes)) {
       const label = WR_LONG_NODES[blocks.find((b) => b.activityRunId === id)?.module ?? ''] ?? id;
       const now = status(afterResync, label);
       assert.ok(PROGRESS.indexOf(now) >= PROGRESS.indexOf(lostStatus), `${label}: the lost patch said ${lostStatus}, the resynced panel shows ${now}`);
     }
-    await vscode.screenshot('journeys-graph-wr-resynced');
+    await win.vscode.screenshot('journeys-graph-wr-resynced');
 
     // 3. Hidden behind another tab while a stage completes in the sandbox, then shown again.
     const graphTab = page.locator('.tabs-container .tab.active');
     const graphTitle = (await graphTab.innerText()).trim();
     const done = (r: SandboxRun): number => Object.values(r.blocks).filter((b) => b.status === 'completed').length;
-    const beforeHide = done(await waitForSandboxRun(url, (r) => r.id === run.id));
+    const beforeHide = done(await waitForSandboxRun(win.url, (r) => r.id === run.id));
     await openFile(page, 'notes.txt');
     await waitFor(async () => (await page.locator('iframe.webview.ready:visible').count()) === 0, 10_000);
-    const whileHidden = await waitForSandboxRun(url, (r) => r.id === run.id && done(r) > beforeHide, 30_000);
+    const whileHidden = await waitForSandboxRun(win.url, (r) => r.id === run.id && done(r) > beforeHide, 30_000);
     await page.locator('.tabs-container .tab', { hasText: graphTitle }).first().click();
     await waitForGraph(frame, 7);
     await watch((nodes) => Object.entries(sandboxByNode(whileHidden)).every(([label, s]) => s !== 'completed' || status(nodes, label) === 'completed'), 15_000);
-    await vscode.screenshot('journeys-graph-wr-shown-again');
+    await win.vscode.screenshot('journeys-graph-wr-shown-again');
 
     // The end: the run's final state, each stage as the sandbox recorded it.
     await watch((nodes) => nodes.every((n) => TERMINAL_NODE.has(n.status)), 90_000);
     await waitFor(async () => (await graphHeader(frame)).runStatus === 'completed', 20_000, 100);
-    const final = await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'completed', 10_000);
+    const final = await waitForSandboxRun(win.url, (r) => r.id === run.id && r.status === 'completed', 10_000);
     assert.deepEqual(Object.fromEntries((await graphNodes(frame)).map((n) => [n.label, n.status])), sandboxByNode(final));
     const observed = JSON.stringify([...seen].map(([k, v]) => [k, [...v]]));
     // Live: stages were seen running and then completed on the open panel, without any refresh.
     assert.ok([...seen.values()].filter((s) => s.has('running') && s.has('completed')).length >= 2, `stages seen: ${observed}`);
-    await vscode.screenshot('journeys-graph-wr-final');
+    await win.vscode.screenshot('journeys-graph-wr-final');
   }));
 
 /** Moves the cursor to the end of line `line` of the active editor (Ctrl+G). */
 async function goToLineEnd(line: number): Promise<void> {
-  const page = vscode.page;
+  const page = win.vscode.page;
   await page.keyboard.press('Control+G');
   const qi = quickInput(page);
   await qi.waitOpen();
@@ -186,17 +163,17 @@ async function goToLineEnd(line: number): Promise<void> {
 
 test('the preview follows typing: a block added and one renamed are redrawn; invalid text keeps the last drawing and says so', { timeout: 120_000 }, () =>
   step('journeys-graph-preview-typing', async () => {
-    const page = vscode.page;
-    await closeAllEditors(vscode);
+    const page = win.vscode.page;
+    await closeAllEditors(win.vscode);
     await openFile(page, 'typed.workflow.json');
-    await vscode.runCommand('Flowscope: Preview Graph File');
+    await win.vscode.runCommand('Flowscope: Preview Graph File');
     const frame = graphFrame(page);
     const footer = async (): Promise<string> => (await frame.locator('.footer').innerText()).trim();
     const labels = async (): Promise<string[]> => (await graphNodes(frame)).map((n) => n.label);
     await waitForGraph(frame, 3);
     assert.deepEqual(await labels(), ['Start', 'Fetch', 'Respond']);
     await waitFor(async () => /^3 blocks, 2 edges/.test(await footer()), 15_000, 100);
-    await vscode.screenshot('journeys-graph-preview-start');
+    await win.vscode.screenshot('journeys-graph-preview-start');
 
     // Back in the editor: a block typed in after "fetch" (line 5), then an edge to it.
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
@@ -208,7 +185,7 @@ test('the preview follows typing: a block added and one renamed are redrawn; inv
     await page.keyboard.press('Enter');
     await page.keyboard.type('    { "source": "fetch", "target": "notify" },');
     await waitFor(async () => /^4 blocks, 3 edges/.test(await footer()), 15_000, 100);
-    await vscode.screenshot('journeys-graph-preview-added');
+    await win.vscode.screenshot('journeys-graph-preview-added');
 
     // A rename: "Fetch" becomes "Fetch prices".
     await goToLineEnd(5);
@@ -218,7 +195,7 @@ test('the preview follows typing: a block added and one renamed are redrawn; inv
     await page.keyboard.type('{ "id": "fetch", "type": "code", "name": "Fetch prices" },');
     await waitFor(async () => JSON.stringify(await labels()) === JSON.stringify(['Start', 'Fetch prices', 'Notify', 'Respond']), 15_000, 100);
     assert.equal((await graphHeader(frame)).notice, '');
-    await vscode.screenshot('journeys-graph-preview-renamed');
+    await win.vscode.screenshot('journeys-graph-preview-renamed');
 
     // Made invalid (a stray comma after the opening brace): the last good drawing stays, and says so.
     await goToLineEnd(1);
@@ -227,12 +204,12 @@ test('the preview follows typing: a block added and one renamed are redrawn; inv
     await waitFor(async () => (notice = (await graphHeader(frame)).notice) !== '', 15_000, 100);
     assert.equal(notice, 'The file is not valid JSON. Showing the last valid drawing.');
     assert.deepEqual(await labels(), ['Start', 'Fetch prices', 'Notify', 'Respond']);
-    await vscode.screenshot('journeys-graph-preview-invalid');
+    await win.vscode.screenshot('journeys-graph-preview-invalid');
 
     // Undone: valid again, the notice goes; nothing was saved, the preview followed the editor.
     await page.keyboard.press('Control+Z');
     await waitFor(async () => (await graphHeader(frame)).notice === '', 15_000, 100);
     assert.deepEqual(await labels(), ['Start', 'Fetch prices', 'Notify', 'Respond']);
-    assert.equal(await readFile(join(workspace, 'typed.workflow.json'), 'utf8'), TYPED);
-    await vscode.screenshot('journeys-graph-preview-valid-again');
+    assert.equal(await readFile(join(win.workspace, 'typed.workflow.json'), 'utf8'), TYPED);
+    await win.vscode.screenshot('journeys-graph-preview-valid-again');
   }));

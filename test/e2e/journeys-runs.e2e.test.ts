@@ -16,12 +16,8 @@
  * Run: npm run build && node --import tsx --test --test-concurrency=1 test/e2e/journeys-runs.e2e.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchVsCode, quickInput, waitFor, withArtifacts } from './harness';
-import type { VsCode } from './harness';
+import { test } from 'node:test';
+import { quickInput, waitFor } from './harness';
 import {
   CONNECTIONS,
   FACES,
@@ -32,7 +28,6 @@ import {
   expandRow,
   sandboxState,
   selectRow,
-  startSandbox,
   treeRows,
   triggerFromPalette,
   waitForNotification,
@@ -41,29 +36,14 @@ import {
 import type { Face, SandboxRun } from './flowscope';
 import { treeContextAction } from './graph';
 import { activeEditorText, answerDialog, clickInlineAction, readDialog, waitForRow } from './journeys';
+import { sharedWindow } from './window';
 
-let workspace: string;
-let vscode: VsCode;
-let url: string;
-
-before(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'flowscope-journeys-runs-e2e-'));
-  vscode = await launchVsCode({ workspace });
-  url = await startSandbox(vscode);
-});
-
-after(async () => {
-  await vscode?.close();
-  if (workspace) await rm(workspace, { recursive: true, force: true });
-});
-
-function step(name: string, fn: () => Promise<void>): Promise<void> {
-  return withArtifacts(vscode, name, fn);
-}
+const win = sharedWindow('journeys-runs');
+const { step } = win;
 
 /** Only `face`'s connection expanded, its workflow `workflow` listed. */
 async function showOnly(face: Face, workflow: string): Promise<void> {
-  const page = vscode.page;
+  const page = win.vscode.page;
   for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
   await expandRow(page, CONNECTIONS[face]);
   await waitFor(async () => childrenOf(await treeRows(page), CONNECTIONS[face]).some((r) => r.label === workflow), 30_000, 250);
@@ -71,7 +51,7 @@ async function showOnly(face: Face, workflow: string): Promise<void> {
 
 /** The text of the status bar's live-runs item ('' while it is hidden). */
 async function liveStatus(): Promise<string> {
-  const item = vscode.page.locator('.part.statusbar .statusbar-item', { hasText: / live$/ });
+  const item = win.vscode.page.locator('.part.statusbar .statusbar-item', { hasText: / live$/ });
   return (await item.count()) > 0 ? ((await item.first().innerText()).trim()) : '';
 }
 
@@ -83,30 +63,30 @@ const completedBlocks = (run: SandboxRun): string[] =>
 
 test('Stop Following a White Rabbit run: the row stops saying live, the run goes on, Refresh reads it', { timeout: 180_000 }, () =>
   step('journeys-stop-following', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     const long = SAMPLES.whiterabbit.long;
     await showOnly('whiterabbit', long.name);
     await selectRow(page, CONNECTIONS.whiterabbit);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, CONNECTIONS.whiterabbit, long.name, {});
-    const run = await waitForSandboxRun(url, (r) => r.origin === 'whiterabbit' && r.workflowId === long.id && r.createdAt >= since);
+    await triggerFromPalette(win.vscode, CONNECTIONS.whiterabbit, long.name, {});
+    const run = await waitForSandboxRun(win.url, (r) => r.origin === 'whiterabbit' && r.workflowId === long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     // Started here, so followed live: the row says so, and its first stage spins.
     await waitForRow(page, runLabel, (r) => /^running · .* · live$/.test(r.description));
     await waitFor(async () => (await liveStatus()) === '1 live', 10_000, 150);
     await waitFor(async () => childrenOf(await treeRows(page), runLabel).some((s) => s.icon === 'sync'), 30_000, 200);
-    await vscode.screenshot('journeys-stop-following-live');
+    await win.vscode.screenshot('journeys-stop-following-live');
 
     await treeContextAction(page, runLabel, 'Stop Following Run');
     const stopped = await waitForRow(page, runLabel, (r) => !/live/.test(r.description));
     assert.match(stopped.description, /^running · /);
-    const atStop = await waitForSandboxRun(url, (r) => r.id === run.id);
+    const atStop = await waitForSandboxRun(win.url, (r) => r.id === run.id);
     // Nothing else is followed now: the status bar's live count goes away with it.
     await waitFor(async () => !(await liveStatus()).includes('live'), 10_000, 150);
-    await vscode.screenshot('journeys-stop-following-stopped');
+    await win.vscode.screenshot('journeys-stop-following-stopped');
 
     // The run goes on on the server: one more stage completes there after the stop.
-    const later = await waitForSandboxRun(url, (r) => r.id === run.id && completedBlocks(r).length > completedBlocks(atStop).length, 30_000);
+    const later = await waitForSandboxRun(win.url, (r) => r.id === run.id && completedBlocks(r).length > completedBlocks(atStop).length, 30_000);
     assert.equal(later.status, 'running');
     const newlyDone = completedBlocks(later).filter((b) => !completedBlocks(atStop).includes(b));
     // The run row's Refresh reads the run once (White Rabbit lists no runs, so the view's Refresh
@@ -132,18 +112,18 @@ test('Stop Following a White Rabbit run: the row stops saying live, the run goes
     const refreshed = await waitForRow(page, runLabel, () => true);
     assert.match(refreshed.description, /^running · /);
     assert.doesNotMatch(refreshed.description, /live/);
-    await vscode.screenshot('journeys-stop-following-refreshed');
+    await win.vscode.screenshot('journeys-stop-following-refreshed');
   }));
 
 test('Powabase Stop Run on a run started here: the confirmation says what happens; recorded completed with the outputs so far', { timeout: 180_000 }, () =>
   step('journeys-stop-run', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     const long = SAMPLES.powabase.long;
     await showOnly('powabase', long.name);
     await selectRow(page, CONNECTIONS.powabase);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, CONNECTIONS.powabase, long.name, { dataset: 'stop-run.csv' });
-    const run = await waitForSandboxRun(url, (r) => r.origin === 'powabase' && r.workflowId === long.id && r.createdAt >= since);
+    await triggerFromPalette(win.vscode, CONNECTIONS.powabase, long.name, { dataset: 'stop-run.csv' });
+    const run = await waitForSandboxRun(win.url, (r) => r.origin === 'powabase' && r.workflowId === long.id && r.createdAt >= since);
     // Powabase names its run only in `done` (contracts B.3): until then the row carries a
     // provisional id, so the run row is found as the live one under its workflow.
     let runLabel = '';
@@ -153,11 +133,11 @@ test('Powabase Stop Run on a run started here: the confirmation says what happen
     }, 30_000, 200);
     await expandRow(page, runLabel);
     await waitFor(async () => childrenOf(await treeRows(page), runLabel).find((s) => s.label === 'Collect')?.icon === 'sync', 30_000, 200);
-    await vscode.screenshot('journeys-stop-run-running');
+    await win.vscode.screenshot('journeys-stop-run-running');
 
     await clickInlineAction(page, runLabel, 'Stop Run…');
     const dialog = await readDialog(page);
-    await vscode.screenshot('journeys-stop-run-confirm');
+    await win.vscode.screenshot('journeys-stop-run-confirm');
     assert.equal(dialog.message, `Stop ${runLabel.replace(/^Run/, 'run')}?`);
     assert.equal(
       dialog.detail,
@@ -167,14 +147,14 @@ test('Powabase Stop Run on a run started here: the confirmation says what happen
     await answerDialog(page, 'Stop Run');
 
     // The service stops it after the step that was running, and records it completed.
-    const ended = await waitForSandboxRun(url, (r) => r.id === run.id && r.status !== 'running' && r.status !== 'queued', 40_000);
+    const ended = await waitForSandboxRun(win.url, (r) => r.id === run.id && r.status !== 'running' && r.status !== 'queued', 40_000);
     assert.equal(ended.status, 'completed');
     assert.deepEqual(completedBlocks(ended), ['Collect', 'Start']);
     // The tree shows the service's record, under the run's real id.
     const finalLabel = `Run ${run.id.slice(0, 8)}`;
     const row = await waitForRow(page, finalLabel, (r) => /^completed/.test(r.description), 30_000, long.name);
     assert.doesNotMatch(row.description, /live/);
-    await vscode.screenshot('journeys-stop-run-completed');
+    await win.vscode.screenshot('journeys-stop-run-completed');
   }));
 
 /** Powabase's webhook trigger (contracts B.2 "Webhook trigger"): the block's secret as a Bearer token. */
@@ -190,12 +170,12 @@ async function fireWebhook(webhookUrl: string, body: Record<string, unknown>): P
 
 test('Deploy, Undeploy and Arm from the workflow row: the row follows the service; armed, the webhook runs', { timeout: 180_000 }, () =>
   step('journeys-lifecycle', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     const linear = SAMPLES.powabase.linear;
-    const webhookUrl = `${url}/api/webhooks/5a4d0b02-00a1-4000-8000-0000000002a1`;
+    const webhookUrl = `${win.url}/api/webhooks/5a4d0b02-00a1-4000-8000-0000000002a1`;
     await showOnly('powabase', linear.name);
-    await clearNotifications(vscode);
-    const stateOf = async (): Promise<string | undefined> => ((await sandboxState(url)).workflows.find((w) => w.id === linear.id) as { state?: string } | undefined)?.state;
+    await clearNotifications(win.vscode);
+    const stateOf = async (): Promise<string | undefined> => ((await sandboxState(win.url)).workflows.find((w) => w.id === linear.id) as { state?: string } | undefined)?.state;
     await waitForRow(page, linear.name, (r) => /^internal\b/.test(r.description));
     assert.equal(await stateOf(), 'internal');
     // Neither deployed nor armed: the service refuses the webhook (contracts B.2, 403).
@@ -205,40 +185,40 @@ test('Deploy, Undeploy and Arm from the workflow row: the row follows the servic
     await waitForNotification(page, /^Research brief \(linear\) is now deployed\.$/);
     await waitForRow(page, linear.name, (r) => /^deployed\b/.test(r.description));
     assert.equal(await stateOf(), 'deployed');
-    await vscode.screenshot('journeys-lifecycle-deployed');
+    await win.vscode.screenshot('journeys-lifecycle-deployed');
 
-    await clearNotifications(vscode);
+    await clearNotifications(win.vscode);
     await treeContextAction(page, linear.name, 'Undeploy Workflow');
     await waitForNotification(page, /^Research brief \(linear\) is now internal\.$/);
     await waitForRow(page, linear.name, (r) => /^internal\b/.test(r.description));
     assert.equal(await stateOf(), 'internal');
     assert.equal((await fireWebhook(webhookUrl, {})).status, 403);
 
-    await clearNotifications(vscode);
+    await clearNotifications(win.vscode);
     await treeContextAction(page, linear.name, 'Arm Webhooks for 10 Minutes');
     const armed = await waitForNotification(page, /is armed for/);
     assert.match(armed, new RegExp(`^Research brief \\(linear\\) is armed for (10:00|9:[0-5]\\d)\\. Webhook: ${webhookUrl.replace(/[.?]/g, '\\$&')}`));
     await waitForRow(page, linear.name, (r) => /^internal · armed (10:00|9:[0-5]\d)\b/.test(r.description));
-    await vscode.screenshot('journeys-lifecycle-armed');
+    await win.vscode.screenshot('journeys-lifecycle-armed');
 
     // Armed, the service takes the webhook and runs the workflow with its body as the variables.
     const fired = await fireWebhook(webhookUrl, { topic: 'owls by webhook' });
     assert.equal(fired.status, 200);
     assert.equal(fired.json.status, 'completed');
     const runId = String(fired.json.execution_id);
-    const run = await waitForSandboxRun(url, (r) => r.id === runId);
+    const run = await waitForSandboxRun(win.url, (r) => r.id === runId);
     assert.equal(run.origin, 'webhook');
     assert.equal(run.inputs.topic, 'owls by webhook');
     // The run the webhook started is listed under the workflow after a refresh.
-    await vscode.runCommand('Flowscope: Refresh');
+    await win.vscode.runCommand('Flowscope: Refresh');
     await expandRow(page, linear.name);
     await waitForRow(page, `Run ${runId.slice(0, 8)}`, (r) => /^completed/.test(r.description), 30_000, linear.name);
-    await vscode.screenshot('journeys-lifecycle-webhook-run');
+    await win.vscode.screenshot('journeys-lifecycle-webhook-run');
   }));
 
 test('Execute Component… on White Rabbit: the catalog, the config checked against its schema, the result in a tab', { timeout: 120_000 }, () =>
   step('journeys-component', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
     await treeContextAction(page, CONNECTIONS.whiterabbit, 'Execute Component…');
     const qi = quickInput(page);
@@ -253,7 +233,7 @@ test('Execute Component… on White Rabbit: the catalog, the config checked agai
     await qi.fill('{"other": 1}');
     let message = '';
     await waitFor(async () => /required/.test((message = await qi.message())), 10_000);
-    await vscode.screenshot('journeys-component-config-invalid');
+    await win.vscode.screenshot('journeys-component-config-invalid');
     assert.equal(message, 'value: required');
     await qi.fill('{"value": "hello from the component journey"}');
     await waitFor(async () => !/required/.test(await qi.message()), 10_000);
@@ -263,7 +243,7 @@ test('Execute Component… on White Rabbit: the catalog, the config checked agai
     const tab = page.locator('.tabs-container .tab.active', { hasText: /^STRING_CONSTANT-/ });
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
     const id = /^STRING_CONSTANT-(.+)\.json/.exec((await tab.innerText()).trim())?.[1] ?? '';
-    const execution = (await sandboxState(url).then((s) => (s as unknown as { components: Array<Record<string, unknown>> }).components)).find((c) => c.id === id);
+    const execution = (await sandboxState(win.url).then((s) => (s as unknown as { components: Array<Record<string, unknown>> }).components)).find((c) => c.id === id);
     assert.ok(execution, `execution ${id} in the sandbox`);
     assert.equal(execution.status, 'COMPLETED');
     assert.deepEqual(execution.output, { value: 'hello from the component journey' });
@@ -276,5 +256,5 @@ test('Execute Component… on White Rabbit: the catalog, the config checked agai
       completed: true,
       output: { value: 'hello from the component journey' },
     });
-    await vscode.screenshot('journeys-component-result');
+    await win.vscode.screenshot('journeys-component-result');
   }));

@@ -13,12 +13,10 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchVsCode, quickInput, waitFor, withArtifacts } from './harness';
-import type { VsCode } from './harness';
+import { test } from 'node:test';
+import { quickInput, waitFor } from './harness';
 import {
   CONNECTIONS,
   FACES,
@@ -40,25 +38,14 @@ import {
   waitForSandboxRun,
 } from './flowscope';
 import type { Face, SandboxRun, TreeRow } from './flowscope';
+import { sharedWindow } from './window';
 
-let workspace: string;
-let vscode: VsCode;
+// The first test starts the sandbox itself: it is the first-run journey.
+const win = sharedWindow('runs', { sandbox: false });
+const { step } = win;
+
+/** The sandbox's URL, once the first-run test has started it. */
 let url: string;
-
-before(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'flowscope-runs-e2e-'));
-  vscode = await launchVsCode({ workspace });
-});
-
-after(async () => {
-  await vscode?.close();
-  if (workspace) await rm(workspace, { recursive: true, force: true });
-});
-
-/** Runs `fn`; on failure keeps the VS Code logs, the extension's output and a screenshot. */
-function step(name: string, fn: () => Promise<void>): Promise<void> {
-  return withArtifacts(vscode, name, fn);
-}
 
 /** How the tree names the White Rabbit linear sample's modules (written out, not computed by the product). */
 const WR_MODULE_WORDS: Record<string, string> = {
@@ -71,23 +58,23 @@ const WR_MODULE_WORDS: Record<string, string> = {
 
 test('first run: the welcome offers the sandbox, one click creates the connections and the tree fills', { timeout: 180_000 }, () =>
   step('runs-first-run', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     await openFlowscopeView(page);
     const welcome = page.locator('.part.sidebar .welcome-view-content');
     await welcome.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await welcome.innerText(), /Try Flowscope first with the built-in sandbox/);
     // Nothing ran yet: no sandbox state on disk, no URL logged.
-    assert.equal(existsSync(sandboxStateDir(vscode)), false, 'the sandbox must not start before the user asks');
-    assert.doesNotMatch(await flowscopeLog(vscode), /sandbox listening/);
-    await vscode.screenshot('runs-first-run-welcome');
+    assert.equal(existsSync(sandboxStateDir(win.vscode)), false, 'the sandbox must not start before the user asks');
+    assert.doesNotMatch(await flowscopeLog(win.vscode), /sandbox listening/);
+    await win.vscode.screenshot('runs-first-run-welcome');
 
     await welcome.locator('.monaco-button', { hasText: 'Start Sandbox' }).click();
     await waitForConnections(page);
-    url = await sandboxUrl(vscode);
+    url = await sandboxUrl(win.vscode);
     await waitForNotification(page, /sandbox is running with sample workflows/);
 
     // The connections are in the user's settings, without any key.
-    const settings = JSON.parse(await readFile(join(vscode.userDataDir, 'User', 'settings.json'), 'utf8')) as {
+    const settings = JSON.parse(await readFile(join(win.vscode.userDataDir, 'User', 'settings.json'), 'utf8')) as {
       'flowscope.connections'?: Array<{ name: string; kind: string; sandbox?: boolean }>;
     };
     const configured = settings['flowscope.connections'] ?? [];
@@ -117,7 +104,7 @@ test('first run: the welcome offers the sandbox, one click creates the connectio
       await collapseRow(page, connection);
     }
     await expandRow(page, CONNECTIONS.powabase);
-    await vscode.screenshot('runs-first-run-tree');
+    await win.vscode.screenshot('runs-first-run-tree');
   }));
 
 /** How each connection labels its linear sample in the tree and the pick. */
@@ -127,14 +114,14 @@ function linearLabel(face: Face): string {
 
 /** The stage rows under the run row labelled `runLabel`. */
 async function stagesOf(runLabel: string): Promise<TreeRow[]> {
-  return childrenOf(await treeRows(vscode.page), runLabel);
+  return childrenOf(await treeRows(win.vscode.page), runLabel);
 }
 
 for (const face of FACES) {
   test(`trigger the linear sample on ${CONNECTIONS[face]} from the palette, with inputs where the API takes them; stages change live`, { timeout: 180_000 }, () =>
     step(`runs-trigger-${face}`, async () => {
       assert.ok(url, 'the first-run test must have started the sandbox');
-      const page = vscode.page;
+      const page = win.vscode.page;
       const connection = CONNECTIONS[face];
       for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
       // Selecting the connection (not a workflow) makes Trigger Run ask for connection and workflow.
@@ -144,7 +131,7 @@ for (const face of FACES) {
       // White Rabbit's trigger takes no inputs (issue 12): Trigger Run asks for none there.
       // Supervity also takes environment overrides: the form's optional step adds one.
       const envs: Record<string, string> = face === 'supervity' ? { API_BASE_URL: 'https://e2e.example' } : {};
-      await triggerFromPalette(vscode, connection, linearLabel(face), face === 'whiterabbit' ? {} : { topic }, envs);
+      await triggerFromPalette(win.vscode, connection, linearLabel(face), face === 'whiterabbit' ? {} : { topic }, envs);
 
       // The sandbox got the run, through this API, with the input typed (White Rabbit: its defaults)
       // and the overrides.
@@ -172,7 +159,7 @@ for (const face of FACES) {
         60_000,
         150,
       );
-      await vscode.screenshot(`runs-trigger-${face}`);
+      await win.vscode.screenshot(`runs-trigger-${face}`);
       const observed = JSON.stringify([...seen].map(([k, v]) => [k, [...v]]));
       // Live: at least one stage was seen running before it finished, without any refresh.
       assert.ok([...seen.values()].some((icons) => icons.has('sync') && icons.has('pass')), `stages seen: ${observed}`);
@@ -191,21 +178,21 @@ for (const face of FACES) {
 test('cancel a long Supervity run: cancelled in the tree and in the sandbox', { timeout: 180_000 }, () =>
   step('runs-cancel-supervity', async () => {
     assert.ok(url, 'the first-run test must have started the sandbox');
-    const page = vscode.page;
+    const page = win.vscode.page;
     const connection = CONNECTIONS.supervity;
     for (const other of FACES) await collapseRow(page, CONNECTIONS[other]);
     await selectRow(page, connection);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, connection, sampleLabel('supervity', SAMPLES.supervity.long), { period: 'e2e-cancel' });
+    await triggerFromPalette(win.vscode, connection, sampleLabel('supervity', SAMPLES.supervity.long), { period: 'e2e-cancel' });
     const run = await waitForSandboxRun(url, (r) => r.origin === 'supervity' && r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     // Running in the tree (a stage spins) and in the sandbox.
     await waitFor(async () => (await stagesOf(runLabel)).some((s) => s.icon === 'sync'), 30_000, 200);
     await waitForSandboxRun(url, (r) => r.id === run.id && r.status === 'running', 10_000);
-    await vscode.screenshot('runs-cancel-running');
+    await win.vscode.screenshot('runs-cancel-running');
 
     // The trigger revealed and selected the run: Cancel Run acts on it and asks for a reason.
-    await vscode.runCommand('Flowscope: Cancel Run…');
+    await win.vscode.runCommand('Flowscope: Cancel Run…');
     const qi = quickInput(page);
     await qi.waitOpen();
     assert.match(await qi.title(), new RegExp(`Cancel run ${run.id.slice(0, 8)}`));
@@ -224,5 +211,5 @@ test('cancel a long Supervity run: cancelled in the tree and in the sandbox', { 
       200,
     );
     assert.ok((await stagesOf(runLabel)).every((s) => s.icon !== 'sync'), 'no stage still spins');
-    await vscode.screenshot('runs-cancel-cancelled');
+    await win.vscode.screenshot('runs-cancel-cancelled');
   }));

@@ -18,12 +18,10 @@
  * Run: npm run build && node --import tsx --test --test-concurrency=1 test/e2e/truths.e2e.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchVsCode, notifications, quickInput, waitFor, withArtifacts } from './harness';
-import type { VsCode } from './harness';
+import { test } from 'node:test';
+import { notifications, quickInput, waitFor } from './harness';
 import {
   CONNECTIONS,
   SAMPLES,
@@ -38,7 +36,6 @@ import {
   sandboxCredentials,
   sandboxState,
   selectRow,
-  startSandbox,
   treeRows,
   waitForNotification,
   waitForSandboxRun,
@@ -47,6 +44,7 @@ import type { SandboxRun, TreeRow } from './flowscope';
 import { closeAllEditors, graphFrame, graphNodes, waitForGraph } from './graph';
 import { addWhiteRabbitConnection, rowTooltip, statusBarLive } from './truthSteps';
 import { expandEverything, listedLabels } from './treeWalk';
+import { TYPED_AS_TYPED, sharedWindow } from './window';
 
 /** A White Rabbit connection added with the linear sample's id and no name for it. */
 const BARE = 'Bare WR';
@@ -72,41 +70,20 @@ const GRAPH = {
 /** A duration as the tree words it ("850 ms", "4.2 s", "12 s", "1m 05s"), as one part of a description. */
 const DURATION = /(^|· )(\d+ ms|\d+(\.\d)? s|\d+m \d\ds)( ·|$)/;
 
-let workspace: string;
-let vscode: VsCode;
-let url: string;
-
-before(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'flowscope-truths-e2e-'));
-  await writeFile(join(workspace, GRAPH_FILE), `${JSON.stringify(GRAPH, null, 2)}\n`);
-  // Typed text lands as typed, and saving is explicit, so the pushed file is exactly the one typed.
-  const settings = {
-    'files.autoSave': 'off',
-    'editor.autoClosingBrackets': 'never',
-    'editor.autoClosingQuotes': 'never',
-    'editor.autoIndent': 'none',
-    'editor.formatOnType': false,
-  };
-  vscode = await launchVsCode({ workspace, settings });
-  url = await startSandbox(vscode);
+const win = sharedWindow('truths', {
+  // Saving is explicit, so the pushed file is exactly the one typed.
+  settings: TYPED_AS_TYPED,
+  files: { [GRAPH_FILE]: `${JSON.stringify(GRAPH, null, 2)}\n` },
 });
+const { step } = win;
 
-after(async () => {
-  await vscode?.close();
-  if (workspace) await rm(workspace, { recursive: true, force: true });
-});
-
-function step(name: string, fn: () => Promise<void>): Promise<void> {
-  return withArtifacts(vscode, name, fn);
-}
-
-const rowOf = async (label: string): Promise<TreeRow | undefined> => (await treeRows(vscode.page)).find((r) => r.label === label);
+const rowOf = async (label: string): Promise<TreeRow | undefined> => (await treeRows(win.vscode.page)).find((r) => r.label === label);
 
 test('workflows named, not ids: a bare id is shortened with the full id in its tooltip; each row says its service once', { timeout: 180_000 }, () =>
   step('truths-names', async () => {
-    const page = vscode.page;
-    const keys = await sandboxCredentials(vscode);
-    await addWhiteRabbitConnection(vscode, { name: BARE, url, ...keys.whiterabbit, workflowId: SAMPLES.whiterabbit.linear.id, workflowName: '' });
+    const page = win.vscode.page;
+    const keys = await sandboxCredentials(win.vscode);
+    await addWhiteRabbitConnection(win.vscode, { name: BARE, url: win.url, ...keys.whiterabbit, workflowId: SAMPLES.whiterabbit.linear.id, workflowName: '' });
     await expandRow(page, BARE);
     await waitFor(async () => childrenOf(await treeRows(page), BARE).length === 1, 30_000, 250);
     // "Bare WR" does not name its service: the row says it, once, before its health.
@@ -121,16 +98,16 @@ test('workflows named, not ids: a bare id is shortened with the full id in its t
     await waitFor(async () => childrenOf(await treeRows(page), CONNECTIONS.whiterabbit).some((r) => r.label === SAMPLES.whiterabbit.linear.name), 30_000, 250);
     // "Sandbox · White Rabbit" names its service: only the health follows.
     await waitFor(async () => (await rowOf(CONNECTIONS.whiterabbit))?.description === 'ok', 30_000, 250);
-    await vscode.screenshot('truths-names');
+    await win.vscode.screenshot('truths-names');
     await collapseRow(page, CONNECTIONS.whiterabbit);
   }));
 
 test('the White Rabbit panel binds a graph file from its next step; the run’s stages take the file’s component names', { timeout: 240_000 }, () =>
   step('truths-bind', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     const qi = quickInput(page);
-    await closeAllEditors(vscode);
-    await vscode.runCommand('Flowscope: Open Graph');
+    await closeAllEditors(win.vscode);
+    await win.vscode.runCommand('Flowscope: Open Graph');
     await qi.waitOpen();
     await qi.pick(BARE);
     await waitFor(async () => (await qi.items()).includes(SHORT), 20_000);
@@ -138,14 +115,14 @@ test('the White Rabbit panel binds a graph file from its next step; the run’s 
     const frame = graphFrame(page);
     const empty = frame.locator('.empty-state:not([hidden])');
     await empty.waitFor({ state: 'visible', timeout: 30_000 });
-    await vscode.screenshot('truths-bind-empty');
+    await win.vscode.screenshot('truths-bind-empty');
 
     await empty.locator('button', { hasText: 'Bind a Graph File…' }).click();
     await waitFor(async () => (await qi.items()).includes(GRAPH_FILE), 20_000);
     await qi.pick(GRAPH_FILE);
     // The binding is written into the file and saved.
-    await waitFor(async () => /"binding"/.test(await readFile(join(workspace, GRAPH_FILE), 'utf8')), 20_000, 200);
-    const written = JSON.parse(await readFile(join(workspace, GRAPH_FILE), 'utf8')) as { binding?: unknown; name?: string };
+    await waitFor(async () => /"binding"/.test(await readFile(join(win.workspace, GRAPH_FILE), 'utf8')), 20_000, 200);
+    const written = JSON.parse(await readFile(join(win.workspace, GRAPH_FILE), 'utf8')) as { binding?: unknown; name?: string };
     assert.deepEqual(written.binding, { connection: BARE, workflowId: SAMPLES.whiterabbit.linear.id });
     assert.equal(written.name, FILE_NAME);
     // It takes effect: the panel draws the file, the tree names the workflow after it.
@@ -159,15 +136,15 @@ test('the White Rabbit panel binds a graph file from its next step; the run’s 
       30_000,
       250,
     );
-    await vscode.screenshot('truths-bind-bound');
+    await win.vscode.screenshot('truths-bind-bound');
 
     // A run: its stages are named by the file's components from the first update on; the module
     // the file does not name (ARRAY_BUILDER) is said in words.
     const since = new Date().toISOString();
     await selectRow(page, FILE_NAME);
-    await vscode.runCommand('Flowscope: Trigger Run…');
+    await win.vscode.runCommand('Flowscope: Trigger Run…');
     await answerInputs(page, {});
-    const run = await waitForSandboxRun(url, (r) => r.origin === 'whiterabbit' && r.workflowId === SAMPLES.whiterabbit.linear.id && r.createdAt >= since, 30_000);
+    const run = await waitForSandboxRun(win.url, (r) => r.origin === 'whiterabbit' && r.workflowId === SAMPLES.whiterabbit.linear.id && r.createdAt >= since, 30_000);
     const runLabel = `Run ${run.id.slice(0, 8)}`;
     const named = ['Array builder', 'Call received', 'Read the balance', 'Tell accounting', 'Treasury wallet'];
     const seen = new Set<string>();
@@ -189,15 +166,15 @@ test('the White Rabbit panel binds a graph file from its next step; the run’s 
     assert.match(balance?.description ?? '', /^GET_EVM_ACCOUNT_BALANCE · .*\b3 credits\b/);
     assert.match(stages.find((s) => s.label === 'Tell accounting')?.description ?? '', /\b2 credits\b/);
     for (const s of stages) assert.doesNotMatch(s.description, /\b0 credits?\b|\b1 credits\b/, s.label);
-    await vscode.screenshot('truths-bind-run-named');
+    await win.vscode.screenshot('truths-bind-run-named');
     await collapseRow(page, BARE);
   }));
 
 /** Starts the long Supervity sample from its selected row (no picker asked). */
 async function triggerLong(period: string): Promise<void> {
-  await selectRow(vscode.page, SAMPLES.supervity.long.name);
-  await vscode.runCommand('Flowscope: Trigger Run…');
-  await answerInputs(vscode.page, { period }, { envs: {} });
+  await selectRow(win.vscode.page, SAMPLES.supervity.long.name);
+  await win.vscode.runCommand('Flowscope: Trigger Run…');
+  await answerInputs(win.vscode.page, { period }, { envs: {} });
 }
 
 /** Waits until the sandbox runs `count` runs of the long Supervity sample started since `since`. */
@@ -205,7 +182,7 @@ async function runningLong(since: string, count: number): Promise<SandboxRun[]> 
   let runs: SandboxRun[] = [];
   await waitFor(
     async () => {
-      runs = (await sandboxState(url)).runs.filter((r) => r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since && r.status === 'running');
+      runs = (await sandboxState(win.url)).runs.filter((r) => r.workflowId === SAMPLES.supervity.long.id && r.createdAt >= since && r.status === 'running');
       return runs.length === count;
     },
     30_000,
@@ -216,10 +193,10 @@ async function runningLong(since: string, count: number): Promise<SandboxRun[]> 
 
 test('live runs: counted once in the status bar; durations only for stages that ran; names from the first update; Cancel on an ended run says so', { timeout: 300_000 }, () =>
   step('truths-live', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     const qi = quickInput(page);
-    await closeAllEditors(vscode);
-    await clearNotifications(vscode);
+    await closeAllEditors(win.vscode);
+    await clearNotifications(win.vscode);
     await expandRow(page, CONNECTIONS.supervity);
     await waitFor(async () => (await treeRows(page)).some((r) => r.label === SAMPLES.supervity.long.name), 30_000, 250);
     await expandRow(page, SAMPLES.supervity.long.name);
@@ -231,7 +208,7 @@ test('live runs: counted once in the status bar; durations only for stages that 
 
     // The newest run is revealed: its running stage shows how long it has run. Step names from the
     // first update (live events carry only step ids; the names come from the run detail).
-    const steps = new Set((await sandboxState(url)).workflows.find((w) => w.id === SAMPLES.supervity.long.id)?.blocks.map((b) => b.name));
+    const steps = new Set((await sandboxState(win.url)).workflows.find((w) => w.id === SAMPLES.supervity.long.id)?.blocks.map((b) => b.name));
     const newest = (await runningLong(since, 2)).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] as SandboxRun;
     const runLabel = `Run ${newest.id.slice(0, 8)}`;
     let running: TreeRow | undefined;
@@ -245,15 +222,15 @@ test('live runs: counted once in the status bar; durations only for stages that 
       30_000,
       200,
     );
-    await vscode.screenshot('truths-live-running');
+    await win.vscode.screenshot('truths-live-running');
 
     // Cancelled early: the steps that never started show no duration.
     await selectRow(page, runLabel);
-    await vscode.runCommand('Flowscope: Cancel Run…');
+    await win.vscode.runCommand('Flowscope: Cancel Run…');
     await qi.waitOpen();
     await qi.submit('truths e2e');
     await waitForNotification(page, new RegExp(`^Run ${newest.id.slice(0, 8)} cancelled\\.$`));
-    const cancelled = await waitForSandboxRun(url, (r) => r.id === newest.id && r.status === 'cancelled', 20_000);
+    const cancelled = await waitForSandboxRun(win.url, (r) => r.id === newest.id && r.status === 'cancelled', 20_000);
     const started = Object.values(cancelled.blocks).filter((b) => b.startedAt !== null).map((b) => b.name);
     assert.ok(started.length < Object.keys(cancelled.blocks).length - 2, JSON.stringify(cancelled.blocks));
     await waitFor(async () => /^cancelled/.test((await rowOf(runLabel))?.description ?? ''), 30_000, 200);
@@ -261,19 +238,19 @@ test('live runs: counted once in the status bar; durations only for stages that 
     assert.ok(stages.length > 0);
     for (const s of stages.filter((row) => !started.includes(row.label))) assert.doesNotMatch(s.description, DURATION, `${s.label} never started: ${s.description}`);
     await waitFor(async () => (await statusBarLive(page)) === '1 live', 20_000, 200);
-    await vscode.screenshot('truths-live-cancelled');
+    await win.vscode.screenshot('truths-live-cancelled');
 
     // Cancel again on the ended run: it says so, and asks nothing.
-    await clearNotifications(vscode);
+    await clearNotifications(win.vscode);
     await selectRow(page, runLabel);
-    await vscode.runCommand('Flowscope: Cancel Run…');
+    await win.vscode.runCommand('Flowscope: Cancel Run…');
     await waitForNotification(page, new RegExp(`^Run ${newest.id.slice(0, 8)} has already ended \\(cancelled\\): there is nothing to cancel\\.$`));
     assert.equal(await qi.widget.isVisible(), false);
 
     // The other run is cancelled too: nothing is live, the status bar hides its count.
     const other = (await runningLong(since, 1))[0] as SandboxRun;
     await selectRow(page, `Run ${other.id.slice(0, 8)}`);
-    await vscode.runCommand('Flowscope: Cancel Run…');
+    await win.vscode.runCommand('Flowscope: Cancel Run…');
     await qi.waitOpen();
     await qi.submit('truths e2e');
     await waitForNotification(page, new RegExp(`^Run ${other.id.slice(0, 8)} cancelled\\.$`));
@@ -282,11 +259,11 @@ test('live runs: counted once in the status bar; durations only for stages that 
 
 test('every connection and workflow expanded, then two runs started: each listed once, counted once, no "already registered"', { timeout: 240_000 }, () =>
   step('truths-expanded', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     const qi = quickInput(page);
-    await clearNotifications(vscode);
+    await clearNotifications(win.vscode);
     await expandEverything(page);
-    await vscode.screenshot('truths-expanded-everything');
+    await win.vscode.screenshot('truths-expanded-everything');
     const since = new Date().toISOString();
     await triggerLong('e2e-truths-3');
     await triggerLong('e2e-truths-4');
@@ -300,7 +277,7 @@ test('every connection and workflow expanded, then two runs started: each listed
       return labels.every((label) => listed.includes(label));
     }, 30_000, 200);
     for (const label of labels) assert.equal(listed.filter((l) => l === label).length, 1, `${label} in ${JSON.stringify(listed)}`);
-    await vscode.screenshot('truths-expanded-live');
+    await win.vscode.screenshot('truths-expanded-live');
     // The status bar's picker lists the same two runs.
     await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*2 live\s*$/ }).first().click();
     await qi.waitOpen();
@@ -310,11 +287,11 @@ test('every connection and workflow expanded, then two runs started: each listed
     for (const label of labels) assert.equal(picked.filter((t) => t.includes(label)).length, 1, `${label} in ${JSON.stringify(picked)}`);
     await qi.cancel();
     assert.deepEqual((await notifications(page)).filter((n) => /already registered/.test(n)), []);
-    assert.doesNotMatch(await flowscopeLog(vscode), /already registered/);
+    assert.doesNotMatch(await flowscopeLog(win.vscode), /already registered/);
     // Leave nothing running for the next test.
     for (const label of labels) {
       await selectRow(page, label);
-      await vscode.runCommand('Flowscope: Cancel Run…');
+      await win.vscode.runCommand('Flowscope: Cancel Run…');
       await qi.waitOpen();
       await qi.submit('truths e2e');
     }
@@ -325,19 +302,19 @@ const PULLED = 'research-brief-linear.workflow.json';
 
 test('the push progress toast’s Cancel closes the open review; nothing is sent', { timeout: 180_000 }, () =>
   step('truths-push-cancel', async () => {
-    const page = vscode.page;
+    const page = win.vscode.page;
     const qi = quickInput(page);
-    const file = join(workspace, PULLED);
-    await closeAllEditors(vscode);
-    await clearNotifications(vscode);
-    await vscode.runCommand('Flowscope: Pull Graph…');
+    const file = join(win.workspace, PULLED);
+    await closeAllEditors(win.vscode);
+    await clearNotifications(win.vscode);
+    await win.vscode.runCommand('Flowscope: Pull Graph…');
     await qi.waitOpen();
     await qi.pick(CONNECTIONS.powabase);
     await waitFor(async () => (await qi.items()).includes(SAMPLES.powabase.linear.name), 20_000);
     await qi.pick(SAMPLES.powabase.linear.name);
     await waitForNotification(page, /into research-brief-linear\.workflow\.json, bound to that workflow/, 30_000);
     const pulled = await readFile(file, 'utf8');
-    const before = (await sandboxState(url)).workflows.find((w) => w.id === SAMPLES.powabase.linear.id);
+    const before = (await sandboxState(win.url)).workflows.find((w) => w.id === SAMPLES.powabase.linear.id);
     assert.ok(before);
 
     const edited = pulled.replace('"name": "Draft"', '"name": "Draft, push cancelled"');
@@ -345,12 +322,12 @@ test('the push progress toast’s Cancel closes the open review; nothing is sent
     await replaceEditorText(page, edited);
     await page.keyboard.press('Control+S');
     await waitFor(async () => (await readFile(file, 'utf8')) === edited, 15_000, 200);
-    await clearNotifications(vscode);
-    await vscode.runCommand('Flowscope: Push Graph…');
+    await clearNotifications(win.vscode);
+    await win.vscode.runCommand('Flowscope: Push Graph…');
     await waitFor(async () => (await qi.items()).includes("Don't push"), 30_000);
     const diffs = (): Promise<number> => page.locator('.monaco-diff-editor:visible').count();
     await waitFor(async () => (await diffs()) > 0, 10_000);
-    await vscode.screenshot('truths-push-review-open');
+    await win.vscode.screenshot('truths-push-review-open');
 
     await clickNotificationButton(page, /^Pushing research-brief-linear\.workflow\.json to /, 'Cancel');
     await waitForNotification(page, new RegExp(`^Push cancelled: nothing was sent to ${CONNECTIONS.powabase}/${SAMPLES.powabase.linear.id}\\.$`), 15_000);
@@ -358,7 +335,7 @@ test('the push progress toast’s Cancel closes the open review; nothing is sent
     await qi.waitClosed(10_000);
     const tabs = await page.locator('.tabs-container .tab .label-name').allTextContents();
     assert.ok(!tabs.some((t) => t.includes('↔')), `no review tab left: ${JSON.stringify(tabs)}`);
-    const after = (await sandboxState(url)).workflows.find((w) => w.id === SAMPLES.powabase.linear.id);
+    const after = (await sandboxState(win.url)).workflows.find((w) => w.id === SAMPLES.powabase.linear.id);
     assert.equal(after?.version, before.version);
-    await vscode.screenshot('truths-push-cancelled');
+    await win.vscode.screenshot('truths-push-cancelled');
   }));

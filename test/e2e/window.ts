@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before } from 'node:test';
-import { startSandbox } from './sandboxState';
+import { startSandbox } from './flowscope';
 import { launchVsCode, withArtifacts } from './workbench/launch';
 import type { LaunchOptions, VsCode } from './workbench/launch';
 
