@@ -9,40 +9,32 @@
  * newest code-server.)
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { REPO_ROOT, launchVsCode, waitFor, withArtifacts } from './harness';
-import type { VsCode } from './harness';
+import { test } from 'node:test';
+import { REPO_ROOT, waitFor } from './harness';
 import { CONNECTIONS, SAMPLES, childrenOf, collapseRow, openFlowscopeView, selectRow, startSandbox, treeRows, triggerFromPalette, waitForSandboxRun } from './flowscope';
 import { graphFrame, waitForGraph } from './graph';
+import { sharedWindow } from './window';
 
 const VSIX = process.env.FLOWSCOPE_VSIX ?? join(REPO_ROOT, 'flowscope.vsix');
 
-let workspace: string;
-let vscode: VsCode;
-let sandboxUrl: string | undefined;
-
-before(async () => {
-  workspace = await mkdtemp(join(tmpdir(), 'flowscope-vsix-e2e-'));
-  await copyFile(join(REPO_ROOT, 'samples', 'linear.workflow.json'), join(workspace, 'linear.workflow.json'));
+const win = sharedWindow('vsix', {
+  files: { 'linear.workflow.json': readFileSync(join(REPO_ROOT, 'samples', 'linear.workflow.json'), 'utf8') },
   // extensionPath null: no development folder, only what --install-extension put in place.
-  vscode = await launchVsCode({ workspace, extensionPath: null, installVsix: VSIX });
+  extensionPath: null,
+  installVsix: VSIX,
+  sandbox: false,
 });
+const { step } = win;
 
-after(async () => {
-  await vscode?.close();
-  if (workspace) await rm(workspace, { recursive: true, force: true });
-});
-
-function step(name: string, fn: () => Promise<void>): Promise<void> {
-  return withArtifacts(vscode, name, fn);
-}
+/** The sandbox's URL, once the sandbox test has started it from the installed package. */
+let sandboxUrl: string | undefined;
 
 test('the package is installed as flowscope.flowscope-0.1.0 in the extensions folder', () =>
   step('vsix-installed', async () => {
-    const extensionsDir = join(vscode.userDataDir, '..', 'extensions');
+    const extensionsDir = join(win.vscode.userDataDir, '..', 'extensions');
     const installed = (await readdir(extensionsDir)).filter((e) => e.startsWith('flowscope.'));
     assert.deepEqual(installed, ['flowscope.flowscope-0.1.0']);
     const manifest = JSON.parse(await readFile(join(extensionsDir, installed[0] as string, 'package.json'), 'utf8')) as { main: string };
@@ -52,36 +44,36 @@ test('the package is installed as flowscope.flowscope-0.1.0 in the extensions fo
 test('the installed extension previews a graph file in its webview', { timeout: 180_000 }, () =>
   step('vsix-preview', async () => {
     // From the Explorer, as a user would (Quick Open's file search can lag on a busy machine).
-    const page = vscode.page;
+    const page = win.vscode.page;
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'linear.workflow.json' }).click();
     await page.locator('.tabs-container .tab', { hasText: 'linear.workflow.json' }).waitFor({ timeout: 30_000 });
-    await vscode.runCommand('Flowscope: Preview Graph File');
-    const nodes = await waitForGraph(graphFrame(vscode.page), 5, 60_000);
+    await win.vscode.runCommand('Flowscope: Preview Graph File');
+    const nodes = await waitForGraph(graphFrame(win.vscode.page), 5, 60_000);
     assert.deepEqual(
       nodes.map((n) => n.label),
       ['Start', 'Research', 'Outline', 'Draft', 'Respond'],
     );
-    await vscode.screenshot('vsix-preview');
+    await win.vscode.screenshot('vsix-preview');
   }));
 
 test('the installed extension starts its sandbox and lists the three connections', { timeout: 180_000 }, () =>
   step('vsix-sandbox', async () => {
-    await openFlowscopeView(vscode.page);
-    sandboxUrl = await startSandbox(vscode);
-    const connections = (await treeRows(vscode.page)).filter((r) => r.level === 1);
+    await openFlowscopeView(win.vscode.page);
+    sandboxUrl = await startSandbox(win.vscode);
+    const connections = (await treeRows(win.vscode.page)).filter((r) => r.level === 1);
     assert.deepEqual(connections.map((r) => r.label).sort(), [CONNECTIONS.powabase, CONNECTIONS.supervity, CONNECTIONS.whiterabbit].sort());
-    await vscode.screenshot('vsix-sandbox');
+    await win.vscode.screenshot('vsix-sandbox');
   }));
 
 test('the installed extension triggers a Powabase run and follows it live to completed', { timeout: 180_000 }, () =>
   step('vsix-live-run', async () => {
     assert.ok(sandboxUrl, 'the sandbox test must have started the sandbox');
-    const page = vscode.page;
+    const page = win.vscode.page;
     for (const connection of Object.values(CONNECTIONS)) await collapseRow(page, connection);
     // The connection (not a workflow) selected: Trigger Run asks for connection and workflow.
     await selectRow(page, CONNECTIONS.powabase);
     const since = new Date().toISOString();
-    await triggerFromPalette(vscode, CONNECTIONS.powabase, SAMPLES.powabase.linear.name, { topic: 'installed package' });
+    await triggerFromPalette(win.vscode, CONNECTIONS.powabase, SAMPLES.powabase.linear.name, { topic: 'installed package' });
     const run = await waitForSandboxRun(sandboxUrl, (r) => r.origin === 'powabase' && r.workflowId === SAMPLES.powabase.linear.id && r.createdAt >= since);
     assert.equal(run.inputs.topic, 'installed package');
     // The run row appears under its workflow and reaches completed with every stage passed.
@@ -97,5 +89,5 @@ test('the installed extension triggers a Powabase run and follows it live to com
     );
     const done = await waitForSandboxRun(sandboxUrl, (r) => r.id === run.id, 10_000);
     assert.equal(done.status, 'completed');
-    await vscode.screenshot('vsix-live-run');
+    await win.vscode.screenshot('vsix-live-run');
   }));
