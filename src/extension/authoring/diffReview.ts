@@ -61,6 +61,8 @@ export class DiffReviews implements vscode.Disposable {
    * push or pull leaves no review open behind it.
    */
   async review(request: ReviewRequest, signal?: AbortSignal): Promise<boolean> {
+    // Cancelled before the review was due: nothing to show, and no diff flashing open and shut.
+    if (signal?.aborted) return false;
     this.open?.settle(false);
     const answered = new Promise<boolean>((resolve) => {
       this.open = { request, settle: resolve };
@@ -69,7 +71,6 @@ export class DiffReviews implements vscode.Disposable {
       if (this.open?.request === request) this.open.settle(false);
     };
     signal?.addEventListener('abort', abandon, { once: true });
-    if (signal?.aborted) abandon();
     await vscode.commands.executeCommand('setContext', REVIEW_CONTEXT, request.kind);
     await vscode.commands.executeCommand('vscode.diff', request.left, request.right, request.title, { preview: false, preserveFocus: false });
     const prompt = this.prompt(request);
