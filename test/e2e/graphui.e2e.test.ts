@@ -280,7 +280,7 @@ test('a White Rabbit workflow with no run offers the next steps; Trigger a Run d
     const frame = graphFrame(page);
     const empty = frame.locator('.empty-state:not([hidden])');
     await empty.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match(await empty.locator('p').innerText(), /^No graph to show yet: this service does not serve workflow graphs, no win.workspace graph file is bound to this workflow, and it has no run yet\./);
+    assert.match(await empty.locator('p').innerText(), /^No graph to show yet: this service does not serve workflow graphs, no workspace graph file is bound to this workflow, and it has no run yet\./);
     assert.deepEqual(await empty.locator('button').allInnerTexts(), ['Trigger a Run', 'Bind a Graph File…']);
     const header = await graphHeader(frame);
     assert.match(header.subtitle, /No graph yet$/);

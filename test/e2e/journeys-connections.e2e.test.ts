@@ -131,7 +131,7 @@ test('a White Rabbit connection added by hand: listed, URL edited, error rows fi
     assert.equal(await qi.input.inputValue(), otherDeadUrl);
     await qi.submit(win.url);
     await waitForWorkflows(TYPED_NAMES);
-    await win.vscode.screenshot('journeys-connections-win.url-fixed-from-row');
+    await win.vscode.screenshot('journeys-connections-url-fixed-from-row');
 
     // Update API Key… with a wrong key: refused, and the row says so; its inline action takes the right one.
     await clearNotifications(win.vscode);
@@ -201,8 +201,8 @@ test('the secrets typed in that journey appear nowhere Flowscope writes, secret-
     assert.match(log, /added connection Hand-made White Rabbit \(whiterabbit at /);
     await waitFor(async () => /removed connection Hand-made White Rabbit/.test(await flowscopeLog(win.vscode)), 15_000, 250);
 
-    // Files: every log, the server's output, both settings files, the win.workspace, global and
-    // win.workspace storage (except the sandbox server's own credentials file, which holds its keys).
+    // Files: every log, the server's output, both settings files, the workspace, global and
+    // workspace storage (except the sandbox server's own credentials file, which holds its keys).
     const credentialsFile = join(sandboxStateDir(win.vscode), 'credentials.json');
     const files = [
       ...(await listFiles(win.vscode.logsDir)),
@@ -213,7 +213,7 @@ test('the secrets typed in that journey appear nowhere Flowscope writes, secret-
       ...(await listFiles(join(win.vscode.userDataDir, 'User', 'workspaceStorage'))),
     ];
     assert.ok(files.some((f) => f.endsWith(join('flowscope.flowscope', 'Flowscope.log'))), 'the Flowscope log is among the files scanned');
-    assert.ok(files.includes(join(win.workspace, '.vscode', 'settings.json')), 'the win.workspace settings are among the files scanned');
+    assert.ok(files.includes(join(win.workspace, '.vscode', 'settings.json')), 'the workspace settings are among the files scanned');
     const leaks: string[] = [];
     for (const file of files) {
       const bytes = await readFile(file).catch(() => undefined);
