@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { quickInput, waitFor } from './harness';
 import type { VsCode } from './harness';
 import {
@@ -43,21 +43,19 @@ const PROTECTED = 'Production Powabase';
 const LIMITED = 'Limited Supervity';
 const PULLED = 'research-brief-linear.workflow.json';
 
-const win = sharedWindow('journeys-connections-runs', { settings: TYPED_AS_TYPED });
-const { step } = win;
-
 let keys: SandboxCredentials;
 let forwarder: Forwarder;
 
-before(async () => {
-  keys = await sandboxCredentials(win.vscode);
-  forwarder = await startForwarder(win.url);
-  for (const face of FACES) await collapseRow(win.vscode.page, CONNECTIONS[face]);
+const win = sharedWindow('journeys-connections-runs', {
+  settings: TYPED_AS_TYPED,
+  setUp: async ({ vscode, url }) => {
+    keys = await sandboxCredentials(vscode);
+    forwarder = await startForwarder(url);
+    for (const face of FACES) await collapseRow(vscode.page, CONNECTIONS[face]);
+  },
+  tearDown: async () => forwarder?.close(),
 });
-
-after(async () => {
-  await forwarder?.close();
-});
+const { step } = win;
 
 const modal = (): ReturnType<VsCode['page']['locator']> => win.vscode.page.locator('.monaco-dialog-box');
 

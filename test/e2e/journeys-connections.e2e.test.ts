@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { freePort, quickInput, waitFor } from './harness';
 import {
   CONNECTIONS,
@@ -46,20 +46,19 @@ const WORKFLOWS = [
 /** A White Rabbit-shaped key the sandbox does not know (src/sandbox/keys.ts mints `ws_` keys). */
 const WRONG_KEY = 'ws_wrong_key_typed_by_the_connections_journey_0001';
 
+let keys: SandboxCredentials;
+
 const win = sharedWindow('journeys-connections', {
   files: { '.vscode/settings.json': '{}\n' },
   // LOG_LEVEL=trace reaches VS Code's log services (the Flowscope channel included): the scan
   // then reads the most talkative log Flowscope can write.
   env: { LOG_LEVEL: 'trace' },
+  setUp: async ({ vscode }) => {
+    keys = await sandboxCredentials(vscode);
+    for (const face of FACES) await collapseRow(vscode.page, CONNECTIONS[face]);
+  },
 });
 const { step } = win;
-
-let keys: SandboxCredentials;
-
-before(async () => {
-  keys = await sandboxCredentials(win.vscode);
-  for (const face of FACES) await collapseRow(win.vscode.page, CONNECTIONS[face]);
-});
 
 /** The workflow rows under the hand-made connection, once they are `expected`. */
 async function waitForWorkflows(expected: readonly string[]): Promise<void> {

@@ -32,6 +32,13 @@ export interface WindowOptions extends Omit<LaunchOptions, 'workspace'> {
   readonly files?: Readonly<Record<string, string>>;
   /** Start the embedded sandbox once the window is up (default true). */
   readonly sandbox?: boolean;
+  /**
+   * The file's own preparation once the window is open (and the sandbox started), run inside this
+   * module's `before` hook: a file's own root-level `before` may run before the window is open.
+   */
+  readonly setUp?: (win: SharedWindow) => Promise<void>;
+  /** The file's own clean-up, run after the window has closed. */
+  readonly tearDown?: () => Promise<void>;
 }
 
 export interface SharedWindow {
@@ -50,7 +57,7 @@ interface Opened {
 }
 
 export function sharedWindow(name: string, options: WindowOptions = {}): SharedWindow {
-  const { files = {}, sandbox = true, ...launch } = options;
+  const { files = {}, sandbox = true, setUp, tearDown, ...launch } = options;
   let workspace: string | undefined;
   let opened: Opened | undefined;
 
@@ -63,10 +70,12 @@ export function sharedWindow(name: string, options: WindowOptions = {}): SharedW
     const vscode = await launchVsCode({ ...launch, workspace });
     opened = { vscode };
     if (sandbox) opened = { vscode, url: await startSandbox(vscode) };
+    await setUp?.(win);
   });
 
   after(async () => {
     await opened?.vscode.close();
+    await tearDown?.();
     if (workspace) await rm(workspace, { recursive: true, force: true });
   });
 
@@ -74,7 +83,7 @@ export function sharedWindow(name: string, options: WindowOptions = {}): SharedW
     if (!opened) throw new Error(`The ${name} window opens in before(): use it from inside a test.`);
     return opened;
   };
-  return {
+  const win: SharedWindow = {
     get vscode() {
       return current().vscode;
     },
@@ -89,4 +98,5 @@ export function sharedWindow(name: string, options: WindowOptions = {}): SharedW
     },
     step: (stepName, fn) => withArtifacts(current().vscode, stepName, fn),
   };
+  return win;
 }
