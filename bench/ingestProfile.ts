@@ -23,7 +23,11 @@ async function readOnce(client: string, base: string, path: string): Promise<num
   const http = new HttpClient({ baseUrl: base, service: 'bench', authorize: () => ({}) });
   const res = await http.send({ method: 'GET', path }, true);
   let events = 0;
-  for await (const batch of readSseBatches(res.body)) for (const message of batch) if (message.data.length > 0) events++;
+  // As bench/ingest.ts reads (and the adapters): with a signal and the idle watchdog armed.
+  const follow = new AbortController();
+  for await (const batch of readSseBatches(res.body, { signal: follow.signal, idleTimeoutMs: 60_000 })) {
+    for (const message of batch) if (message.data.length > 0) events++;
+  }
   return events;
 }
 

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createParser } from 'eventsource-parser';
+import fc from 'fast-check';
 import { readSse } from '../../src/core/sse';
 import type { SseMessage } from '../../src/core/sse';
 
@@ -58,4 +60,39 @@ test('a character cut at the very end of the stream becomes U+FFFD in the last f
   // The last frame has no blank line: it still counts, and its unfinished character is replaced.
   const bytes = Uint8Array.from([...new TextEncoder().encode('data: z'), 0xf0, 0x9f, 0x90]);
   await assertEveryCut(bytes, [{ event: 'message', data: 'z\uFFFD' }]);
+});
+
+/** Pieces of SSE streams, in bytes: fields, line ends of the three kinds, multi-byte and invalid UTF-8, a BOM. */
+const PIECES: readonly Uint8Array[] = [
+  'data: ', 'data:', 'event: ', 'id: ', 'retry: 10', ': note', ':', 'x', '{"k":1}', 'é', '✓', '🐇', '\uFEFF', ' ',
+  '\n', '\n', '\n\n', '\r', '\r\n', '\r\n\r\n',
+].map((s) => new TextEncoder().encode(s))
+  .concat([Uint8Array.of(0xff), Uint8Array.of(0xc3), Uint8Array.of(0xe2, 0x9c), Uint8Array.of(0xf0, 0x9f)]);
+
+/**
+ * The reference reading: the whole stream decoded at once by TextDecoder (the WHATWG decoder,
+ * which drops one leading BOM) and framed at once by eventsource-parser, plus the reader's one
+ * documented addition: a last frame without its blank line still counts.
+ */
+function referenceRead(bytes: Uint8Array): SseMessage[] {
+  const out: SseMessage[] = [];
+  const parser = createParser({ onEvent: (m) => out.push(m.id ? { event: m.event || 'message', data: m.data, id: m.id } : { event: m.event || 'message', data: m.data }) });
+  parser.feed(`${new TextDecoder().decode(bytes)}\n\n`);
+  return out;
+}
+
+test('any byte stream, cut anywhere, reads as TextDecoder and eventsource-parser read it whole (property)', async () => {
+  const stream = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 30 }).map((parts) => {
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+    return bytes;
+  });
+  const withCuts = stream.chain((bytes) => fc.tuple(fc.constant(bytes), fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, bytes.length - 1) }), { maxLength: 12 })));
+  await fc.assert(
+    fc.asyncProperty(withCuts, async ([bytes, cuts]) => {
+      const inOrder = cuts.filter((c) => c < bytes.length).sort((a, b) => a - b);
+      assert.deepEqual(await collect(chunks(bytes, inOrder)), referenceRead(bytes));
+    }),
+    { numRuns: 500 },
+  );
 });
