@@ -6,6 +6,9 @@
  *   GET /ingest?size=S&count=N
  *       N identical White Rabbit-shaped events of exactly S bytes each (frame included), written
  *       as fast as the socket takes them. Every client under test reads the very same bytes.
+ *   GET /cpu
+ *       `{"micros": N}`: this process's CPU time so far, so a trial can tell whether the server
+ *       was its bound.
  *   GET /v1/sdk/workflows/executions/lat_<rate>_<count>_<stages>/stream
  *       White Rabbit run events paced at <rate> per second. Each event carries its send time
  *       (CLOCK_MONOTONIC ms, see monoMs) in `output.totalUsage`, the one numeric run field the
@@ -116,6 +119,13 @@ function main(): void {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://bench.local');
     const num = (name: string, fallback: number): number => Number(url.searchParams.get(name) ?? fallback);
+    if (url.pathname === '/cpu') {
+      // The server's own CPU time so far (µs), read by the ingest group before and after a trial:
+      // a server busy for the whole trial is the bound, not the client under test.
+      const { user, system } = process.cpuUsage();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ micros: user + system }));
+      return;
+    }
     if (url.pathname === '/ingest') {
       void serveIngest(res, num('size', 1024), num('count', 1000));
       return;

@@ -88,11 +88,18 @@ export async function* readSse(body: AsyncIterable<Uint8Array>, options: SseRead
   for await (const batch of readSseBatches(body, options)) yield* batch;
 }
 
-/** Races reads against a silence timer and the caller's AbortSignal. */
+/**
+ * Races reads against a silence timer and the caller's AbortSignal. One promise per read, settled
+ * by whichever comes first: the read, the timer (armed for this read only) or the signal. This
+ * replaced a Promise.race of the read with a fresh guard promise, a `finally` and a new timer
+ * callback per read, which cost more than the parsing of a chunk of small events.
+ */
 class IdleWatch {
   private reject?: (e: unknown) => void;
   private timer?: unknown;
   private readonly onAbort = (): void => this.reject?.(abortedError());
+  private readonly onSilence = (): void =>
+    this.reject?.(new FlowscopeError('timeout', `The stream was silent for ${Math.round(this.timeoutMs! / 1000)} s (no event, no heartbeat).`));
 
   constructor(
     private readonly timeoutMs: number | undefined,
@@ -108,20 +115,32 @@ class IdleWatch {
       read.catch(() => undefined);
       return Promise.reject(abortedError());
     }
-    const guard = new Promise<never>((_, reject) => {
+    return new Promise<T>((resolve, reject) => {
       this.reject = reject;
-      if (this.timeoutMs !== undefined) {
-        this.timer = this.timers.setTimeout(
-          () => reject(new FlowscopeError('timeout', `The stream was silent for ${Math.round(this.timeoutMs! / 1000)} s (no event, no heartbeat).`)),
-          this.timeoutMs,
-        );
-      }
+      if (this.timeoutMs !== undefined) this.timer = this.timers.setTimeout(this.onSilence, this.timeoutMs);
+      // A read that settles after the timer or the signal won is ignored (a settled promise stays
+      // as it is), and its failure is handled here, never left unhandled.
+      read.then(
+        (value) => {
+          this.settled();
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.settled();
+          reject(error);
+        },
+      );
     });
-    return Promise.race([read, guard]).finally(() => this.timers.clearTimeout(this.timer));
   }
 
   dispose(): void {
-    this.timers.clearTimeout(this.timer);
+    this.settled();
     this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  private settled(): void {
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.reject = undefined;
   }
 }

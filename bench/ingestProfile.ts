@@ -1,0 +1,57 @@
+/**
+ * Profiling aid for the ingest group (not part of `npm run bench`): reads the bench server's
+ * stream with one client, a few times, and prints throughput and client CPU time per trial. Run it
+ * under `node --cpu-prof` to see where Flowscope's reader spends its time:
+ *
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --expose-gc --import tsx bench/ingestProfile.ts flowscope 128 8
+ *
+ * Arguments: client (raw | flowscope | eventsource), event size in bytes, MiB per stream,
+ * repetitions (default 5).
+ */
+import { HttpClient } from '../src/core/http';
+import { readSseBatches } from '../src/core/sse';
+import { collectGarbage, spawnNode, stopChild } from './util';
+import { request } from 'undici';
+
+async function readOnce(client: string, base: string, path: string): Promise<number> {
+  if (client === 'raw') {
+    const res = await request(`${base}${path}`);
+    let bytes = 0;
+    for await (const chunk of res.body) bytes += (chunk as Buffer).length;
+    return bytes;
+  }
+  const http = new HttpClient({ baseUrl: base, service: 'bench', authorize: () => ({}) });
+  const res = await http.send({ method: 'GET', path }, true);
+  let events = 0;
+  // As bench/ingest.ts reads (and the adapters): with a signal and the idle watchdog armed.
+  const follow = new AbortController();
+  for await (const batch of readSseBatches(res.body, { signal: follow.signal, idleTimeoutMs: 60_000 })) {
+    for (const message of batch) if (message.data.length > 0) events++;
+  }
+  return events;
+}
+
+async function main(): Promise<void> {
+  const [client = 'flowscope', sizeArg = '128', mibArg = '16', repsArg = '5'] = process.argv.slice(2);
+  const size = Number(sizeArg);
+  const count = Math.floor((Number(mibArg) * 1024 * 1024) / size);
+  const { child, firstLine } = await spawnNode('bench/sseServer.ts', []);
+  const base = (JSON.parse(firstLine) as { url: string }).url;
+  try {
+    await readOnce(client, base, `/ingest?size=${size}&count=${Math.min(count, 5_000)}`);
+    for (let r = 0; r < Number(repsArg); r++) {
+      collectGarbage();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await readOnce(client, base, `/ingest?size=${size}&count=${count}`);
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const mb = (size * count) / 1e6;
+      process.stdout.write(`${client} ${size} B: ${(mb / (ms / 1000)).toFixed(0)} MB/s wall, ${(mb / ((cpu.user + cpu.system) / 1e6)).toFixed(0)} MB per CPU-s (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms, wall ${ms.toFixed(0)} ms)\n`);
+    }
+  } finally {
+    await stopChild(child);
+  }
+}
+
+void main();
