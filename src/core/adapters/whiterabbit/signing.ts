@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { createPrivateKey, sign } from 'node:crypto';
 import { FlowscopeError } from '../../errors';
 
 /** The fixed PKCS#8 header of an Ed25519 private key: the 32-byte seed follows it. */
@@ -71,10 +71,4 @@ export async function signRequest(
   const message = new TextEncoder().encode(signingMessage(method, pathname, timestamp, bodyText));
   const signature = sign(null, message, keyOf(seed));
   return { 'x-sdk-timestamp': String(timestamp), 'x-sdk-signature': signature.toString('base64') };
-}
-
-/** The public key for a seed, hex; shown to users so they can tell keys apart without the secret. */
-export async function publicKeyHex(seed: Uint8Array): Promise<string> {
-  // The raw 32-byte key is the last 32 bytes of its SPKI DER encoding.
-  return createPublicKey(keyOf(seed)).export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
 }
