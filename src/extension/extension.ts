@@ -9,6 +9,9 @@ import { ExplorerViewShell } from './tree/shell';
 import type * as WorkbenchModule from './workbench';
 import type { Workbench } from './workbench';
 
+/** The features once loaded (deactivate closes their HTTP agents). */
+let workbench: Workbench | undefined;
+
 /**
  * Activation does only what VS Code needs at once: every command id (from the one table), the
  * explorer's view, the panel serializer and the `when`-clause keys. Each is a shell over the
@@ -18,9 +21,6 @@ import type { Workbench } from './workbench';
  * tree's presentation, authoring, the panels) costs more to load than the whole activation
  * budget, and most of it is not needed in a window that has not used Flowscope yet.
  */
-/** The features once loaded (deactivate closes their HTTP agents). */
-let workbench: Workbench | undefined;
-
 export function activate(context: vscode.ExtensionContext): void {
   const log = new OutputLogger('Flowscope');
   const view = new ExplorerViewShell(async () => (await features()).tree);
