@@ -135,8 +135,12 @@ export function createWorkbench({ context, log, view }: WorkbenchHost): Workbenc
   return {
     tree,
     async handler(id) {
-      // Not registered yet: the command belongs to authoring or the panels, not yet started.
-      if (!handlers.get(id)) await Promise.all([authoring(), panels()]);
+      // Not registered yet: the command belongs to a feature not started yet. The panels first:
+      // their commands come from the tree; authoring's mostly from a graph file (authoring runs).
+      for (const start of [panels, authoring]) {
+        if (handlers.get(id)) break;
+        await start();
+      }
       return handlers.get(id);
     },
     startAuthoring: authoring,
