@@ -15,7 +15,10 @@ const common = {
 
 /** Node targets: the extension host (vscode is provided by the host), the sandbox server and the CLI. */
 const nodeEntries = [
+  // Activation loads extension.js only; it requires workbench.js (the features) on first use
+  // (src/extension/extension.ts says why). test/unit/activation-bundle.test.ts keeps it small.
   { in: 'src/extension/extension.ts', out: 'extension' },
+  { in: 'src/extension/workbench.ts', out: 'workbench' },
   { in: 'src/sandbox/main.ts', out: 'sandbox' },
   { in: 'src/cli/main.ts', out: 'cli' },
   // Loaded by the extension on first use of the sandbox (src/extension/sandbox.ts).
@@ -38,7 +41,7 @@ const undiciApart = {
 };
 
 /** The bundles the extension host loads (the .vsix carries these and dist/undici.js). */
-const inExtension = (out) => out === 'extension' || out === 'sandboxServer';
+const inExtension = (out) => out === 'extension' || out === 'workbench' || out === 'sandboxServer';
 
 const nodeOptions = {
   ...common,

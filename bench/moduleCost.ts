@@ -1,8 +1,10 @@
 /**
- * What each module costs to load at activation: each top-level import of the extension's entry
- * (src/extension/extension.ts) and each npm package it bundles, built alone the way esbuild.mjs
- * builds dist/extension.js (CommonJS, node20, undici in its own file, not minified as in dist/),
- * then `require`d in fresh Node processes. Each figure includes what that module imports, so
+ * What each module costs to load: the two bundles the extension host loads (dist/extension.js
+ * at activation, dist/workbench.js on first use), each top-level import of their entries
+ * (src/extension/extension.ts, src/extension/workbench.ts, and the latter's dynamic imports:
+ * authoring and the panels) and each npm package they bundle, built alone the way esbuild.mjs
+ * builds them (CommonJS, node20, undici in its own file, not minified as in dist/), then
+ * `require`d in fresh Node processes. Each figure includes what that module imports, so
  * figures overlap (zod is inside every row whose module uses it) and do not add up.
  *
  * VS Code is not running here: a stand-in answers every `vscode` access with an inert object,
@@ -42,10 +44,15 @@ interface Target {
   readonly file?: string;
 }
 
-/** The value imports of extension.ts (type-only imports cost nothing at run time). */
-function entryImports(): string[] {
-  const text = readFileSync(join(REPO_ROOT, 'src', 'extension', 'extension.ts'), 'utf8');
-  return [...text.matchAll(/^import (?!type )[^;]*? from '(\.[^']+)';$/gm)].map((m) => m[1] as string);
+/**
+ * The value imports of one of the extension's entries (type-only imports cost nothing at run
+ * time), and with `dynamic` also its `import('…')`s: the modules it evaluates only when used.
+ */
+function importsOf(entry: string, dynamic = false): string[] {
+  const text = readFileSync(join(REPO_ROOT, 'src', 'extension', entry), 'utf8');
+  const statics = [...text.matchAll(/^import (?!type )[^;]*? from '(\.[^']+)';$/gm)].map((m) => m[1] as string);
+  const dynamics = dynamic ? [...text.matchAll(/await import\('(\.[^']+)'\)/g)].map((m) => m[1] as string) : [];
+  return [...statics, ...dynamics];
 }
 
 function targets(): Target[] {
@@ -56,11 +63,18 @@ function targets(): Target[] {
     { label: 'npm jsonc-parser (its ES module build, as src/core/graph/jsonc.ts imports it)', source: "import { parseTree } from 'jsonc-parser/lib/esm/main.js'; globalThis.x = parseTree;" },
     { label: 'npm eventsource-parser', source: "import { createParser } from 'eventsource-parser'; globalThis.x = createParser;" },
   ];
-  const own = entryImports().map((spec) => {
-    const path = posix.join('src/extension', spec);
-    return { label: path, source: `export * from './${path}';` };
-  });
-  return [{ label: 'dist/extension.js, the whole bundle as built', file: join(REPO_ROOT, 'dist', 'extension.js') }, ...packages, ...own];
+  const own = (when: string, specs: readonly string[]): Target[] =>
+    specs.map((spec) => {
+      const path = posix.join('src/extension', spec);
+      return { label: `${when}: ${path}`, source: `export * from './${path}';` };
+    });
+  return [
+    { label: 'dist/extension.js, the activation bundle as built', file: join(REPO_ROOT, 'dist', 'extension.js') },
+    { label: 'dist/workbench.js, the features bundle as built (first use; authoring and panels evaluated later)', file: join(REPO_ROOT, 'dist', 'workbench.js') },
+    ...packages,
+    ...own('activation', importsOf('extension.ts')),
+    ...own('first use', importsOf('workbench.ts', true)),
+  ];
 }
 
 async function bundle(target: Target, out: string): Promise<string> {

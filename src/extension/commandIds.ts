@@ -57,6 +57,9 @@ export const GRAPH_OPEN_COMMAND = Commands.graphOpen;
 
 export const VIEW_ID = 'flowscope.explorer';
 
+/** The graph panels' webview type (`onWebviewPanel:flowscope.graph` restores them). */
+export const GRAPH_VIEW_TYPE = 'flowscope.graph';
+
 /** Context keys set by the extension, read by `when` clauses in package.json. */
 export const ContextKeys = {
   hasConnections: 'flowscope.hasConnections',

@@ -3,6 +3,7 @@ import type { ConnectionStates } from '../core/connections/states';
 import type { FlowscopeError } from '../core/errors';
 import type { RunStore } from '../core/runs/runStore';
 import type { Logger } from '../core/util/log';
+import type { CommandHandlers } from './commands/register';
 import type { Connections } from './connections/registry';
 import type { LastInputs } from './lastInputs';
 import type { OutputDocuments } from './outputDocuments';
@@ -41,10 +42,12 @@ export interface FeatureDeps {
   readonly pickers: Pickers;
   /** Records a connection's failure so its tree node shows the health (used by the command wrapper). */
   readonly reportFailure: (connection: string, error: FlowscopeError) => void;
+  /** The handlers the command stubs registered at activation dispatch to (commands/register.ts). */
+  readonly handlers: CommandHandlers;
 }
 
 /** What the one command wrapper (`commands/register.ts`) needs: logging and health reporting. */
-export type WrapperDeps = Pick<FeatureDeps, 'log' | 'reportFailure'>;
+export type WrapperDeps = Pick<FeatureDeps, 'log' | 'reportFailure' | 'handlers'>;
 
 /** The palette and tree commands (`commands/`, `connections/commands.ts`). */
 export type PaletteDeps = WrapperDeps &

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { RunStore } from '../core/runs/runStore';
-import type { Settings } from './settings';
 
 /**
  * Context keys that mark the getting-started walkthrough's steps done (package.json
@@ -15,20 +14,13 @@ export const WalkthroughKeys = {
   triggered: 'flowscope.walkthrough.triggered',
 } as const;
 
-export function registerWalkthroughProgress(settings: Settings, runs: RunStore): vscode.Disposable {
-  const fromSettings = (): void => {
-    const connections = settings.current.connections;
-    void vscode.commands.executeCommand('setContext', WalkthroughKeys.sandbox, connections.some((c) => c.sandbox === true));
-    void vscode.commands.executeCommand('setContext', WalkthroughKeys.connection, connections.some((c) => c.sandbox !== true));
-  };
-  fromSettings();
+/** The `triggered` step; the two that follow the settings are set by contextKeys.ts. */
+export function registerWalkthroughProgress(runs: RunStore): vscode.Disposable {
   let triggered = false;
-  return vscode.Disposable.from(
-    settings.onDidChange(fromSettings),
-    runs.onDidChange((change) => {
-      if (triggered || !change.startedHere) return;
-      triggered = true;
-      void vscode.commands.executeCommand('setContext', WalkthroughKeys.triggered, true);
-    }),
-  );
+  const listener = runs.onDidChange((change) => {
+    if (triggered || !change.startedHere) return;
+    triggered = true;
+    void vscode.commands.executeCommand('setContext', WalkthroughKeys.triggered, true);
+  });
+  return { dispose: () => listener.dispose() };
 }

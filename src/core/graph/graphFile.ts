@@ -8,7 +8,8 @@ import type { Graph } from './schema';
  * Code's JSON editor uses for completion and hover. The `.describe()` texts are the hover texts.
  */
 
-export const FILE_SUFFIX = '.workflow.json';
+// In its own module so activation can recognise a graph file without loading this schema.
+export { FILE_SUFFIX } from './fileSuffix';
 
 const KNOWN_TYPE_NAMES = [...BLOCK_TYPES, ...Object.keys(BLOCK_TYPE_ALIASES)] as [string, ...string[]];
 

@@ -1,7 +1,6 @@
 import type * as vscode from 'vscode';
 import { JsoncTooDeepError, parse } from '../../core/graph/jsonc';
 import { componentNamesByModule, MAX_NAME_CHARS } from '../../core/graph/componentNames';
-import { FILE_SUFFIX } from '../../core/graph/graphFile';
 
 /** The connection and workflow a graph file is bound to. */
 export interface GraphTarget {
@@ -9,9 +8,7 @@ export interface GraphTarget {
   readonly workflowId: string;
 }
 
-export function isGraphDocument(document: vscode.TextDocument): boolean {
-  return document.uri.path.toLowerCase().endsWith(FILE_SUFFIX) && document.uri.scheme !== 'flowscope-graph';
-}
+export { isGraphDocument } from './isGraphDocument';
 
 /**
  * Reads the binding tolerantly, so a file with unrelated errors still knows its target. Never

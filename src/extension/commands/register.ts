@@ -25,10 +25,57 @@ export async function scoped<T>(connection: string, work: Promise<T> | (() => Pr
   }
 }
 
+type Invoke = (...args: unknown[]) => Promise<void>;
+
+/**
+ * The handlers of the features loaded so far, by command id. VS Code knows only the stubs of
+ * `registerLazyCommands`; they dispatch here once the bundle holding the feature is loaded.
+ */
+export class CommandHandlers {
+  private readonly handlers = new Map<CommandId, Invoke>();
+
+  add(id: CommandId, invoke: Invoke): vscode.Disposable {
+    if (this.handlers.has(id)) throw new Error(`command ${id} is registered twice`);
+    this.handlers.set(id, invoke);
+    return { dispose: () => this.handlers.get(id) === invoke && this.handlers.delete(id) };
+  }
+
+  get(id: CommandId): Invoke | undefined {
+    return this.handlers.get(id);
+  }
+}
+
+/**
+ * Registers every id of the one command table with VS Code at activation, each with a stub that
+ * loads the features on first call (`load`, which builds them and their handlers once) and then
+ * runs the handler the feature registered through `registerCommand`. Activation so never
+ * evaluates a feature's code (its zod schemas, the adapters, the tree's presentation) for a
+ * command nobody has run; the palette, keybindings and menus still find every command at once.
+ */
+export function registerLazyCommands(load: () => Promise<(id: CommandId) => Promise<Invoke | undefined>>, log: WrapperDeps['log']): vscode.Disposable {
+  const stubs = Object.values(Commands).map((id) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      let handler: Invoke | undefined;
+      try {
+        handler = await (await load())(id);
+      } catch (error) {
+        // Only a broken installation gets here (a bundle missing from dist/): say how to fix it.
+        log.error(`${id}: loading Flowscope's features failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Flowscope could not load its features ({0}). Reinstall the extension; the log has the details.', String(error)));
+        return;
+      }
+      if (!handler) throw new Error(`no handler registered for ${id}`);
+      await handler(...args);
+    }),
+  );
+  return vscode.Disposable.from(...stubs);
+}
+
 /**
  * The one way commands are registered: failures become one clear message with the action that
  * fixes them ("Update API key…", "Retry", "Edit URL…") and a line in the log; cancellations are
- * silent. Commands never show their own error popups.
+ * silent. Commands never show their own error popups. The handler goes to `host.handlers`, which
+ * the stubs of `registerLazyCommands` dispatch to.
  */
 export function registerCommand(id: CommandId, run: (...args: unknown[]) => unknown, host: WrapperDeps): vscode.Disposable {
   const invoke = async (...args: unknown[]): Promise<void> => {
@@ -38,7 +85,7 @@ export function registerCommand(id: CommandId, run: (...args: unknown[]) => unkn
       await report(id, raw, args, host, invoke);
     }
   };
-  return vscode.commands.registerCommand(id, invoke);
+  return host.handlers.add(id, invoke);
 }
 
 async function report(

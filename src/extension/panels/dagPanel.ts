@@ -6,7 +6,7 @@ import { assertNever, parseWebviewMessage } from '../../shared/protocol';
 import { WEBVIEW_RESOURCE_DIRS, createNonce, renderWebviewHtml } from './html';
 import { diffStates, graphKeyOf } from './viewModel';
 
-export const GRAPH_VIEW_TYPE = 'flowscope.graph';
+export { GRAPH_VIEW_TYPE } from '../commandIds';
 
 /**
  * Status bursts (a 200-block run ticking) are coalesced into at most one patch per display frame

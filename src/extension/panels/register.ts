@@ -28,7 +28,12 @@ const OpenArgs = z.object({
  * `flowscope.graph.preview` (a graph file's live preview) and the serializer that brings them
  * back after a reload. One panel per workflow, per run and per file: opening again reveals it.
  */
-export function registerGraphPanels(deps: PanelDeps): vscode.Disposable {
+export interface GraphPanels extends vscode.Disposable {
+  /** Restores a panel after a reload (the serializer itself is registered at activation). */
+  deserialize(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+}
+
+export function registerGraphPanels(deps: PanelDeps): GraphPanels {
   const panels = new Map<string, DagPanel>();
   const extensionUri = deps.context.extensionUri;
 
@@ -56,27 +61,25 @@ export function registerGraphPanels(deps: PanelDeps): vscode.Disposable {
 
   const openPreview = (uri: vscode.Uri): void => open(`preview\u0000${uri.toString()}`, vscode.l10n.t('Preview'), () => new PreviewModel(uri));
 
-  const serializer: vscode.WebviewPanelSerializer<unknown> = {
-    deserializeWebviewPanel(panel, state) {
-      // The state was written by the webview: validate it like any other message from there.
-      const parsed = PersistedPanel.safeParse(typeof state === 'object' && state !== null ? Reflect.get(state, 'panel') : undefined);
-      if (!parsed.success) {
-        panel.dispose();
-        return Promise.resolve();
-      }
-      const p = parsed.data;
-      if (p.kind === 'preview') {
-        const uri = vscode.Uri.parse(p.file, true);
-        adopt(`preview\u0000${uri.toString()}`, panel, new PreviewModel(uri));
-      } else {
-        const target: RunTarget = { connection: p.connection, workflowId: p.workflowId, ...(p.runId ? { runId: p.runId } : {}) };
-        adopt(runKey(target), panel, new RunPanelModel(deps, target));
-      }
+  const deserialize = (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+    // The state was written by the webview: validate it like any other message from there.
+    const parsed = PersistedPanel.safeParse(typeof state === 'object' && state !== null ? Reflect.get(state, 'panel') : undefined);
+    if (!parsed.success) {
+      panel.dispose();
       return Promise.resolve();
-    },
+    }
+    const p = parsed.data;
+    if (p.kind === 'preview') {
+      const uri = vscode.Uri.parse(p.file, true);
+      adopt(`preview\u0000${uri.toString()}`, panel, new PreviewModel(uri));
+    } else {
+      const target: RunTarget = { connection: p.connection, workflowId: p.workflowId, ...(p.runId ? { runId: p.runId } : {}) };
+      adopt(runKey(target), panel, new RunPanelModel(deps, target));
+    }
+    return Promise.resolve();
   };
 
-  return vscode.Disposable.from(
+  const registrations = vscode.Disposable.from(
     registerCommand(
       Commands.graphOpen,
       async (arg?: unknown) => {
@@ -98,9 +101,12 @@ export function registerGraphPanels(deps: PanelDeps): vscode.Disposable {
       },
       deps,
     ),
-    vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, serializer),
     { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
   );
+  return {
+    deserialize,
+    dispose: () => registrations.dispose(),
+  };
 }
 
 function runKey(t: RunTarget): string {

@@ -29,18 +29,22 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
   private readonly emitter = new vscode.EventEmitter<ExplorerNode | readonly ExplorerNode[] | undefined>();
   private readonly subscriptions: vscode.Disposable[] = [];
   readonly onDidChangeTreeData = this.emitter.event as vscode.Event<ExplorerNode | ExplorerNode[] | undefined>;
-  readonly view: vscode.TreeView<ExplorerNode>;
   /** Reveals in progress, and the changes held back meanwhile ('all': a full refresh). */
   private revealing = 0;
   private held: Set<ExplorerNode> | 'all' | undefined;
   /** The last non-empty selection (see `selection`). */
   private lastSelection: readonly ExplorerNode[] = [];
 
-  constructor(private readonly explorer: Explorer) {
-    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, canSelectMany: true, showCollapseAll: true });
+  /**
+   * `view` is created at activation, before this class is loaded (extension.ts: its provider is
+   * a shell that loads the explorer on the first `getChildren` and then asks this class).
+   */
+  constructor(
+    private readonly explorer: Explorer,
+    readonly view: vscode.TreeView<ExplorerNode>,
+  ) {
     const change = explorer.onDidChange((nodes) => this.changed(nodes));
     this.subscriptions.push(
-      this.view,
       this.emitter,
       { dispose: () => change.dispose() },
       this.view.onDidChangeSelection((e) => {
