@@ -60,4 +60,4 @@ export type PaletteDeps = WrapperDeps &
 export type AuthoringDeps = WrapperDeps & Pick<FeatureDeps, 'context' | 'connections' | 'starter' | 'pickers'>;
 
 /** The graph panels (`panels/`). */
-export type PanelDeps = WrapperDeps & Pick<FeatureDeps, 'context' | 'connections' | 'runs' | 'pickers'>;
+export type PanelDeps = WrapperDeps & Pick<FeatureDeps, 'context' | 'connections' | 'runs' | 'pickers' | 'explorer'>;

@@ -41,7 +41,7 @@ import {
   waitForSandboxRun,
 } from './flowscope';
 import type { SandboxRun, TreeRow } from './flowscope';
-import { closeAllEditors, graphFrame, graphNodes, waitForGraph } from './graph';
+import { closeAllEditors, graphFrame, graphHeader, graphNodes, waitForGraph } from './graph';
 import { addWhiteRabbitConnection, rowTooltip, statusBarLive } from './truthSteps';
 import { expandEverything, listedLabels } from './treeWalk';
 import { TYPED_AS_TYPED, sharedWindow } from './window';
@@ -115,6 +115,8 @@ test('the White Rabbit panel binds a graph file from its next step; the run’s 
     const frame = graphFrame(page);
     const empty = frame.locator('.empty-state:not([hidden])');
     await empty.waitFor({ state: 'visible', timeout: 30_000 });
+    // A bare id is named as the tree names it: short, not the full UUID.
+    assert.equal((await graphHeader(frame)).title, SHORT);
     await win.vscode.screenshot('truths-bind-empty');
 
     await empty.locator('button', { hasText: 'Bind a Graph File…' }).click();
@@ -128,6 +130,9 @@ test('the White Rabbit panel binds a graph file from its next step; the run’s 
     // It takes effect: the panel draws the file, the tree names the workflow after it.
     await waitForGraph(frame, 4, 30_000);
     assert.deepEqual((await graphNodes(frame)).map((n) => n.label), ['Call received', 'Treasury wallet', 'Read the balance', 'Tell accounting']);
+    // The open panel takes the file's name too, and so does its tab.
+    await waitFor(async () => (await graphHeader(frame)).title === FILE_NAME, 20_000, 200);
+    await page.locator('.tabs-container .tab', { hasText: FILE_NAME }).waitFor({ timeout: 20_000 });
     await waitFor(
       async () => {
         await expandRow(page, BARE);

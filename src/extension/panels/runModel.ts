@@ -4,7 +4,7 @@ import { toFlowscopeError } from '../../core/errors';
 import type { Run } from '../../core/model';
 import { isTerminalRun } from '../../core/model';
 import type { GraphViewModel, NextStepAction, NodeDetails, PersistedPanel } from '../../shared/protocol';
-import { baseName } from '../authoring/graphFiles';
+import { baseName, readBoundFacts } from '../authoring/graphFiles';
 import type { PanelDeps } from '../features';
 import type { PanelContent, PanelModel } from './dagPanel';
 import type { GraphSource } from './graphSource';
@@ -35,6 +35,8 @@ export class RunPanelModel implements PanelModel {
   private run: Run | undefined;
   private runId: string | undefined;
   private workflowName: string | undefined;
+  /** The name in the graph file bound from this panel's next step. */
+  private boundFileName: string | undefined;
   private watching: { id: string; handle: vscode.Disposable } | undefined;
   private problem: string | undefined;
   private logs: { runId: string; status: string; entries: readonly StageLog[] } | undefined;
@@ -42,7 +44,7 @@ export class RunPanelModel implements PanelModel {
   private disposed = false;
 
   constructor(
-    private readonly deps: Pick<PanelDeps, 'connections' | 'runs'>,
+    private readonly deps: Pick<PanelDeps, 'connections' | 'runs' | 'explorer'>,
     private readonly target: RunTarget,
   ) {
     this.runId = target.runId;
@@ -141,7 +143,7 @@ export class RunPanelModel implements PanelModel {
   content(): PanelContent | undefined {
     const graph = this.view();
     if (!graph) return undefined;
-    const name = this.run?.workflowName ?? this.workflowName ?? this.target.workflowId;
+    const name = this.workflowTitle();
     const title = this.target.runId ? vscode.l10n.t('{0} · run {1}', name, shortId(this.runId ?? '')) : name;
     let notice = this.problem ?? this.source?.problem;
     const empty = graph.origin === 'stages' && graph.nodes.length === 0;
@@ -162,6 +164,18 @@ export class RunPanelModel implements PanelModel {
     };
   }
 
+  /**
+   * The workflow named as the tree names it (the user's label, the service's name, a bound graph
+   * file's, its runs'; else its short id). A file just bound from this panel names it at once,
+   * before the tree's index of graph files has read the saved file.
+   */
+  private workflowTitle(): string {
+    const { connection, workflowId: id } = this.target;
+    // White Rabbit answers a workflow's name with its id: not a name.
+    const name = [this.run?.workflowName, this.workflowName, this.boundFileName].find((n) => n?.trim() && n.trim() !== id) ?? id;
+    return this.deps.explorer.named(connection, { id, name }).name;
+  }
+
   async nextStep(action: NextStepAction): Promise<void> {
     const target = { connection: this.target.connection, workflowId: this.target.workflowId };
     if (action === 'trigger') return triggerRun(target);
@@ -170,6 +184,10 @@ export class RunPanelModel implements PanelModel {
     const backend = this.deps.connections.backend(this.target.connection);
     this.source = await resolveGraphSource(backend, this.target.connection, this.target.workflowId, this.abort.signal);
     this.sourceView = this.source.graph ? graphViewOf(this.source.graph, this.source.origin) : undefined;
+    if (this.source.file) {
+      const text = await vscode.workspace.fs.readFile(this.source.file).then((bytes) => new TextDecoder().decode(bytes), () => '');
+      this.boundFileName = readBoundFacts(text)?.name;
+    }
     if (!this.disposed) this.changed.fire();
   }
 

@@ -181,6 +181,11 @@ export class Explorer extends DisposableBase {
     return this.naming.workflow(connection, workflowId);
   }
 
+  /** Any workflow, also one the catalog has not listed (yet), named as the tree would name it. */
+  named(connection: string, workflow: Workflow): Workflow {
+    return this.naming.named(connection, workflow);
+  }
+
   /** The workflows loaded so far for a connection (for pickers), named as in the tree. */
   workflows(connection: string): readonly Workflow[] | undefined {
     return this.naming.workflows(connection);
