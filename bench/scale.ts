@@ -71,7 +71,7 @@ function heapNow(): number {
   return mb(process.memoryUsage().heapUsed);
 }
 
-async function round(store: RunStore, backend: WhiteRabbitBackend, runs: number): Promise<RoundResult> {
+export async function round(store: RunStore, backend: WhiteRabbitBackend, runs: number): Promise<RoundResult> {
   const heapStart = heapNow();
   let changes = 0;
   let streamErrors = 0;
@@ -203,12 +203,22 @@ function stepRows(runs: number, results: readonly RoundResult[], targets: boolea
   ];
 }
 
+/**
+ * For profiling one step alone, when run directly: `--steps 100x1,1000x1` ([runs]x[repetitions])
+ * and `--no-alone` (skip the sandbox-alone measure). The runner passes neither.
+ */
+function stepsFromArgv(): Array<[number, number]> | undefined {
+  const at = process.argv.indexOf('--steps');
+  const spec = at >= 0 ? process.argv[at + 1] : undefined;
+  return spec?.split(',').map((s) => s.split('x').map(Number) as [number, number]);
+}
+
 export async function scale(opts: GroupOptions): Promise<GroupResult> {
   const started = performance.now();
   // Time scale 8 stretches the 1.6 s sample to ~13 s; the quick run keeps it short.
   const timeScale = opts.quick ? 1.5 : 8;
   // [runs at once, repetitions]: the 100-run step carries the targets; 1,000 runs once (a minute or more).
-  const steps: Array<[number, number]> = opts.quick ? [[10, 1], [100, 1], [1000, 1]] : [[10, 3], [100, 3], [1000, 1]];
+  const steps: Array<[number, number]> = stepsFromArgv() ?? (opts.quick ? [[10, 1], [100, 1], [1000, 1]] : [[10, 3], [100, 3], [1000, 1]]);
   const { child, info } = await startSandbox(timeScale);
   const backend = new WhiteRabbitBackend({ name: CONNECTION, kind: 'whiterabbit', baseUrl: info.url, workflowIds: [BIG_GRAPH] }, info.whiterabbit);
   const store = new RunStore({ backendFor: () => backend });
@@ -244,7 +254,8 @@ export async function scale(opts: GroupOptions): Promise<GroupResult> {
     const missing: Row[] = why ? [{ group: `Scale (${runs.toLocaleString('en-US')} runs)`, measure: `A repetition of ${runs.toLocaleString('en-US')} runs`, note: `not measured: ${why}` }] : [];
     return [...(results.length > 0 ? stepRows(runs, results, runs === 100) : []), ...missing];
   });
-  const alone = await sandboxAlone(1000, 1, timeScale).catch((error: unknown) => ({
+  const skipAlone = process.argv.includes('--no-alone');
+  const alone = await (skipAlone ? Promise.reject(new Error('skipped (--no-alone)')) : sandboxAlone(1000, 1, timeScale)).catch((error: unknown) => ({
     rows: [{ group: 'Sandbox alone (1,000 runs)', measure: 'Serving 1,000 runs', note: `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }] as Row[],
     raw: undefined,
     note: 'Sandbox alone: not measured in this run.',

@@ -4,10 +4,10 @@ import type { Run } from '../../model';
 import type { SseMessage } from '../../sse';
 import { sleep } from '../../util/abort';
 import type { Logger } from '../../util/log';
-import { newAbort, parseFrame } from '../common';
+import { newAbort } from '../common';
+import { FrameReader } from './frameReader';
 import { LiveRun } from './liveRun';
 import { STAGE_LIMIT } from './map';
-import * as wire from './wire';
 
 /** What one stream connection needs from the adapter. */
 export interface RunStreamIo {
@@ -31,6 +31,7 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
   const local = newAbort(signal);
   const live = new LiveRun(ref.id, ref.workflowId);
   const inbox = new Inbox<Item>();
+  const frames = new FrameReader(io.log, io.what);
   const details = new CoalescedRead(
     () => io.read(local.signal),
     (run) => {
@@ -57,8 +58,9 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
       }
       // The frames of one read: each is its own update, but the batch is one trip through the inbox.
       for (const message of item.messages) {
-        const event = parseFrame(message, wire.StreamEvent, io.log, io.what);
-        if (!event) continue;
+        const event = frames.read(message);
+        // A repeat changes nothing: the state it would yield is the one already yielded.
+        if (!event || event === 'repeat') continue;
         const changed = live.applyEvent(event);
         if (live.terminal) {
           // The stream carries counts and the stages still in flight; the detail has them all.
