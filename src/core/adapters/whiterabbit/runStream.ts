@@ -7,6 +7,7 @@ import type { Logger } from '../../util/log';
 import { newAbort } from '../common';
 import { FrameReader } from './frameReader';
 import { LiveRun } from './liveRun';
+import { MIN_READ_GAP_MS } from './readBudget';
 import { STAGE_LIMIT } from './map';
 
 /** What one stream connection needs from the adapter. */
@@ -18,6 +19,8 @@ export interface RunStreamIo {
   open(signal: AbortSignal): Promise<AsyncIterable<readonly SseMessage[]>>;
   /** Reads the run detail. */
   read(signal: AbortSignal): Promise<Run>;
+  /** The gap between two detail reads now; MIN_READ_GAP_MS when absent. */
+  readGapMs?(): number;
 }
 
 type Item = { readonly kind: 'frames'; readonly messages: readonly SseMessage[] } | { readonly kind: 'detail' } | { readonly kind: 'end' } | { readonly kind: 'error'; readonly error: unknown };
@@ -43,7 +46,7 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
       if (FlowscopeError.is(error) && error.code === STAGE_LIMIT) return void inbox.push({ kind: 'error', error });
       io.log.debug(`${io.what}: reading the run detail failed (${(error as Error).message}); ended stages stay "finishing" until the next read`);
     },
-    { signal: local.signal },
+    { signal: local.signal, ...(io.readGapMs ? { minGapMs: () => io.readGapMs?.() ?? MIN_READ_GAP_MS } : {}) },
   );
   try {
     if (round > 0) live.reset(await io.read(local.signal));
@@ -89,16 +92,15 @@ async function pump(batches: AsyncIterable<readonly SseMessage[]>, inbox: Inbox<
   }
 }
 
-/**
- * Between two reads of one run, at least this long. A detail read of a 200-stage run is 50–75 KB
- * of JSON (each stage with its output), parsed, checked and mapped stage by stage; read back to
- * back, as each stage ending asked, a hundred live runs kept the client busy and its heap full
- * of them. A stage's outcome now shows at most this much later; the run's end never waits.
- */
-export const MIN_READ_GAP_MS = 250;
-
 export interface CoalescedReadOptions {
-  readonly minGapMs?: number;
+  /**
+   * Between two reads, at least this long: a number, or asked before each gap (the connection's
+   * `ReadBudget` widens it as more runs are followed). A detail read of a 200-stage run is 50–75 KB
+   * of JSON; read back to back, as each stage ending asked, a hundred live runs kept the client
+   * busy and its heap full of them. A stage's outcome shows at most this much later; the run's end
+   * never waits.
+   */
+  readonly minGapMs?: number | (() => number);
   /** Waits `ms` unless `signal` aborts first (`sleep`'s contract); tests pass their own to script the gap. */
   readonly pause?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The follow's lifetime: once it aborts, no read is waited for or started. */
@@ -116,7 +118,7 @@ export class CoalescedRead {
   private again = false;
   private urgent = false;
   private wakeEarly: AbortController | undefined;
-  private readonly minGapMs: number;
+  private readonly minGapMs: number | (() => number);
   private readonly pause: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly signal: AbortSignal | undefined;
 
@@ -171,7 +173,8 @@ export class CoalescedRead {
   private async gap(): Promise<void> {
     const wake = (this.wakeEarly = new AbortController());
     try {
-      await this.pause(this.minGapMs, this.signal ? AbortSignal.any([wake.signal, this.signal]) : wake.signal);
+      const ms = typeof this.minGapMs === 'number' ? this.minGapMs : this.minGapMs();
+      await this.pause(ms, this.signal ? AbortSignal.any([wake.signal, this.signal]) : wake.signal);
     } catch {
       // Woken early: the loop reads now, or stops if the follow ended.
     } finally {
