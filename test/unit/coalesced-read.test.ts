@@ -9,7 +9,7 @@ import type { Run } from '../../src/core/model';
  * ended. The reads and the gap are scripted here (no server, no clock): each read and each pause
  * waits until the test lets it go, so the order of events is the only thing checked.
  */
-function scripted(signal?: AbortSignal) {
+function scripted(signal?: AbortSignal, minGapMs: number | (() => number) = 250) {
   const reads: Array<(run: Run) => void> = [];
   const pauses: Array<{ ms: number; end: () => void }> = [];
   const applied: string[] = [];
@@ -18,7 +18,7 @@ function scripted(signal?: AbortSignal) {
     (run) => applied.push(run.id),
     (error) => assert.fail(`no read fails here: ${String(error)}`),
     {
-      minGapMs: 250,
+      minGapMs,
       // As `sleep`: ends when let go, or rejects when its signal aborts (an urgent request).
       pause: (ms, signal) =>
         new Promise<void>((end, woken) => {
@@ -98,5 +98,24 @@ describe('CoalescedRead: one read in flight, the next after a gap', () => {
     await reader.settled();
     assert.equal(reads.length, 1, 'no read after the follow ended');
     assert.deepEqual(applied, ['first']);
+  });
+
+  it('a gap given as a function is asked afresh before each pause (the connection widens it as runs are followed)', async () => {
+    const gaps = [1000, 260];
+    const { reader, reads, pauses, run } = scripted(undefined, () => gaps.shift() ?? 250);
+    reader.request();
+    reader.request();
+    reads[0]?.(run('first'));
+    await turn();
+    pauses[0]?.end();
+    await turn();
+    reader.request();
+    reads[1]?.(run('second'));
+    await turn();
+    pauses[1]?.end();
+    await turn();
+    reads[2]?.(run('third'));
+    await reader.settled();
+    assert.deepEqual(pauses.map((p) => p.ms), [1000, 260]);
   });
 });
