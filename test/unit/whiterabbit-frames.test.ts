@@ -98,3 +98,49 @@ describe('White Rabbit stream frames: repeated stages are not checked twice, cha
     assert.deepEqual(warnings, [`${skipped} string, received number`, `${skipped} number, received string`]);
   });
 });
+
+/** A `WorkflowRunDetail` (seed 000 lines 45-64) of an executing run with these stage records. */
+const detail = (stages: ReadonlyArray<{ id: string; status: string; output: unknown; updatedAt: string }>) => ({
+  id: RUN,
+  status: 'EXECUTING',
+  pendingStageCount: 1,
+  failedStageCount: 0,
+  totalUsage: 3,
+  createdAt: '2026-04-20T10:00:00Z',
+  updatedAt: '2026-04-20T10:00:08Z',
+  runStages: stages.map((s) => ({ ...s, module: 'API_CALL', error: null, creditUsage: 3, executionAttempt: 1 })),
+});
+
+describe('White Rabbit detail reads: a settled stage read again', GUARD, () => {
+  it('takes the new record when the service stamped it again (updatedAt, seed 000 line 61)', async () => {
+    const seen = new Observed<Run>();
+    const stop = new AbortController();
+    const following = follow(quiet, seen, stop);
+    const stream = await server.stream();
+    stream.write(frame([inFlight('a', 'API_CALL', 'RUNNING'), inFlight('b', 'API_CALL', 'RUNNING'), inFlight('c', 'API_CALL', 'RUNNING')]));
+    await seen.until((r) => stageOf(r, 'c')?.status === 'running');
+    stream.write(frame([inFlight('b', 'API_CALL', 'RUNNING'), inFlight('c', 'API_CALL', 'RUNNING')]));
+    (await server.nextDetail()).answer(
+      detail([
+        { id: 'a', status: 'COMPLETED', output: { v: 1 }, updatedAt: '2026-04-20T10:00:05Z' },
+        { id: 'b', status: 'RUNNING', output: null, updatedAt: '2026-04-20T10:00:04Z' },
+        { id: 'c', status: 'RUNNING', output: null, updatedAt: '2026-04-20T10:00:04Z' },
+      ]),
+    );
+    await seen.until((r) => stageOf(r, 'a')?.status === 'completed');
+    stream.write(frame([inFlight('c', 'API_CALL', 'RUNNING')]));
+    (await server.nextDetail()).answer(
+      detail([
+        { id: 'a', status: 'COMPLETED', output: { v: 2 }, updatedAt: '2026-04-20T10:00:06Z' },
+        { id: 'b', status: 'COMPLETED', output: { v: 1 }, updatedAt: '2026-04-20T10:00:06Z' },
+        { id: 'c', status: 'RUNNING', output: null, updatedAt: '2026-04-20T10:00:04Z' },
+      ]),
+    );
+    const later = await seen.until((r) => stageOf(r, 'b')?.status === 'completed');
+    stop.abort();
+    await following;
+
+    assert.deepEqual(stageOf(later, 'a')?.output, { v: 2 });
+    assert.equal(stageOf(later, 'a')?.endedAt, '2026-04-20T10:00:06Z');
+  });
+});
