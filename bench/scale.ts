@@ -66,6 +66,18 @@ async function countWrongFinals(store: RunStore, backend: WhiteRabbitBackend, id
 
 const mb = (bytes: number): number => bytes / 1024 / 1024;
 
+/** Slow or stuck: the runs that did not end, by status and whether still followed, and the follows' failures. */
+function unendedSummary(store: RunStore, ids: readonly string[], ended: ReadonlySet<string>, failures: ReadonlyMap<string, number>): string {
+  const states = new Map<string, number>();
+  for (const id of ids) {
+    if (ended.has(id)) continue;
+    const state = `${store.get(CONNECTION, id)?.status ?? 'unknown'}, ${store.isLive(CONNECTION, id) ? 'still followed' : 'no longer followed'}`;
+    states.set(state, (states.get(state) ?? 0) + 1);
+  }
+  const list = (m: ReadonlyMap<string, number>): string => [...m].map(([k, n]) => `${n} × ${k}`).join('; ') || 'none';
+  return `not ended: ${list(states)}; follow failures: ${list(failures)}`;
+}
+
 function heapNow(): number {
   collectGarbage();
   return mb(process.memoryUsage().heapUsed);
@@ -90,7 +102,13 @@ export async function round(store: RunStore, backend: WhiteRabbitBackend, runs: 
       if (ended.size === runs) allEnded();
     }
   });
-  const onFail = store.onDidFail(() => streamErrors++);
+  // Why a follow stopped, by message (run ids stripped): what a run that never ended ran into.
+  const failures = new Map<string, number>();
+  const onFail = store.onDidFail((e) => {
+    streamErrors++;
+    const why = e.error.message.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<run>');
+    failures.set(why, (failures.get(why) ?? 0) + 1);
+  });
 
   const samples: Array<{ cpu: number; heap: number; rss: number }> = [];
   let lastCpu = process.cpuUsage();
@@ -131,7 +149,7 @@ export async function round(store: RunStore, backend: WhiteRabbitBackend, runs: 
   }
   const wallMs = monoMs() - t0;
   const cpu = process.cpuUsage(cpu0);
-  if (ended.size < runs) throw new Error(`scale: only ${ended.size} of ${runs} runs ended within 300 s`);
+  if (ended.size < runs) throw new Error(`scale: only ${ended.size} of ${runs} runs ended within 300 s; ${unendedSummary(store, [...triggeredAt.keys()], ended, failures)}`);
 
   const heapEnded = heapNow();
   const wrongFinal = await countWrongFinals(store, backend, [...triggeredAt.keys()]);
@@ -233,6 +251,7 @@ export async function scale(opts: GroupOptions): Promise<GroupResult> {
         const last = await round(store, backend, runs).catch((error: unknown) => {
           // One step failing (a starved machine cannot serve 1,000 runs) must not hide the others.
           failed.set(runs, error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+          log(`scale ${runs} runs, rep ${r + 1} failed: ${failed.get(runs) ?? ''}`);
           store.forgetConnection(CONNECTION);
           return undefined;
         });
