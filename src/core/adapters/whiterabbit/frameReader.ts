@@ -14,7 +14,9 @@ import * as wire from './wire';
  * exact:
  *
  * - A frame whose data is the previous frame's, character for character, is not parsed at all:
- *   identical input gives the identical state, which the run already has.
+ *   it tells nothing the run has not already applied. (Applied again, it could only undo what a
+ *   detail read learnt since: a stage the read found started, not yet in this older list, would
+ *   be marked finishing.)
  * - The frame's envelope is checked by zod as before; each in-flight stage is checked by zod
  *   unless it repeats a stage of the previous frame in every field Flowscope reads (id, module,
  *   status, executionEventId, executionAttempt), compared with `===` against values zod already

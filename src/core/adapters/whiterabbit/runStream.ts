@@ -62,7 +62,7 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
       // The frames of one read: each is its own update, but the batch is one trip through the inbox.
       for (const message of item.messages) {
         const event = frames.read(message);
-        // A repeat changes nothing: the state it would yield is the one already yielded.
+        // A repeat of the previous frame tells nothing new (see FrameReader): nothing to apply or yield.
         if (!event || event === 'repeat') continue;
         const changed = live.applyEvent(event);
         if (live.terminal) {
