@@ -105,13 +105,16 @@ export interface CoalescedReadOptions {
   readonly pause?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The follow's lifetime: once it aborts, no read is waited for or started. */
   readonly signal?: AbortSignal;
+  /** A monotonic clock in ms (`performance.now` by default); tests pass their own. */
+  readonly now?: () => number;
 }
 
 /**
  * Reads the run detail on request with at most one read in flight. Requests made while a read
  * runs are folded into one more read after it, so the latest state always wins and a burst of
- * stage endings costs two reads, not one per stage. That next read waits until `minGapMs` after
- * the last one (requests meanwhile fold into it too), unless a request is urgent (the run ended).
+ * stage endings costs two reads, not one per stage. Every read but an urgent one (the run ended)
+ * starts `minGapMs` after the last one ended at the earliest, whether it was asked for during a
+ * read or after a quiet spell; requests meanwhile fold into it.
  */
 export class CoalescedRead {
   private running: Promise<void> | undefined;
@@ -121,6 +124,9 @@ export class CoalescedRead {
   private readonly minGapMs: number | (() => number);
   private readonly pause: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly signal: AbortSignal | undefined;
+  private readonly now: () => number;
+  /** When the last read ended, by `now`. */
+  private lastReadAt: number | undefined;
 
   constructor(
     private readonly read: () => Promise<Run>,
@@ -131,6 +137,7 @@ export class CoalescedRead {
     this.minGapMs = options.minGapMs ?? MIN_READ_GAP_MS;
     this.pause = options.pause ?? sleep;
     this.signal = options.signal;
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** `urgent`: read without waiting out the gap (the run's end). */
@@ -153,6 +160,13 @@ export class CoalescedRead {
 
   private async loop(): Promise<void> {
     try {
+      // Asked for after a quiet spell: what is left of the gap since the last read, first. (Without
+      // this, stages ending every 300 ms had a run read every 300 ms, whatever the gap.)
+      const left = this.lastReadAt === undefined ? 0 : this.gapMs() - (this.now() - this.lastReadAt);
+      if (left > 0 && !this.urgent) {
+        await this.gap(left);
+        if (this.signal?.aborted) return;
+      }
       do {
         this.again = false;
         this.urgent = false;
@@ -161,7 +175,8 @@ export class CoalescedRead {
         } catch (error) {
           this.fail(error);
         }
-        if (this.again && !this.urgent) await this.gap();
+        this.lastReadAt = this.now();
+        if (this.again && !this.urgent) await this.gap(this.gapMs());
       } while (this.again && !this.signal?.aborted);
     } finally {
       // Cleared in the same turn as the last `again` check, so no request can fall in between.
@@ -169,11 +184,14 @@ export class CoalescedRead {
     }
   }
 
+  private gapMs(): number {
+    return typeof this.minGapMs === 'number' ? this.minGapMs : this.minGapMs();
+  }
+
   /** The pause before the next read, cut short by an urgent request or the follow's end. */
-  private async gap(): Promise<void> {
+  private async gap(ms: number): Promise<void> {
     const wake = (this.wakeEarly = new AbortController());
     try {
-      const ms = typeof this.minGapMs === 'number' ? this.minGapMs : this.minGapMs();
       await this.pause(ms, this.signal ? AbortSignal.any([wake.signal, this.signal]) : wake.signal);
     } catch {
       // Woken early: the loop reads now, or stops if the follow ended.
