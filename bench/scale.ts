@@ -66,12 +66,24 @@ async function countWrongFinals(store: RunStore, backend: WhiteRabbitBackend, id
 
 const mb = (bytes: number): number => bytes / 1024 / 1024;
 
+/** Slow or stuck: the runs that did not end, by status and whether still followed, and the follows' failures. */
+function unendedSummary(store: RunStore, ids: readonly string[], ended: ReadonlySet<string>, failures: ReadonlyMap<string, number>): string {
+  const states = new Map<string, number>();
+  for (const id of ids) {
+    if (ended.has(id)) continue;
+    const state = `${store.get(CONNECTION, id)?.status ?? 'unknown'}, ${store.isLive(CONNECTION, id) ? 'still followed' : 'no longer followed'}`;
+    states.set(state, (states.get(state) ?? 0) + 1);
+  }
+  const list = (m: ReadonlyMap<string, number>): string => [...m].map(([k, n]) => `${n} × ${k}`).join('; ') || 'none';
+  return `not ended: ${list(states)}; follow failures: ${list(failures)}`;
+}
+
 function heapNow(): number {
   collectGarbage();
   return mb(process.memoryUsage().heapUsed);
 }
 
-async function round(store: RunStore, backend: WhiteRabbitBackend, runs: number): Promise<RoundResult> {
+export async function round(store: RunStore, backend: WhiteRabbitBackend, runs: number): Promise<RoundResult> {
   const heapStart = heapNow();
   let changes = 0;
   let streamErrors = 0;
@@ -90,7 +102,13 @@ async function round(store: RunStore, backend: WhiteRabbitBackend, runs: number)
       if (ended.size === runs) allEnded();
     }
   });
-  const onFail = store.onDidFail(() => streamErrors++);
+  // Why a follow stopped, by message (run ids stripped): what a run that never ended ran into.
+  const failures = new Map<string, number>();
+  const onFail = store.onDidFail((e) => {
+    streamErrors++;
+    const why = e.error.message.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<run>');
+    failures.set(why, (failures.get(why) ?? 0) + 1);
+  });
 
   const samples: Array<{ cpu: number; heap: number; rss: number }> = [];
   let lastCpu = process.cpuUsage();
@@ -131,7 +149,7 @@ async function round(store: RunStore, backend: WhiteRabbitBackend, runs: number)
   }
   const wallMs = monoMs() - t0;
   const cpu = process.cpuUsage(cpu0);
-  if (ended.size < runs) throw new Error(`scale: only ${ended.size} of ${runs} runs ended within 300 s`);
+  if (ended.size < runs) throw new Error(`scale: only ${ended.size} of ${runs} runs ended within 300 s; ${unendedSummary(store, [...triggeredAt.keys()], ended, failures)}`);
 
   const heapEnded = heapNow();
   const wrongFinal = await countWrongFinals(store, backend, [...triggeredAt.keys()]);
@@ -203,12 +221,22 @@ function stepRows(runs: number, results: readonly RoundResult[], targets: boolea
   ];
 }
 
+/**
+ * For profiling one step alone, when run directly: `--steps 100x1,1000x1` ([runs]x[repetitions])
+ * and `--no-alone` (skip the sandbox-alone measure). The runner passes neither.
+ */
+function stepsFromArgv(): Array<[number, number]> | undefined {
+  const at = process.argv.indexOf('--steps');
+  const spec = at >= 0 ? process.argv[at + 1] : undefined;
+  return spec?.split(',').map((s) => s.split('x').map(Number) as [number, number]);
+}
+
 export async function scale(opts: GroupOptions): Promise<GroupResult> {
   const started = performance.now();
   // Time scale 8 stretches the 1.6 s sample to ~13 s; the quick run keeps it short.
   const timeScale = opts.quick ? 1.5 : 8;
   // [runs at once, repetitions]: the 100-run step carries the targets; 1,000 runs once (a minute or more).
-  const steps: Array<[number, number]> = opts.quick ? [[10, 1], [100, 1], [1000, 1]] : [[10, 3], [100, 3], [1000, 1]];
+  const steps: Array<[number, number]> = stepsFromArgv() ?? (opts.quick ? [[10, 1], [100, 1], [1000, 1]] : [[10, 3], [100, 3], [1000, 1]]);
   const { child, info } = await startSandbox(timeScale);
   const backend = new WhiteRabbitBackend({ name: CONNECTION, kind: 'whiterabbit', baseUrl: info.url, workflowIds: [BIG_GRAPH] }, info.whiterabbit);
   const store = new RunStore({ backendFor: () => backend });
@@ -223,6 +251,7 @@ export async function scale(opts: GroupOptions): Promise<GroupResult> {
         const last = await round(store, backend, runs).catch((error: unknown) => {
           // One step failing (a starved machine cannot serve 1,000 runs) must not hide the others.
           failed.set(runs, error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+          log(`scale ${runs} runs, rep ${r + 1} failed: ${failed.get(runs) ?? ''}`);
           store.forgetConnection(CONNECTION);
           return undefined;
         });
@@ -244,7 +273,8 @@ export async function scale(opts: GroupOptions): Promise<GroupResult> {
     const missing: Row[] = why ? [{ group: `Scale (${runs.toLocaleString('en-US')} runs)`, measure: `A repetition of ${runs.toLocaleString('en-US')} runs`, note: `not measured: ${why}` }] : [];
     return [...(results.length > 0 ? stepRows(runs, results, runs === 100) : []), ...missing];
   });
-  const alone = await sandboxAlone(1000, 1, timeScale).catch((error: unknown) => ({
+  const skipAlone = process.argv.includes('--no-alone');
+  const alone = await (skipAlone ? Promise.reject(new Error('skipped (--no-alone)')) : sandboxAlone(1000, 1, timeScale)).catch((error: unknown) => ({
     rows: [{ group: 'Sandbox alone (1,000 runs)', measure: 'Serving 1,000 runs', note: `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }] as Row[],
     raw: undefined,
     note: 'Sandbox alone: not measured in this run.',

@@ -9,7 +9,7 @@ import type { Run } from '../../src/core/model';
  * ended. The reads and the gap are scripted here (no server, no clock): each read and each pause
  * waits until the test lets it go, so the order of events is the only thing checked.
  */
-function scripted(signal?: AbortSignal) {
+function scripted(signal?: AbortSignal, minGapMs: number | (() => number) = 250, now?: () => number) {
   const reads: Array<(run: Run) => void> = [];
   const pauses: Array<{ ms: number; end: () => void }> = [];
   const applied: string[] = [];
@@ -18,7 +18,7 @@ function scripted(signal?: AbortSignal) {
     (run) => applied.push(run.id),
     (error) => assert.fail(`no read fails here: ${String(error)}`),
     {
-      minGapMs: 250,
+      minGapMs,
       // As `sleep`: ends when let go, or rejects when its signal aborts (an urgent request).
       pause: (ms, signal) =>
         new Promise<void>((end, woken) => {
@@ -26,6 +26,7 @@ function scripted(signal?: AbortSignal) {
           signal.addEventListener('abort', () => woken(new Error('woken')), { once: true });
         }),
       ...(signal ? { signal } : {}),
+      ...(now ? { now } : {}),
     },
   );
   const run = (id: string): Run => ({ id, status: 'running', rawStatus: 'EXECUTING', stages: [] });
@@ -98,5 +99,55 @@ describe('CoalescedRead: one read in flight, the next after a gap', () => {
     await reader.settled();
     assert.equal(reads.length, 1, 'no read after the follow ended');
     assert.deepEqual(applied, ['first']);
+  });
+
+  it('a gap given as a function is asked afresh before each pause (the connection widens it as runs are followed)', async () => {
+    const gaps = [1000, 260];
+    const { reader, reads, pauses, run } = scripted(undefined, () => gaps.shift() ?? 250);
+    reader.request();
+    reader.request();
+    reads[0]?.(run('first'));
+    await turn();
+    pauses[0]?.end();
+    await turn();
+    reader.request();
+    reads[1]?.(run('second'));
+    await turn();
+    pauses[1]?.end();
+    await turn();
+    reads[2]?.(run('third'));
+    await reader.settled();
+    assert.deepEqual(pauses.map((p) => p.ms), [1000, 260]);
+  });
+
+  it('a request after a quiet spell waits what is left of the gap since the last read, unless urgent', async () => {
+    let clock = 1000;
+    const { reader, reads, pauses, applied, run } = scripted(undefined, 250, () => clock);
+    reader.request();
+    reads[0]?.(run('first'));
+    await reader.settled();
+    clock = 1100;
+    reader.request();
+    await turn();
+    assert.equal(reads.length, 1, 'no read yet: 100 ms after the last one');
+    assert.deepEqual(pauses.map((p) => p.ms), [150]);
+    pauses[0]?.end();
+    await turn();
+    reads[1]?.(run('second'));
+    await reader.settled();
+    clock = 1500;
+    reader.request();
+    await turn();
+    assert.equal(reads.length, 3, 'the gap has passed: read at once');
+    reads[2]?.(run('third'));
+    await reader.settled();
+    clock = 1510;
+    reader.request(true);
+    await turn();
+    assert.equal(reads.length, 4, 'the run ended: read at once');
+    reads[3]?.(run('final'));
+    await reader.settled();
+    assert.equal(pauses.length, 1);
+    assert.deepEqual(applied, ['first', 'second', 'third', 'final']);
   });
 });

@@ -1,4 +1,4 @@
-import type { Run } from '../../model';
+import type { Run, Stage } from '../../model';
 import { isTerminalRun, isTerminalStage } from '../../model';
 import { RunTracker } from '../../runTracker';
 import { failedRunMessage, MAX_STAGES_PER_RUN, RUN_STATUS, STAGE_STATUS, stageCounts, tooManyStages } from './map';
@@ -108,7 +108,7 @@ export class LiveRun {
         this.tracker.upsertStage(stage);
         if (!settled) this.inFlight.add(stage.id);
       } else if (settled && !this.inFlight.has(stage.id)) {
-        this.tracker.upsertStage(stage);
+        if (!sameSettledRecord(known, stage)) this.tracker.upsertStage(stage);
       } else {
         const { status: _status, rawStatus: _raw, endedAt: _end, durationMs: _duration, ...facts } = stage;
         this.tracker.upsertStage(facts);
@@ -128,4 +128,16 @@ export class LiveRun {
     for (const s of stages) if (!this.tracker.stage(s.id)) added++;
     if (this.tracker.stageCount + added > MAX_STAGES_PER_RUN) throw tooManyStages(this.id);
   }
+}
+
+/**
+ * A settled stage that a later read repeats as it was: the same outcome and attempt, stamped with
+ * the same `updatedAt` (seed 000 line 61; the service stamps a stage when it changes it). Its
+ * output is the one already held. Re-applying it would copy the stage, because the re-read output
+ * is a new object, and make every listener compare the two outputs as JSON: 200 stages per read,
+ * several reads a second per run. Without an `updatedAt` nothing is assumed. Mid-run only: the
+ * run's end replaces every stage with the final read (`reset`), so the final state is the server's.
+ */
+function sameSettledRecord(known: Stage, read: Stage): boolean {
+  return read.endedAt !== undefined && known.endedAt === read.endedAt && known.rawStatus === read.rawStatus && known.attempt === read.attempt;
 }

@@ -4,10 +4,11 @@ import type { Run } from '../../model';
 import type { SseMessage } from '../../sse';
 import { sleep } from '../../util/abort';
 import type { Logger } from '../../util/log';
-import { newAbort, parseFrame } from '../common';
+import { newAbort } from '../common';
+import { FrameReader } from './frameReader';
 import { LiveRun } from './liveRun';
+import { MIN_READ_GAP_MS } from './readBudget';
 import { STAGE_LIMIT } from './map';
-import * as wire from './wire';
 
 /** What one stream connection needs from the adapter. */
 export interface RunStreamIo {
@@ -18,6 +19,8 @@ export interface RunStreamIo {
   open(signal: AbortSignal): Promise<AsyncIterable<readonly SseMessage[]>>;
   /** Reads the run detail. */
   read(signal: AbortSignal): Promise<Run>;
+  /** The gap between two detail reads now; MIN_READ_GAP_MS when absent. */
+  readGapMs?(): number;
 }
 
 type Item = { readonly kind: 'frames'; readonly messages: readonly SseMessage[] } | { readonly kind: 'detail' } | { readonly kind: 'end' } | { readonly kind: 'error'; readonly error: unknown };
@@ -31,6 +34,7 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
   const local = newAbort(signal);
   const live = new LiveRun(ref.id, ref.workflowId);
   const inbox = new Inbox<Item>();
+  const frames = new FrameReader(io.log, io.what);
   const details = new CoalescedRead(
     () => io.read(local.signal),
     (run) => {
@@ -42,7 +46,7 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
       if (FlowscopeError.is(error) && error.code === STAGE_LIMIT) return void inbox.push({ kind: 'error', error });
       io.log.debug(`${io.what}: reading the run detail failed (${(error as Error).message}); ended stages stay "finishing" until the next read`);
     },
-    { signal: local.signal },
+    { signal: local.signal, ...(io.readGapMs ? { minGapMs: () => io.readGapMs?.() ?? MIN_READ_GAP_MS } : {}) },
   );
   try {
     if (round > 0) live.reset(await io.read(local.signal));
@@ -57,8 +61,9 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
       }
       // The frames of one read: each is its own update, but the batch is one trip through the inbox.
       for (const message of item.messages) {
-        const event = parseFrame(message, wire.StreamEvent, io.log, io.what);
-        if (!event) continue;
+        const event = frames.read(message);
+        // A repeat of the previous frame tells nothing new (see FrameReader): nothing to apply or yield.
+        if (!event || event === 'repeat') continue;
         const changed = live.applyEvent(event);
         if (live.terminal) {
           // The stream carries counts and the stages still in flight; the detail has them all.
@@ -87,36 +92,41 @@ async function pump(batches: AsyncIterable<readonly SseMessage[]>, inbox: Inbox<
   }
 }
 
-/**
- * Between two reads of one run, at least this long. A detail read of a 200-stage run is 50–75 KB
- * of JSON (each stage with its output), parsed, checked and mapped stage by stage; read back to
- * back, as each stage ending asked, a hundred live runs kept the client busy and its heap full
- * of them. A stage's outcome now shows at most this much later; the run's end never waits.
- */
-export const MIN_READ_GAP_MS = 250;
-
 export interface CoalescedReadOptions {
-  readonly minGapMs?: number;
+  /**
+   * Between two reads, at least this long: a number, or asked before each gap (the connection's
+   * `ReadBudget` widens it as more runs are followed). A detail read of a 200-stage run is 50–75 KB
+   * of JSON; read back to back, as each stage ending asked, a hundred live runs kept the client
+   * busy and its heap full of them. A stage's outcome shows at most this much later; the run's end
+   * never waits.
+   */
+  readonly minGapMs?: number | (() => number);
   /** Waits `ms` unless `signal` aborts first (`sleep`'s contract); tests pass their own to script the gap. */
   readonly pause?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The follow's lifetime: once it aborts, no read is waited for or started. */
   readonly signal?: AbortSignal;
+  /** A monotonic clock in ms (`performance.now` by default); tests pass their own. */
+  readonly now?: () => number;
 }
 
 /**
  * Reads the run detail on request with at most one read in flight. Requests made while a read
  * runs are folded into one more read after it, so the latest state always wins and a burst of
- * stage endings costs two reads, not one per stage. That next read waits until `minGapMs` after
- * the last one (requests meanwhile fold into it too), unless a request is urgent (the run ended).
+ * stage endings costs two reads, not one per stage. Every read but an urgent one (the run ended)
+ * starts `minGapMs` after the last one ended at the earliest, whether it was asked for during a
+ * read or after a quiet spell; requests meanwhile fold into it.
  */
 export class CoalescedRead {
   private running: Promise<void> | undefined;
   private again = false;
   private urgent = false;
   private wakeEarly: AbortController | undefined;
-  private readonly minGapMs: number;
+  private readonly minGapMs: number | (() => number);
   private readonly pause: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly signal: AbortSignal | undefined;
+  private readonly now: () => number;
+  /** When the last read ended, by `now`. */
+  private lastReadAt: number | undefined;
 
   constructor(
     private readonly read: () => Promise<Run>,
@@ -127,6 +137,7 @@ export class CoalescedRead {
     this.minGapMs = options.minGapMs ?? MIN_READ_GAP_MS;
     this.pause = options.pause ?? sleep;
     this.signal = options.signal;
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** `urgent`: read without waiting out the gap (the run's end). */
@@ -149,6 +160,13 @@ export class CoalescedRead {
 
   private async loop(): Promise<void> {
     try {
+      // Asked for after a quiet spell: what is left of the gap since the last read, first. (Without
+      // this, stages ending every 300 ms had a run read every 300 ms, whatever the gap.)
+      const left = this.lastReadAt === undefined ? 0 : this.gapMs() - (this.now() - this.lastReadAt);
+      if (left > 0 && !this.urgent) {
+        await this.gap(left);
+        if (this.signal?.aborted) return;
+      }
       do {
         this.again = false;
         this.urgent = false;
@@ -157,7 +175,8 @@ export class CoalescedRead {
         } catch (error) {
           this.fail(error);
         }
-        if (this.again && !this.urgent) await this.gap();
+        this.lastReadAt = this.now();
+        if (this.again && !this.urgent) await this.gap(this.gapMs());
       } while (this.again && !this.signal?.aborted);
     } finally {
       // Cleared in the same turn as the last `again` check, so no request can fall in between.
@@ -165,11 +184,15 @@ export class CoalescedRead {
     }
   }
 
+  private gapMs(): number {
+    return typeof this.minGapMs === 'number' ? this.minGapMs : this.minGapMs();
+  }
+
   /** The pause before the next read, cut short by an urgent request or the follow's end. */
-  private async gap(): Promise<void> {
+  private async gap(ms: number): Promise<void> {
     const wake = (this.wakeEarly = new AbortController());
     try {
-      await this.pause(this.minGapMs, this.signal ? AbortSignal.any([wake.signal, this.signal]) : wake.signal);
+      await this.pause(ms, this.signal ? AbortSignal.any([wake.signal, this.signal]) : wake.signal);
     } catch {
       // Woken early: the loop reads now, or stops if the follow ended.
     } finally {

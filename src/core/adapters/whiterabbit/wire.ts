@@ -32,32 +32,45 @@ export const RunDetail = z.looseObject({
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
-export const StreamEvent = z.looseObject({
+/** One entry of a stream frame's `nonTerminalStages` (seed 000 lines 106-112). */
+export const StreamStage = z.looseObject({
   id: z.string(),
+  module: z.string().nullish(),
   status: z.string(),
-  output: z
-    .looseObject({
-      totalUsage: z.number().nullish(),
-      pendingStageCount: z.number().nullish(),
-      failedStageCount: z.number().nullish(),
-      cancelRequestedAt: z.string().nullish(),
-      cancelReason: z.string().nullish(),
-      nonTerminalStages: z
-        .array(
-          z.looseObject({
-            id: z.string(),
-            module: z.string().nullish(),
-            status: z.string(),
-            executionEventId: z.string().nullish(),
-            executionAttempt: z.number().nullish(),
-          }),
-        )
-        .nullish(),
-    })
-    .nullish(),
-  timestamp: z.string().nullish(),
+  executionEventId: z.string().nullish(),
+  executionAttempt: z.number().nullish(),
 });
+export type StreamStage = z.infer<typeof StreamStage>;
+
+/** A `RunStreamEvent` (seed 000 lines 98-118), its in-flight stages of the shape `stages`. */
+function streamEvent<S extends z.ZodType>(stages: S) {
+  return z.looseObject({
+    id: z.string(),
+    status: z.string(),
+    output: z
+      .looseObject({
+        totalUsage: z.number().nullish(),
+        pendingStageCount: z.number().nullish(),
+        failedStageCount: z.number().nullish(),
+        cancelRequestedAt: z.string().nullish(),
+        cancelReason: z.string().nullish(),
+        nonTerminalStages: z.array(stages).nullish(),
+      })
+      .nullish(),
+    timestamp: z.string().nullish(),
+  });
+}
+
+/** A run stream frame, every part checked. */
+export const StreamEvent = streamEvent(StreamStage);
 export type StreamEvent = z.infer<typeof StreamEvent>;
+
+/**
+ * A run stream frame with its in-flight stages not yet checked: a frame repeats most of the
+ * previous frame's stages, and `FrameReader` checks only the ones that differ.
+ */
+export const StreamFrame = streamEvent(z.unknown());
+export type StreamFrame = z.infer<typeof StreamFrame>;
 
 export const ComponentExecution = z.looseObject({
   id: z.string(),
