@@ -13,6 +13,7 @@ import { WhiteRabbitBackend } from '../src/core/adapters/whiterabbit/adapter';
 import { RunStore } from '../src/core/runs/runStore';
 import type { Run } from '../src/core/model';
 import { isTerminalRun } from '../src/core/model';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { BIG_GRAPH, sandboxAlone, startSandbox } from './scaleSandbox';
 import type { GroupOptions, GroupResult, Row } from './util';
 import { collectGarbage, figure, fmt, isMain, log, monoMs, runAsChild, sleep, stopChild } from './util';
@@ -29,6 +30,10 @@ interface RoundResult {
   readonly changes: number;
   readonly heapStartMB: number;
   readonly heapPeakMB: number;
+  /** The largest heapUsed read just after a full (mark-sweep) collection: the live data, not garbage. */
+  readonly liveAfterFullGcMB: number;
+  /** Full collections V8 made during the round on its own. */
+  readonly fullGcs: number;
   readonly heapEndedMB: number;
   readonly heapForgottenMB: number;
   readonly rssPeakMB: number;
@@ -122,6 +127,21 @@ export async function round(store: RunStore, backend: WhiteRabbitBackend, runs: 
     lastAt = at;
   }, 250);
 
+  // What the heap holds, as opposed to what it has not yet collected: heapUsed read as soon as V8
+  // reports a full collection it made by itself (the observer runs just after it, so a little
+  // allocation may come in between). The sampled peak above includes the garbage V8 lets build up
+  // before it collects, which on a machine with plenty of memory is most of it.
+  let liveAfterFullGc = 0;
+  let fullGcs = 0;
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if ((entry as { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+      fullGcs++;
+      liveAfterFullGc = Math.max(liveAfterFullGc, mb(process.memoryUsage().heapUsed));
+    }
+  });
+  gcWatch.observe({ entryTypes: ['gc'] });
+
   const cpu0 = process.cpuUsage();
   const t0 = monoMs();
   try {
@@ -144,6 +164,7 @@ export async function round(store: RunStore, backend: WhiteRabbitBackend, runs: 
     if (ended.size < runs) await Promise.race([finished, sleep(300_000)]);
   } finally {
     clearInterval(sampler);
+    gcWatch.disconnect();
     onChange.dispose();
     onFail.dispose();
   }
@@ -165,6 +186,8 @@ export async function round(store: RunStore, backend: WhiteRabbitBackend, runs: 
     changes,
     heapStartMB: heapStart,
     heapPeakMB: Math.max(heapStart, ...samples.map((s) => s.heap)),
+    liveAfterFullGcMB: liveAfterFullGc,
+    fullGcs,
     heapEndedMB: heapEnded,
     heapForgottenMB: heapForgotten,
     rssPeakMB: Math.max(...samples.map((s) => s.rss)),
@@ -202,6 +225,12 @@ function stepRows(runs: number, results: readonly RoundResult[], targets: boolea
       figure: peak,
       compared: `from ${fmt(f((r) => r.heapStartMB, 'MB').median)} MB before (after GC); ${fmt(f((r) => ((r.heapPeakMB - r.heapStartMB) * 1024) / r.runs, 'KB').median)} KB per run; RSS peak ${fmt(f((r) => r.rssPeakMB, 'MB').median)} MB`,
       ...(targets ? { target: { text: '< 64 MB', met: peak.median < 64 } } : {}),
+    },
+    {
+      group,
+      measure: 'Heap just after V8\'s own full collections while streaming, largest',
+      figure: f((r) => r.liveAfterFullGcMB, 'MB'),
+      compared: `the live data under the peak above; ${fmt(f((r) => r.fullGcs, 'collections').median)} full collections per round`,
     },
     { group, measure: `Heap after all ended, store still holding ${runs.toLocaleString('en-US')} finished runs`, figure: f((r) => r.heapEndedMB, 'MB'), compared: `${fmt(f((r) => ((r.heapEndedMB - r.heapStartMB) * 1024) / r.runs, 'KB').median)} KB retained per finished 200-stage run` },
     { group, measure: 'Heap growth left after the store forgot them (leak check)', figure: growth, compared: `baseline drift over ${results.length} rep(s): ${fmt(baselineDrift)} MB`, target: { text: 'no growth (< 1 MB)', met: leakOk } },
