@@ -43,14 +43,14 @@ interface Trial {
  */
 const RAW_AGENT = new Agent({ keepAliveTimeout: 1_000 });
 
-async function readRaw(url: string): Promise<number> {
+export async function readRaw(url: string): Promise<number> {
   const res = await request(url, { dispatcher: RAW_AGENT, bodyTimeout: 0 });
   let bytes = 0;
   for await (const chunk of res.body) bytes += (chunk as Buffer).length;
   return bytes;
 }
 
-async function readFlowscope(base: string, path: string): Promise<number> {
+export async function readFlowscope(base: string, path: string): Promise<number> {
   const http = new HttpClient({ baseUrl: base, service: 'bench', authorize: () => ({}) });
   const res = await http.send({ method: 'GET', path }, true);
   let events = 0;

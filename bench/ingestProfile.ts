@@ -5,30 +5,15 @@
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --expose-gc --import tsx bench/ingestProfile.ts flowscope 128 8
  *
- * Arguments: client (raw | flowscope | eventsource), event size in bytes, MiB per stream,
+ * Arguments: client (raw | flowscope), event size in bytes, MiB per stream,
  * repetitions (default 5).
  */
-import { HttpClient } from '../src/core/http';
-import { readSseBatches } from '../src/core/sse';
+import { readFlowscope, readRaw } from './ingest';
 import { collectGarbage, spawnNode, stopChild } from './util';
-import { request } from 'undici';
 
-async function readOnce(client: string, base: string, path: string): Promise<number> {
-  if (client === 'raw') {
-    const res = await request(`${base}${path}`);
-    let bytes = 0;
-    for await (const chunk of res.body) bytes += (chunk as Buffer).length;
-    return bytes;
-  }
-  const http = new HttpClient({ baseUrl: base, service: 'bench', authorize: () => ({}) });
-  const res = await http.send({ method: 'GET', path }, true);
-  let events = 0;
-  // As bench/ingest.ts reads (and the adapters): with a signal and the idle watchdog armed.
-  const follow = new AbortController();
-  for await (const batch of readSseBatches(res.body, { signal: follow.signal, idleTimeoutMs: 60_000 })) {
-    for (const message of batch) if (message.data.length > 0) events++;
-  }
-  return events;
+/** One read of the stream, by the same code as bench/ingest.ts's trials. */
+function readOnce(client: string, base: string, path: string): Promise<number> {
+  return client === 'raw' ? readRaw(`${base}${path}`) : readFlowscope(base, path);
 }
 
 async function main(): Promise<void> {
