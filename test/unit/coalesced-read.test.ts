@@ -13,8 +13,13 @@ function scripted(signal?: AbortSignal, minGapMs: number | (() => number) = 250,
   const reads: Array<(run: Run) => void> = [];
   const pauses: Array<{ ms: number; end: () => void }> = [];
   const applied: string[] = [];
+  /** Each read's `urgent` flag, in order: the budget queues an urgent read first. */
+  const urgency: boolean[] = [];
   const reader = new CoalescedRead(
-    () => new Promise<Run>((resolve) => reads.push(resolve)),
+    (urgent) => {
+      urgency.push(urgent);
+      return new Promise<Run>((resolve) => reads.push(resolve));
+    },
     (run) => applied.push(run.id),
     (error) => assert.fail(`no read fails here: ${String(error)}`),
     {
@@ -30,7 +35,7 @@ function scripted(signal?: AbortSignal, minGapMs: number | (() => number) = 250,
     },
   );
   const run = (id: string): Run => ({ id, status: 'running', rawStatus: 'EXECUTING', stages: [] });
-  return { reader, reads, pauses, applied, run };
+  return { reader, reads, pauses, applied, urgency, run };
 }
 
 /** Lets pending promise callbacks run (no timers involved). */
@@ -60,8 +65,8 @@ describe('CoalescedRead: one read in flight, the next after a gap', () => {
     assert.equal(pauses.length, 1, 'no gap when nothing more was asked for');
   });
 
-  it('an urgent request (the run ended) cuts the gap short', async () => {
-    const { reader, reads, pauses, applied, run } = scripted();
+  it('an urgent request (the run ended) cuts the gap short, and its read is marked urgent', async () => {
+    const { reader, reads, pauses, applied, urgency, run } = scripted();
     reader.request();
     reader.request();
     reads[0]?.(run('first'));
@@ -73,10 +78,11 @@ describe('CoalescedRead: one read in flight, the next after a gap', () => {
     reads[1]?.(run('final'));
     await reader.settled();
     assert.deepEqual(applied, ['first', 'final']);
+    assert.deepEqual(urgency, [false, true]);
   });
 
-  it('an urgent request while a read is out reads again at once, with no gap', async () => {
-    const { reader, reads, pauses, run } = scripted();
+  it('an urgent request while a read is out reads again at once, with no gap, marked urgent', async () => {
+    const { reader, reads, pauses, urgency, run } = scripted();
     reader.request();
     reader.request(true);
     reads[0]?.(run('first'));
@@ -85,6 +91,7 @@ describe('CoalescedRead: one read in flight, the next after a gap', () => {
     assert.equal(reads.length, 2);
     reads[1]?.(run('final'));
     await reader.settled();
+    assert.deepEqual(urgency, [false, true]);
   });
 
   it('the follow ending during the gap ends it: the read asked for meanwhile is not made', async () => {

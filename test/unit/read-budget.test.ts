@@ -3,10 +3,30 @@ import { describe, it } from 'node:test';
 import { ReadBudget, readGapMs } from '../../src/core/adapters/whiterabbit/readBudget';
 import { FlowscopeError } from '../../src/core/errors';
 
+/** One turn of the event loop: long enough for a freed slot to start the next read. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Reads through `budget` that record their start by name and end when the test calls `finish.get(name)`. */
+function scriptedReads(budget: ReadBudget) {
+  const started: string[] = [];
+  const finish = new Map<string, () => void>();
+  const read = (name: string, signal?: AbortSignal, urgent?: boolean): Promise<string> =>
+    budget.read(
+      () =>
+        new Promise<string>((resolve) => {
+          started.push(name);
+          finish.set(name, () => resolve(name));
+        }),
+      signal,
+      urgent,
+    );
+  return { read, started, finish };
+}
+
 /**
  * The run-detail read budget of one White Rabbit connection: the gap between two reads of a run
  * widens with the runs followed (100 reads a second at most, 250 ms at least), and reads beyond
- * the in-flight maximum wait, unsigned, in arrival order. The reads here are promises the test
+ * the in-flight maximum wait, unsigned, in arrival order (a run's final read first). The reads here are promises the test
  * settles by hand (no server, no clock): only the order of events is checked.
  */
 describe('ReadBudget', () => {
@@ -26,19 +46,7 @@ describe('ReadBudget', () => {
   });
 
   it('starts reads beyond the maximum only as earlier ones end, in arrival order; an aborted wait takes no turn', async () => {
-    const budget = new ReadBudget(2);
-    const started: string[] = [];
-    const finish = new Map<string, () => void>();
-    const read = (name: string, signal?: AbortSignal): Promise<string> =>
-      budget.read(
-        () =>
-          new Promise<string>((resolve) => {
-            started.push(name);
-            finish.set(name, () => resolve(name));
-          }),
-        signal,
-      );
-    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const { read, started, finish } = scriptedReads(new ReadBudget(2));
 
     const a = read('a');
     const b = read('b');
@@ -61,5 +69,22 @@ describe('ReadBudget', () => {
     void read('f');
     await turn();
     assert.deepEqual(started, ['a', 'b', 'd', 'e', 'f']);
+  });
+
+  it("starts a run's final (urgent) read before the ordinary reads already waiting", async () => {
+    const { read, started, finish } = scriptedReads(new ReadBudget(2));
+    const reads = [read('a'), read('b'), read('c'), read('d'), read('end', undefined, true), read('e')];
+    await turn();
+    assert.deepEqual(started, ['a', 'b'], 'both slots taken; c, d, end and e wait');
+    finish.get('a')?.();
+    await turn();
+    assert.deepEqual(started, ['a', 'b', 'end'], 'the freed slot goes to the urgent read, not to c');
+    for (const name of ['b', 'end', 'c', 'd']) {
+      finish.get(name)?.();
+      await turn();
+    }
+    assert.deepEqual(started, ['a', 'b', 'end', 'c', 'd', 'e'], 'the ordinary reads keep their arrival order');
+    finish.get('e')?.();
+    assert.deepEqual(await Promise.all(reads), ['a', 'b', 'c', 'd', 'end', 'e']);
   });
 });

@@ -161,7 +161,7 @@ export class WhiteRabbitBackend implements Backend {
     const local = newAbort(options.signal);
     let fatal: FlowscopeError | undefined;
     const unfollow = this.reads.follow();
-    const read = (signal?: AbortSignal): Promise<Run> => this.reads.read(() => this.getRun(ref, signal), signal);
+    const read = (signal?: AbortSignal, urgent?: boolean): Promise<Run> => this.reads.read(() => this.getRun(ref, signal), signal, urgent);
     const io = {
       what,
       log: this.log,

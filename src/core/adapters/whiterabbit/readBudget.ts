@@ -47,9 +47,13 @@ export class ReadBudget {
     return readGapMs(this.follows);
   }
 
-  /** Runs `read` once fewer than the maximum are in flight (in arrival order); rejects as aborted if `signal` aborts first. */
-  async read<T>(read: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.slot(signal);
+  /**
+   * Runs `read` once fewer than the maximum are in flight, in arrival order except that an
+   * `urgent` read (a run's end) goes to the head of the queue: it would otherwise wait behind up
+   * to one read per followed run. Rejects as aborted if `signal` aborts first.
+   */
+  async read<T>(read: () => Promise<T>, signal?: AbortSignal, urgent = false): Promise<T> {
+    await this.slot(signal, urgent);
     try {
       return await read();
     } finally {
@@ -57,7 +61,7 @@ export class ReadBudget {
     }
   }
 
-  private slot(signal?: AbortSignal): Promise<void> {
+  private slot(signal: AbortSignal | undefined, urgent: boolean): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortedError());
     if (this.inFlight < this.maxInFlight) {
       this.inFlight++;
@@ -75,7 +79,8 @@ export class ReadBudget {
         reject(abortedError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(waiter);
+      if (urgent) this.waiting.unshift(waiter);
+      else this.waiting.push(waiter);
     });
   }
 

@@ -17,8 +17,8 @@ export interface RunStreamIo {
   readonly log: Logger;
   /** Opens the run's event stream (signed afresh: timestamps expire in 30 s): batches, one per chunk read. */
   open(signal: AbortSignal): Promise<AsyncIterable<readonly SseMessage[]>>;
-  /** Reads the run detail. */
-  read(signal: AbortSignal): Promise<Run>;
+  /** Reads the run detail; `urgent` (the run's end) goes ahead of the connection's queued reads. */
+  read(signal: AbortSignal, urgent?: boolean): Promise<Run>;
   /** The gap between two detail reads now; MIN_READ_GAP_MS when absent. */
   readGapMs?(): number;
 }
@@ -36,7 +36,7 @@ export async function* streamRun(ref: RunRef, round: number, io: RunStreamIo, si
   const inbox = new Inbox<Item>();
   const frames = new FrameReader(io.log, io.what);
   const details = new CoalescedRead(
-    () => io.read(local.signal),
+    (urgent) => io.read(local.signal, urgent),
     (run) => {
       live.applyDetail(run);
       void inbox.push({ kind: 'detail' });
@@ -98,7 +98,8 @@ export interface CoalescedReadOptions {
    * `ReadBudget` widens it as more runs are followed). A detail read of a 200-stage run is 50–75 KB
    * of JSON; read back to back, as each stage ending asked, a hundred live runs kept the client
    * busy and its heap full of them. A stage's outcome shows at most this much later; the run's end
-   * never waits.
+   * never waits out the gap, and its read goes ahead of the reads queued on the connection (see
+   * `ReadBudget.read`).
    */
   readonly minGapMs?: number | (() => number);
   /** Waits `ms` unless `signal` aborts first (`sleep`'s contract); tests pass their own to script the gap. */
@@ -129,7 +130,8 @@ export class CoalescedRead {
   private lastReadAt: number | undefined;
 
   constructor(
-    private readonly read: () => Promise<Run>,
+    /** Reads the detail; `urgent` is true for the read the run's end asked for. */
+    private readonly read: (urgent: boolean) => Promise<Run>,
     private readonly apply: (run: Run) => void,
     private readonly fail: (error: unknown) => void,
     options: CoalescedReadOptions = {},
@@ -138,6 +140,10 @@ export class CoalescedRead {
     this.pause = options.pause ?? sleep;
     this.signal = options.signal;
     this.now = options.now ?? (() => performance.now());
+    // One listener for the follow's whole life, waking whichever gap is current. (A signal joining
+    // the two per gap, a few a second per run, piled up dependents on the follow's long-lived
+    // signal: Node 20 keeps them, nodejs/node#55351.)
+    this.signal?.addEventListener('abort', () => this.wakeEarly?.abort(), { once: true });
   }
 
   /** `urgent`: read without waiting out the gap (the run's end). */
@@ -168,10 +174,11 @@ export class CoalescedRead {
         if (this.signal?.aborted) return;
       }
       do {
+        const urgent = this.urgent;
         this.again = false;
         this.urgent = false;
         try {
-          this.apply(await this.read());
+          this.apply(await this.read(urgent));
         } catch (error) {
           this.fail(error);
         }
@@ -190,9 +197,10 @@ export class CoalescedRead {
 
   /** The pause before the next read, cut short by an urgent request or the follow's end. */
   private async gap(ms: number): Promise<void> {
+    if (this.signal?.aborted) return;
     const wake = (this.wakeEarly = new AbortController());
     try {
-      await this.pause(ms, this.signal ? AbortSignal.any([wake.signal, this.signal]) : wake.signal);
+      await this.pause(ms, wake.signal);
     } catch {
       // Woken early: the loop reads now, or stops if the follow ended.
     } finally {
