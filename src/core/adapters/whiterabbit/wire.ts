@@ -61,9 +61,12 @@ function streamEvent<S extends z.ZodType>(stages: S) {
   });
 }
 
-/** A run stream frame, every part checked. */
-export const StreamEvent = streamEvent(StreamStage);
-export type StreamEvent = z.infer<typeof StreamEvent>;
+/**
+ * A run stream frame, every part checked: what `FrameReader` returns. Only a type: the frame is
+ * checked as a `StreamFrame` and its stages one by one as `StreamStage`s, so no schema of the
+ * whole is built.
+ */
+export type StreamEvent = z.infer<ReturnType<typeof streamEvent<typeof StreamStage>>>;
 
 /**
  * A run stream frame with its in-flight stages not yet checked: a frame repeats most of the
