@@ -1,7 +1,8 @@
 // How White Rabbit stream frames are read (src/core/adapters/whiterabbit/frameReader.ts): an
 // in-flight stage that repeats one the previous frame listed is not checked by zod again, so these
 // tests show that a stage repeated with any field changed is read afresh, and that a malformed
-// stage still costs its whole frame, even under an id seen before. Against the purpose-built
+// stage still costs its whole frame, even under an id seen before; a frame repeated word for word
+// is not applied again. Against the purpose-built
 // loopback server of helpers/wr-scripted.ts; frames are `RunStreamEvent`s (seed 000 lines 98-118).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -96,6 +97,45 @@ describe('White Rabbit stream frames: repeated stages are not checked twice, cha
     assert.equal(seen.all.filter((r) => stageOf(r, 'b') !== undefined).length, 0, 'stage b came only in malformed frames');
     const skipped = `White Rabbit run ${RUN}: skipped a "message" frame with an unexpected shape: Invalid input: expected`;
     assert.deepEqual(warnings, [`${skipped} string, received number`, `${skipped} number, received string`]);
+  });
+});
+
+describe('White Rabbit stream frames: a frame repeated word for word', GUARD, () => {
+  it('changes nothing, not even a stage a detail read found started since the frame was first sent', async () => {
+    const seen = new Observed<Run>();
+    const stop = new AbortController();
+    const following = follow(quiet, seen, stop);
+    const stream = await server.stream();
+    stream.write(frame([inFlight('a', 'API_CALL', 'RUNNING'), inFlight('b', 'API_CALL', 'RUNNING')]));
+    await seen.until((r) => stageOf(r, 'b')?.status === 'running');
+    // Stage a left the in-flight list: the client reads the detail, which also shows x started.
+    const older = frame([inFlight('b', 'API_CALL', 'RUNNING')]);
+    stream.write(older);
+    (await server.nextDetail()).answer(
+      detail([
+        { id: 'a', status: 'COMPLETED', output: { v: 1 }, updatedAt: '2026-04-20T10:00:05Z' },
+        { id: 'b', status: 'RUNNING', output: null, updatedAt: '2026-04-20T10:00:04Z' },
+        { id: 'x', status: 'RUNNING', output: null, updatedAt: '2026-04-20T10:00:06Z' },
+      ]),
+    );
+    await seen.until((r) => stageOf(r, 'x')?.status === 'running');
+    // The same frame again: applied, it would take x (not in its list) for ended, "finishing".
+    stream.write(older);
+    // A last frame that adds a stage: once it shows, the repeat before it was read.
+    stream.write(frame([inFlight('b', 'API_CALL', 'RUNNING'), inFlight('x', 'API_CALL', 'RUNNING'), inFlight('z', 'RANDOM_UUID', 'CREATED')]));
+    await seen.until((r) => stageOf(r, 'z') !== undefined);
+    stop.abort();
+    await following;
+
+    assert.deepEqual(
+      seen.all.map((r) => [stageOf(r, 'a')?.status, stageOf(r, 'x')?.status]),
+      [
+        ['running', undefined],
+        ['finishing', undefined],
+        ['completed', 'running'],
+        ['completed', 'running'],
+      ],
+    );
   });
 });
 
