@@ -62,12 +62,22 @@ test('a character cut at the very end of the stream becomes U+FFFD in the last f
   await assertEveryCut(bytes, [{ event: 'message', data: 'z\uFFFD' }]);
 });
 
-/** Pieces of SSE streams, in bytes: fields, line ends of the three kinds, multi-byte and invalid UTF-8, a BOM. */
+/**
+ * Pieces of SSE streams, in bytes: fields, line ends of the three kinds, multi-byte and invalid
+ * UTF-8, a BOM. The invalid pieces include the ones where a decoder that buffers an unfinished
+ * character (StringDecoder) could part from one that checks each byte as it comes (TextDecoder):
+ * lead bytes whose second byte has a narrower range than 80..BF (E0 needs A0..BF, ED 80..9F,
+ * F0 90..BF, F4 80..8F; Unicode 15 table 3-7), each followed by a second byte just outside it;
+ * the same leads with an allowed second byte (F4 8F, ED 9F), lone continuation bytes to complete
+ * or break them, and a 4-byte character cut after three bytes.
+ */
 const PIECES: readonly Uint8Array[] = [
   'data: ', 'data:', 'event: ', 'id: ', 'retry: 10', ': note', ':', 'x', '{"k":1}', 'é', '✓', '🐇', '\uFEFF', ' ',
   '\n', '\n', '\n\n', '\r', '\r\n', '\r\n\r\n',
 ].map((s) => new TextEncoder().encode(s))
-  .concat([Uint8Array.of(0xff), Uint8Array.of(0xc3), Uint8Array.of(0xe2, 0x9c), Uint8Array.of(0xf0, 0x9f)]);
+  .concat([Uint8Array.of(0xff), Uint8Array.of(0xc3), Uint8Array.of(0xe2, 0x9c), Uint8Array.of(0xf0, 0x9f)])
+  .concat([Uint8Array.of(0xe0, 0x80), Uint8Array.of(0xed, 0xa0), Uint8Array.of(0xf4, 0x90), Uint8Array.of(0xf0, 0x80)])
+  .concat([Uint8Array.of(0xf4, 0x8f), Uint8Array.of(0xed, 0x9f), Uint8Array.of(0x80), Uint8Array.of(0xbf), Uint8Array.of(0xf0, 0x9f, 0x90)]);
 
 /**
  * The reference reading: the whole stream decoded at once by TextDecoder (the WHATWG decoder,
