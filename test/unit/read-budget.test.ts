@@ -26,8 +26,9 @@ function scriptedReads(budget: ReadBudget) {
 /**
  * The run-detail read budget of one White Rabbit connection: the gap between two reads of a run
  * widens with the runs followed (100 reads a second at most, 250 ms at least), and reads beyond
- * the in-flight maximum wait, unsigned, in arrival order (a run's final read first). The reads here are promises the test
- * settles by hand (no server, no clock): only the order of events is checked.
+ * the in-flight maximum wait, unsigned, in arrival order (a run's final read first). The reads
+ * here are promises the test settles by hand (no server, no clock): only the order of events is
+ * checked.
  */
 describe('ReadBudget', () => {
   it('keeps 250 ms between reads of a run up to 25 runs, then shares 100 reads a second among them', () => {

@@ -98,8 +98,8 @@ export interface CoalescedReadOptions {
    * `ReadBudget` widens it as more runs are followed). A detail read of a 200-stage run is 50–75 KB
    * of JSON; read back to back, as each stage ending asked, a hundred live runs kept the client
    * busy and its heap full of them. A stage's outcome shows at most this much later; the run's end
-   * never waits out the gap, and its read goes ahead of the reads queued on the connection (see
-   * `ReadBudget.read`).
+   * never waits out the gap, and its read goes first among the reads waiting for one of the
+   * connection's slots (`ReadBudget.read`): it waits at most for one read in flight to end.
    */
   readonly minGapMs?: number | (() => number);
   /** Waits `ms` unless `signal` aborts first (`sleep`'s contract); tests pass their own to script the gap. */
