@@ -23,20 +23,36 @@ let workbench: Workbench | undefined;
  */
 export function activate(context: vscode.ExtensionContext): void {
   const log = new OutputLogger('Flowscope');
-  const view = new ExplorerViewShell(async () => (await features()).tree);
+  const view = new ExplorerViewShell(async () => (await features()).tree, log);
   let loading: Promise<Workbench> | undefined;
+  let disposed = false;
   const features = (): Promise<Workbench> =>
-    (loading ??= loadWorkbench().then((module) => {
-      workbench = module.createWorkbench({ context, log, view: view.view });
-      view.attach(workbench.tree);
-      log.info('Flowscope features loaded');
-      return workbench;
+    (loading ??= loadFeatures().catch((error: unknown) => {
+      // Not cached: a failed load (a transient error, a bug fixed by a setting) is retried by
+      // the next command, row or panel instead of failing every one of them until a reload.
+      loading = undefined;
+      throw error;
     }));
+  const loadFeatures = async (): Promise<Workbench> => {
+    const module = await loadWorkbench();
+    if (disposed) throw new Error('Flowscope was deactivated while its features were loading');
+    const created = module.createWorkbench({ context, log, view: view.view });
+    workbench = created;
+    view.attach(created.tree);
+    log.info('Flowscope features loaded');
+    return created;
+  };
 
   context.subscriptions.push(
     log,
     view,
-    { dispose: () => workbench?.dispose() },
+    {
+      // A load still in flight sees the flag and builds nothing (nothing would dispose it).
+      dispose: () => {
+        disposed = true;
+        workbench?.dispose();
+      },
+    },
     registerContextKeys(),
     registerLazyCommands(async () => {
       const loaded = await features();

@@ -150,8 +150,16 @@ export function createWorkbench({ context, log, view }: WorkbenchHost): Workbenc
   };
 }
 
-/** `start` runs at most once; every caller waits for that one run. */
+/**
+ * `start` runs at most once at a time and, once it succeeded, never again; every caller waits
+ * for that one run. A failed run is forgotten, so the next caller tries again rather than the
+ * feature staying broken until a reload.
+ */
 function once<T>(start: () => Promise<T>): () => Promise<T> {
   let started: Promise<T> | undefined;
-  return () => (started ??= start());
+  return () =>
+    (started ??= start().catch((error: unknown) => {
+      started = undefined;
+      throw error;
+    }));
 }
