@@ -44,6 +44,7 @@ describe('the activation bundle (dist/extension.js)', () => {
       'src/extension/contextKeys.ts',
       'src/extension/extension.ts',
       'src/extension/log.ts',
+      'src/extension/rawConnections.ts',
       'src/extension/tree/shell.ts',
       'src/extension/walkthrough.ts',
     ]);
