@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { onceUntilSuccess } from '../core/util/once';
 import { GRAPH_VIEW_TYPE } from './commandIds';
 import { registerLazyCommands } from './commands/register';
 import { registerContextKeys } from './contextKeys';
@@ -24,16 +25,9 @@ let workbench: Workbench | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = new OutputLogger('Flowscope');
   const view = new ExplorerViewShell(async () => (await features()).tree, log);
-  let loading: Promise<Workbench> | undefined;
   let disposed = false;
-  const features = (): Promise<Workbench> =>
-    (loading ??= loadFeatures().catch((error: unknown) => {
-      // Not cached: a failed load (a transient error, a bug fixed by a setting) is retried by
-      // the next command, row or panel instead of failing every one of them until a reload.
-      loading = undefined;
-      throw error;
-    }));
-  const loadFeatures = async (): Promise<Workbench> => {
+  // A failed load is not cached: the next command, row or panel tries again.
+  const features = onceUntilSuccess(async (): Promise<Workbench> => {
     const module = await loadWorkbench();
     if (disposed) throw new Error('Flowscope was deactivated while its features were loading');
     const created = module.createWorkbench({ context, log, view: view.view });
@@ -41,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view.attach(created.tree);
     log.info('Flowscope features loaded');
     return created;
-  };
+  });
 
   context.subscriptions.push(
     log,
