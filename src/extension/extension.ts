@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const loaded = await features();
       return (id) => loaded.handler(id);
     }, log),
-    startOnGraphFile(() => void features().then((w) => w.startAuthoring()).catch((error: unknown) => log.error(`graph authoring failed to start: ${String(error)}`))),
+    startOnGraphFile(() => void features().then((w) => w.startAuthoring()).catch((error: unknown) => log.error(`graph authoring failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => (await features()).deserializePanel(panel, state),
     }),
