@@ -38,7 +38,7 @@ export class ExplorerViewShell implements Provider, vscode.Disposable {
     } catch (error) {
       // VS Code shows a rejected getChildren as an empty view with no word anywhere: the log is
       // the only place the reason can be found. Rethrown so VS Code still knows it failed.
-      this.log.error(`the explorer failed to load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.log.error(`the explorer could not list its rows (loading its features or reading them): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       throw error;
     }
   }
