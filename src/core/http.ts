@@ -86,8 +86,10 @@ interface Transport {
 let transport: Promise<Transport> | undefined;
 
 /**
- * undici takes about 65 ms to evaluate, most of the extension's activation time; it is loaded
- * with the first request instead, and the bundler keeps it lazy behind this dynamic import.
+ * undici takes about 65 ms to evaluate. It is not loaded with the features bundle
+ * (dist/workbench.js), which can load without any request being made (an explorer with no
+ * connection, authoring a graph file offline), but with the first request; the bundler keeps it
+ * lazy behind this dynamic import.
  */
 function loadTransport(): Promise<Transport> {
   transport ??= import('undici').then((undici) => ({

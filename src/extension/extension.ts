@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { onceUntilSuccess } from '../core/util/once';
 import { GRAPH_VIEW_TYPE } from './commandIds';
 import { registerLazyCommands } from './commands/register';
 import { registerContextKeys } from './contextKeys';
@@ -23,26 +24,35 @@ let workbench: Workbench | undefined;
  */
 export function activate(context: vscode.ExtensionContext): void {
   const log = new OutputLogger('Flowscope');
-  const view = new ExplorerViewShell(async () => (await features()).tree);
-  let loading: Promise<Workbench> | undefined;
-  const features = (): Promise<Workbench> =>
-    (loading ??= loadWorkbench().then((module) => {
-      workbench = module.createWorkbench({ context, log, view: view.view });
-      view.attach(workbench.tree);
-      log.info('Flowscope features loaded');
-      return workbench;
-    }));
+  const view = new ExplorerViewShell(async () => (await features()).tree, log);
+  let disposed = false;
+  // A failed load is not cached: the next command, row or panel tries again.
+  const features = onceUntilSuccess(async (): Promise<Workbench> => {
+    const module = await loadWorkbench();
+    if (disposed) throw new Error('Flowscope was deactivated while its features were loading');
+    const created = module.createWorkbench({ context, log, view: view.view });
+    workbench = created;
+    view.attach(created.tree);
+    log.info('Flowscope features loaded');
+    return created;
+  });
 
   context.subscriptions.push(
     log,
     view,
-    { dispose: () => workbench?.dispose() },
+    {
+      // A load still in flight sees the flag and builds nothing (nothing would dispose it).
+      dispose: () => {
+        disposed = true;
+        workbench?.dispose();
+      },
+    },
     registerContextKeys(),
     registerLazyCommands(async () => {
       const loaded = await features();
       return (id) => loaded.handler(id);
     }, log),
-    startOnGraphFile(() => void features().then((w) => w.startAuthoring()).catch((error: unknown) => log.error(`graph authoring failed to start: ${String(error)}`))),
+    startOnGraphFile(() => void features().then((w) => w.startAuthoring()).catch((error: unknown) => log.error(`graph authoring failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => (await features()).deserializePanel(panel, state),
     }),

@@ -16,7 +16,8 @@ import type { ExplorerTree } from './tree/provider';
 import type { Explorer } from './tree/viewModel';
 
 /**
- * The one set of dependencies: everything the composition root (`extension.ts`) builds once.
+ * The one set of dependencies: everything the features' composition root (`createWorkbench` in
+ * workbench.ts, run on first use; activation in extension.ts builds none of it) builds once.
  * No feature takes it whole: each names the narrow part it uses (the `Pick`s below), so a
  * feature's signature says what it touches. One logger type everywhere: the core's `Logger`
  * (redacting, over the output channel); the channel itself is only reachable through `showLog`.

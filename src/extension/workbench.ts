@@ -3,6 +3,7 @@ import { closeTransport } from '../core/http';
 import { RunStore } from '../core/runs/runStore';
 import { ConnectionStates } from '../core/connections/states';
 import { DisposableStore } from '../core/util/disposable';
+import { onceUntilSuccess } from '../core/util/once';
 import type { CommandId } from './commandIds';
 import { registerCommands } from './commands';
 import { CommandHandlers } from './commands/register';
@@ -123,11 +124,11 @@ export function createWorkbench({ context, log, view }: WorkbenchHost): Workbenc
   lifetime.add(new LiveRunsStatus(runs));
   lifetime.add(registerNotifications(runs, explorer, settings, log));
 
-  const authoring = once(async () => {
+  const authoring = onceUntilSuccess(async () => {
     const { registerGraphAuthoring } = await import('./authoring/register');
     lifetime.add(registerGraphAuthoring(deps));
   });
-  const panels = once(async (): Promise<GraphPanels> => {
+  const panels = onceUntilSuccess(async (): Promise<GraphPanels> => {
     const { registerGraphPanels } = await import('./panels/register');
     return lifetime.add(registerGraphPanels(deps));
   });
@@ -148,10 +149,4 @@ export function createWorkbench({ context, log, view }: WorkbenchHost): Workbenc
     closeTransport,
     dispose: () => lifetime.dispose(),
   };
-}
-
-/** `start` runs at most once; every caller waits for that one run. */
-function once<T>(start: () => Promise<T>): () => Promise<T> {
-  let started: Promise<T> | undefined;
-  return () => (started ??= start());
 }

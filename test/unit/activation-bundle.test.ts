@@ -37,6 +37,7 @@ describe('the activation bundle (dist/extension.js)', () => {
       'src/core/graph/fileSuffix.ts',
       'src/core/model.ts',
       'src/core/redact.ts',
+      'src/core/util/once.ts',
       'src/extension/authoring/isGraphDocument.ts',
       'src/extension/authoring/startOnGraphFile.ts',
       'src/extension/commandIds.ts',
@@ -44,6 +45,7 @@ describe('the activation bundle (dist/extension.js)', () => {
       'src/extension/contextKeys.ts',
       'src/extension/extension.ts',
       'src/extension/log.ts',
+      'src/extension/rawConnections.ts',
       'src/extension/tree/shell.ts',
       'src/extension/walkthrough.ts',
     ]);

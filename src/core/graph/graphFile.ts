@@ -8,9 +8,6 @@ import type { Graph } from './schema';
  * Code's JSON editor uses for completion and hover. The `.describe()` texts are the hover texts.
  */
 
-// In its own module so activation can recognise a graph file without loading this schema.
-export { FILE_SUFFIX } from './fileSuffix';
-
 const KNOWN_TYPE_NAMES = [...BLOCK_TYPES, ...Object.keys(BLOCK_TYPE_ALIASES)] as [string, ...string[]];
 
 /**

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { GraphDiagnostics } from './diagnostics';
 import { GraphCommands } from './commandIds';
-import { isGraphDocument, readBinding } from './graphFiles';
+import { readBinding } from './graphFiles';
+import { isGraphDocument } from './isGraphDocument';
 
 /**
  * The file's actions at its top: Validate (with the current counts), Preview, Push, Pull, Run.

@@ -4,7 +4,8 @@ import { SCHEMA_LEVEL_CODES } from '../../core/graph/graphDiagnostic';
 import { validateGraphText } from '../../core/graph/validate';
 import type { BackendKind } from '../../core/model';
 import type { AuthoringDeps } from '../features';
-import { isGraphDocument, readBinding } from './graphFiles';
+import { readBinding } from './graphFiles';
+import { isGraphDocument } from './isGraphDocument';
 import { toVscodeDiagnostic } from './toVscode';
 
 const DEBOUNCE_MS = 150;

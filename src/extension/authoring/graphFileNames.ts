@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { FILE_SUFFIX } from '../../core/graph/fileSuffix';
 import type { Logger } from '../../core/util/log';
 import type { BoundFacts } from './graphFiles';
 import { readBoundFacts } from './graphFiles';

@@ -8,8 +8,6 @@ export interface GraphTarget {
   readonly workflowId: string;
 }
 
-export { isGraphDocument } from './isGraphDocument';
-
 /**
  * Reads the binding tolerantly, so a file with unrelated errors still knows its target. Never
  * throws: a file nested too deep to parse has no binding (callers loop over many files).

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { summaryLine } from '../../core/graph/diff';
-import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { FILE_SUFFIX } from '../../core/graph/fileSuffix';
 import type { LocalEdits } from '../../core/graph/localEdits';
 import { localEdits } from '../../core/graph/localEdits';
 import { pullGraphFile } from '../../core/graph/pullPlan';

@@ -3,7 +3,7 @@ import type { CreateReview } from '../../core/graph/createPlan';
 import { createWorkflowFromFile } from '../../core/graph/createPlan';
 import { summaryLines } from '../../core/graph/diff';
 import { formatDiagnostic } from '../../core/graph/graphDiagnostic';
-import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { FILE_SUFFIX } from '../../core/graph/fileSuffix';
 import { backendFor, writeBinding } from './binding';
 import type { Authoring } from './context';
 import { baseName } from './graphFiles';

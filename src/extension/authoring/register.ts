@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { FILE_SUFFIX } from '../../core/graph/fileSuffix';
 import { registerCommand } from '../commands/register';
 import type { AuthoringDeps } from '../features';
 import { GraphCodeLens } from './codeLens';
@@ -9,7 +9,8 @@ import { GraphDiagnostics } from './diagnostics';
 import { DiffReviews } from './diffReview';
 import { GraphDocuments } from './graphDocuments';
 import { GraphQuickFixes } from './graphQuickFixes';
-import { baseName, isGraphDocument } from './graphFiles';
+import { baseName } from './graphFiles';
+import { isGraphDocument } from './isGraphDocument';
 import { LastSynced } from './lastSynced';
 import { pullCommand } from './pull';
 import { pushCommand } from './push';

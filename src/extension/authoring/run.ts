@@ -38,10 +38,6 @@ export async function runCommand(ctx: Authoring, document: vscode.TextDocument):
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not start {0}: {1}', target.workflowId, e.message));
     return;
   }
-  const known = await vscode.commands.getCommands(true);
-  if (known.includes(GraphCommands.open)) {
-    await vscode.commands.executeCommand(GraphCommands.open, { connection: target.connection, workflowId: target.workflowId, runId });
-  } else {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Started run {0} of {1}.', runId, target.workflowId));
-  }
+  // Always registered: every command id has its stub from activation on (commands/register.ts).
+  await vscode.commands.executeCommand(GraphCommands.open, { connection: target.connection, workflowId: target.workflowId, runId });
 }

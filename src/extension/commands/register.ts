@@ -59,9 +59,7 @@ export function registerLazyCommands(load: () => Promise<(id: CommandId) => Prom
       try {
         handler = await (await load())(id);
       } catch (error) {
-        // Only a broken installation gets here (a bundle missing from dist/): say how to fix it.
-        log.error(`${id}: loading Flowscope's features failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Flowscope could not load its features ({0}). Reinstall the extension; the log has the details.', String(error)));
+        reportLoadFailure(id, error, log);
         return;
       }
       if (!handler) throw new Error(`no handler registered for ${id}`);
@@ -69,6 +67,27 @@ export function registerLazyCommands(load: () => Promise<(id: CommandId) => Prom
     }),
   );
   return vscode.Disposable.from(...stubs);
+}
+
+/**
+ * A failed load of the features. Only a module missing from dist/ is a broken installation that
+ * reinstalling fixes; anything else (a feature's constructor throwing, say) is our bug: logged
+ * with its stack and reported like any internal error. The next command tries the load again.
+ */
+function reportLoadFailure(id: CommandId, error: unknown, log: WrapperDeps['log']): void {
+  log.error(`${id}: loading Flowscope's features failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  const message = error instanceof Error ? error.message : String(error);
+  void vscode.window.showErrorMessage(
+    isModuleNotFound(error)
+      ? vscode.l10n.t('Flowscope could not load its features ({0}). Reinstall the extension; the log has the details.', message)
+      : vscode.l10n.t('Flowscope hit an internal error ({0}). The log has the details.', message),
+  );
+}
+
+/** Node's codes for a `require` (the bundle's `import()` becomes one) or an ESM import of a missing file. */
+function isModuleNotFound(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
+  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
 }
 
 /**

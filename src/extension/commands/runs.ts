@@ -38,11 +38,7 @@ async function openGraph(deps: PaletteDeps, arg: unknown): Promise<void> {
   // Without an argument the selected row is the target (see ExplorerTree.selection).
   const node = isNode(arg) ? arg : arg === undefined ? deps.tree.selection.find(isNode) : undefined;
   const runId = node && (node.kind === 'run' || node.kind === 'stage') && node.connection === target.connection ? node.runId : undefined;
-  const known = await vscode.commands.getCommands(true);
-  if (!known.includes(GRAPH_OPEN_COMMAND)) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('The graph view is not available in this build of Flowscope.'));
-    return;
-  }
+  // Always registered: every command id has its stub from activation on (register.ts).
   await vscode.commands.executeCommand(GRAPH_OPEN_COMMAND, { connection: target.connection, workflowId: target.workflowId, runId });
 }
 

@@ -6,8 +6,6 @@ import { assertNever, parseWebviewMessage } from '../../shared/protocol';
 import { WEBVIEW_RESOURCE_DIRS, createNonce, renderWebviewHtml } from './html';
 import { diffStates, graphKeyOf } from './viewModel';
 
-export { GRAPH_VIEW_TYPE } from '../commandIds';
-
 /**
  * Status bursts (a 200-block run ticking) are coalesced into at most one patch per display frame
  * (FRAME_MS, 1000/60 ms): a change waits at most one frame, and the webview never gets more

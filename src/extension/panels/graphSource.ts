@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backend } from '../../core/backend';
 import { toFlowscopeError } from '../../core/errors';
-import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { FILE_SUFFIX } from '../../core/graph/fileSuffix';
 import type { Graph } from '../../core/graph/schema';
 import type { GraphOrigin } from '../../shared/protocol';
 import { readBinding } from '../authoring/graphFiles';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { FILE_SUFFIX } from '../../core/graph/fileSuffix';
 import type { EmptyState } from '../../shared/protocol';
 import { writeBinding } from '../authoring/binding';
 import type { GraphTarget } from '../authoring/graphFiles';

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import * as z from 'zod';
-import { FILE_SUFFIX } from '../../core/graph/graphFile';
+import { FILE_SUFFIX } from '../../core/graph/fileSuffix';
 import { PersistedPanel } from '../../shared/protocol';
-import { Commands } from '../commandIds';
+import { Commands, GRAPH_VIEW_TYPE } from '../commandIds';
 import { registerCommand } from '../commands/register';
 import type { PanelDeps } from '../features';
 import type { PanelModel } from './dagPanel';
-import { DagPanel, GRAPH_VIEW_TYPE } from './dagPanel';
+import { DagPanel } from './dagPanel';
 import { PreviewModel } from './preview';
 import type { RunTarget } from './runModel';
 import { RunPanelModel } from './runModel';

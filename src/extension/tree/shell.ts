@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { VIEW_ID } from '../commandIds';
+import type { Logger } from '../../core/util/log';
 import type { ExplorerNode } from './nodes';
 
 type Provider = vscode.TreeDataProvider<ExplorerNode>;
@@ -17,7 +18,10 @@ export class ExplorerViewShell implements Provider, vscode.Disposable {
   private provider: Provider | undefined;
   private forwarding: vscode.Disposable | undefined;
 
-  constructor(private readonly load: () => Promise<Provider>) {
+  constructor(
+    private readonly load: () => Promise<Provider>,
+    private readonly log: Pick<Logger, 'error'>,
+  ) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, canSelectMany: true, showCollapseAll: true });
   }
 
@@ -28,8 +32,15 @@ export class ExplorerViewShell implements Provider, vscode.Disposable {
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
-    const provider = this.provider ?? (await this.load());
-    return (await provider.getChildren(node)) ?? [];
+    try {
+      const provider = this.provider ?? (await this.load());
+      return (await provider.getChildren(node)) ?? [];
+    } catch (error) {
+      // VS Code shows a rejected getChildren as an empty view with no word anywhere: the log is
+      // the only place the reason can be found. Rethrown so VS Code still knows it failed.
+      this.log.error(`the explorer could not list its rows (loading its features or reading them): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      throw error;
+    }
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem | Thenable<vscode.TreeItem> {
