@@ -145,11 +145,21 @@ export async function collapseRow(page: Page, label: string): Promise<void> {
 export async function selectRow(page: Page, label: string): Promise<void> {
   const row = treeRow(page, label).first();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
-  const expanded = await row.getAttribute('aria-expanded');
-  await row.locator('.label-name').click();
-  // A click on a collapsible row's label toggles it: put it back as it was.
-  const now = await row.getAttribute('aria-expanded');
-  if (expanded !== null && now !== expanded) await row.locator('.monaco-tl-twistie').click();
+  // The tree reuses its row elements while it re-renders (rows loading below a connection), so a
+  // click can land on the row that has just taken this one's place: click until this row is the
+  // selected one (seen once: Trigger Run then took another workflow from the selection).
+  await waitFor(
+    async () => {
+      const expanded = await row.getAttribute('aria-expanded');
+      await row.locator('.label-name').click();
+      // A click on a collapsible row's label toggles it: put it back as it was.
+      const now = await row.getAttribute('aria-expanded');
+      if (expanded !== null && now !== expanded) await row.locator('.monaco-tl-twistie').click();
+      return (await row.getAttribute('aria-selected')) === 'true';
+    },
+    30_000,
+    250,
+  );
 }
 
 // ---------------------------------------------------------------------------
