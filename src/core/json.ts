@@ -35,7 +35,7 @@ function nestedDeeperThan(text: string, maxDepth: number): boolean {
 }
 
 /** The index of the quote that closes the string opened at `open`, or -1: one preceded by an even run of backslashes. */
-function closingQuote(text: string, open: number): number {
+export function closingQuote(text: string, open: number): number {
   for (let at = text.indexOf('"', open + 1); at >= 0; at = text.indexOf('"', at + 1)) {
     let backslashes = 0;
     while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes++;

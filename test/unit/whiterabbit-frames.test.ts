@@ -139,8 +139,44 @@ describe('White Rabbit stream frames: a frame repeated word for word', GUARD, ()
   });
 });
 
+describe('White Rabbit stream frames: an entry repeated unchanged', GUARD, () => {
+  it('is applied again after a detail read wrote its stage: the stream stays the truth for stages in flight', async () => {
+    const seen = new Observed<Run>();
+    const stop = new AbortController();
+    const following = follow(quiet, seen, stop);
+    const stream = await server.stream();
+    stream.write(frame([inFlight('a', 'API_CALL', 'RUNNING', 1), inFlight('b', 'API_CALL', 'RUNNING')]));
+    await seen.until((r) => stageOf(r, 'b')?.status === 'running');
+    // b left the list: the detail read that follows says a is on its second attempt.
+    stream.write(frame([inFlight('a', 'API_CALL', 'RUNNING', 1)]));
+    (await server.nextDetail()).answer(
+      detail([
+        { id: 'a', status: 'RUNNING', output: null, updatedAt: '2026-04-20T10:00:06Z', executionAttempt: 2 },
+        { id: 'b', status: 'COMPLETED', output: { v: 1 }, updatedAt: '2026-04-20T10:00:06Z' },
+      ]),
+    );
+    await seen.until((r) => stageOf(r, 'a')?.attempt === 2);
+    // The next frame lists a again in the very words of the last one: its attempt is the stream's.
+    stream.write(frame([inFlight('a', 'API_CALL', 'RUNNING', 1), inFlight('z', 'RANDOM_UUID', 'CREATED')]));
+    const last = await seen.until((r) => stageOf(r, 'z') !== undefined);
+    stop.abort();
+    await following;
+
+    assert.deepEqual(
+      seen.all.map((r) => [stageOf(r, 'a')?.attempt, stageOf(r, 'b')?.status]),
+      [
+        [1, 'running'],
+        [1, 'finishing'],
+        [2, 'completed'],
+        [1, 'completed'],
+      ],
+    );
+    assert.equal(stageOf(last, 'a')?.status, 'running');
+  });
+});
+
 /** A `WorkflowRunDetail` (seed 000 lines 45-64) of an executing run with these stage records. */
-const detail = (stages: ReadonlyArray<{ id: string; status: string; output: unknown; updatedAt: string }>) => ({
+const detail = (stages: ReadonlyArray<{ id: string; status: string; output: unknown; updatedAt: string; executionAttempt?: number }>) => ({
   id: RUN,
   status: 'EXECUTING',
   pendingStageCount: 1,
@@ -148,7 +184,7 @@ const detail = (stages: ReadonlyArray<{ id: string; status: string; output: unkn
   totalUsage: 3,
   createdAt: '2026-04-20T10:00:00Z',
   updatedAt: '2026-04-20T10:00:08Z',
-  runStages: stages.map((s) => ({ ...s, module: 'API_CALL', error: null, creditUsage: 3, executionAttempt: 1 })),
+  runStages: stages.map((s) => ({ module: 'API_CALL', error: null, creditUsage: 3, executionAttempt: 1, ...s })),
 });
 
 describe('White Rabbit detail reads: a settled stage read again', GUARD, () => {

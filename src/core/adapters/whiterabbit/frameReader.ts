@@ -1,34 +1,39 @@
-import { parseJson } from '../../json';
+import { MAX_JSON_DEPTH, parseJson } from '../../json';
 import type { SseMessage } from '../../sse';
 import type { Logger } from '../../util/log';
+import { splitFrame } from './frameText';
 import * as wire from './wire';
 
+/** What `parse` returns for text that is not JSON (a value no JSON text parses to). */
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
 /**
- * Reads the frames of one White Rabbit run stream, checking each against the wire schema at a
- * fraction of the cost of checking it whole.
+ * Reads the frames of one White Rabbit run stream, parsing and checking only what is new in each.
  *
  * Every frame carries the run's whole in-flight list (seed 000 lines 98-118): a 200-stage run
  * sends each stage that has not started yet in every frame until it starts, so a hundred
- * followed runs had zod check, and copy, thousands of the same stage objects a second: the
- * largest share of the client's CPU and allocations in the scale bench. Two shortcuts, both
- * exact:
+ * followed runs had `JSON.parse` and zod read thousands of the same stage entries a second: the
+ * largest share of the client's CPU and allocations in the scale bench. Two shortcuts, both exact:
  *
  * - A frame whose data is the previous frame's, character for character, is not parsed at all:
  *   it tells nothing the run has not already applied. (Applied again, it could only undo what a
  *   detail read learnt since: a stage the read found started, not yet in this older list, would
  *   be marked finishing.)
- * - The frame's envelope is checked by zod as before; each in-flight stage is checked by zod
- *   unless it repeats a stage of the previous frame in every field Flowscope reads (id, module,
- *   status, executionEventId, executionAttempt), compared with `===` against values zod already
- *   accepted, so they have the types zod checked. Such a stage is replaced by the object zod
- *   returned for it then; the extra fields a looseObject lets through are never read.
+ * - The frame is cut into its envelope and the text of each in-flight entry (`splitFrame`, whose
+ *   comment says why the cut is exact). An entry whose text is, character for character, one of
+ *   the previous frame's is neither parsed nor checked: it is the stage zod returned for that text
+ *   then, the same object, which `LiveRun` then knows it has applied. The envelope is parsed and
+ *   checked by zod as before, and so is each entry not seen before. A frame that cannot be cut
+ *   is parsed and checked whole.
  *
  * One malformed stage still skips its whole frame, with the same warning as before.
  */
 export class FrameReader {
   private lastData: string | undefined;
-  /** The previous frame's in-flight stages, as zod returned them, by id. */
-  private checked = new Map<string, wire.StreamStage>();
+  /** The previous frame's in-flight stages in order, as zod returned them. */
+  private stages: readonly wire.StreamStage[] = [];
+  /** Their entries' texts, when that frame could be cut (`splitFrame`). */
+  private texts: readonly string[] = [];
 
   constructor(
     private readonly log: Logger,
@@ -45,45 +50,47 @@ export class FrameReader {
   }
 
   private check(message: SseMessage): wire.StreamEvent | undefined {
-    let json: unknown;
-    try {
-      json = parseJson(message.data);
-    } catch {
-      this.log.warn(`${this.what}: skipped a frame whose data is not JSON (${message.data.slice(0, 80)})`);
-      return undefined;
+    const split = splitFrame(message.data, MAX_JSON_DEPTH, this.texts);
+    const json = this.parse(message, split ? split.envelope : message.data);
+    if (json === NOT_JSON) return undefined;
+    // A repeated entry is the stage read from it before; a new one is parsed here, before anything
+    // is checked, so that a frame that is not JSON is reported as such, as a whole parse would.
+    const items: unknown[] = [];
+    for (const entry of split?.entries ?? []) {
+      const item = typeof entry === 'number' ? this.stages[entry] : this.parse(message, entry);
+      if (item === NOT_JSON) return undefined;
+      items.push(item);
     }
     const frame = wire.StreamFrame.safeParse(json);
     if (!frame.success) return this.skip(message, frame.error.issues[0]?.message);
-    const listed = frame.data.output?.nonTerminalStages;
-    if (!listed) return frame.data as wire.StreamEvent;
+    const output = frame.data.output;
+    if (!output?.nonTerminalStages) return frame.data as wire.StreamEvent;
+    const listed = split ? items : output.nonTerminalStages;
     const stages: wire.StreamStage[] = [];
-    const checked = new Map<string, wire.StreamStage>();
-    for (const item of listed) {
-      let stage = this.repeated(item);
+    for (let n = 0; n < listed.length; n++) {
+      const entry = split?.entries[n];
+      let stage = typeof entry === 'number' ? this.stages[entry] : undefined;
       if (!stage) {
-        const parsed = wire.StreamStage.safeParse(item);
+        const parsed = wire.StreamStage.safeParse(listed[n]);
         if (!parsed.success) return this.skip(message, parsed.error.issues[0]?.message);
         stage = parsed.data;
       }
       stages.push(stage);
-      checked.set(stage.id, stage);
     }
-    this.checked = checked;
-    return { ...frame.data, output: { ...frame.data.output, nonTerminalStages: stages } } as wire.StreamEvent;
+    const texts = this.texts;
+    this.texts = split ? split.entries.map((entry) => (typeof entry === 'number' ? (texts[entry] as string) : entry)) : [];
+    this.stages = stages;
+    return { ...frame.data, output: { ...output, nonTerminalStages: stages } } as wire.StreamEvent;
   }
 
-  /** The previous frame's checked stage that `item` repeats in every field read, if any. */
-  private repeated(item: unknown): wire.StreamStage | undefined {
-    if (typeof item !== 'object' || item === null) return undefined;
-    const raw = item as Record<string, unknown>;
-    const before = typeof raw.id === 'string' ? this.checked.get(raw.id) : undefined;
-    if (!before) return undefined;
-    const same =
-      raw.module === before.module &&
-      raw.status === before.status &&
-      raw.executionEventId === before.executionEventId &&
-      raw.executionAttempt === before.executionAttempt;
-    return same ? before : undefined;
+  /** The text's JSON, or NOT_JSON (logged with the frame's first characters). */
+  private parse(message: SseMessage, text: string): unknown {
+    try {
+      return text === message.data ? parseJson(text) : JSON.parse(text);
+    } catch {
+      this.log.warn(`${this.what}: skipped a frame whose data is not JSON (${message.data.slice(0, 80)})`);
+      return NOT_JSON;
+    }
   }
 
   private skip(message: SseMessage, issue: string | undefined): undefined {

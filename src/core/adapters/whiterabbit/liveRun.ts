@@ -15,10 +15,23 @@ import type * as wire from './wire';
  * alone never makes a stage completed, so a failed stage is never painted green, not even for
  * one update.
  */
+/** A stage in flight: the frame that last listed it, and the entry it was last written from. */
+interface InFlight {
+  /**
+   * The frame's entry the tracker's stage was last written from, undefined once anything else
+   * wrote it. `FrameReader` returns the same object for an entry repeated unchanged, and such an
+   * entry is not applied again: that is most of a 200-stage run's entries in most frames.
+   */
+  from: wire.StreamStage | undefined;
+  frame: number;
+}
+
 export class LiveRun {
   private readonly tracker: RunTracker;
-  /** Ids the latest frame listed as in flight: the stream is the truth for these. */
-  private inFlight = new Set<string>();
+  /** The stages the latest frame listed as in flight: the stream is the truth for these. */
+  private inFlight = new Map<string, InFlight>();
+  /** Counts frames, to tell the entries the latest frame listed from those it no longer does. */
+  private frames = 0;
   private failedSeen = 0;
   /** The stream itself said the run ended (a detail read may lag behind it). */
   private ended = false;
@@ -38,7 +51,7 @@ export class LiveRun {
   /** Starts again from a detail read (a re-subscribe after a drop). */
   reset(run: Run): void {
     this.tracker.reset(run);
-    this.inFlight = new Set(run.stages.filter((s) => s.status === 'queued' || s.status === 'running').map((s) => s.id));
+    this.inFlight = new Map(run.stages.filter((s) => s.status === 'queued' || s.status === 'running').map((s) => [s.id, { from: undefined, frame: this.frames }]));
     this.failedSeen = run.stageCounts?.failed ?? 0;
   }
 
@@ -60,9 +73,16 @@ export class LiveRun {
       stageCounts: stageCounts(out.pendingStageCount, out.failedStageCount),
       error: status === 'cancelled' ? (out.cancelReason ?? undefined) : undefined,
     });
-    const now = new Set<string>();
+    // Updated in place, not rebuilt: a frame usually changes one or two of 200 entries.
+    const frame = ++this.frames;
+    let listedIds = 0;
     for (const s of listed) {
-      now.add(s.id);
+      let entry = this.inFlight.get(s.id);
+      if (!entry) this.inFlight.set(s.id, (entry = { from: undefined, frame: 0 }));
+      if (entry.frame !== frame) listedIds++;
+      entry.frame = frame;
+      if (entry.from === s) continue;
+      entry.from = s;
       this.tracker.upsertStage({
         id: s.id,
         name: s.module ? moduleInWords(s.module) : s.id,
@@ -72,14 +92,15 @@ export class LiveRun {
         attempt: s.executionAttempt ?? undefined,
       });
     }
-    let left = false;
-    for (const id of this.inFlight) {
-      if (now.has(id)) continue;
-      left = true;
-      // Ended, outcome unknown: the service's own word is not known either.
-      this.tracker.upsertStage({ id, status: 'finishing', rawStatus: '' });
+    const left = this.inFlight.size > listedIds;
+    if (left) {
+      for (const [id, entry] of this.inFlight) {
+        if (entry.frame === frame) continue;
+        this.inFlight.delete(id);
+        // Ended, outcome unknown: the service's own word is not known either.
+        this.tracker.upsertStage({ id, status: 'finishing', rawStatus: '' });
+      }
     }
-    this.inFlight = now;
     const failed = out.failedStageCount ?? 0;
     const rose = failed > this.failedSeen;
     this.failedSeen = Math.max(this.failedSeen, failed);
@@ -106,12 +127,15 @@ export class LiveRun {
       if (!known) {
         this.checkCap([stage]);
         this.tracker.upsertStage(stage);
-        if (!settled) this.inFlight.add(stage.id);
+        if (!settled) this.inFlight.set(stage.id, { from: undefined, frame: this.frames });
       } else if (settled && !this.inFlight.has(stage.id)) {
         if (!sameSettledRecord(known, stage)) this.tracker.upsertStage(stage);
       } else {
         const { status: _status, rawStatus: _raw, endedAt: _end, durationMs: _duration, ...facts } = stage;
         this.tracker.upsertStage(facts);
+        // Written from the read now: the next frame applies its entry again, even unchanged.
+        const entry = this.inFlight.get(stage.id);
+        if (entry) entry.from = undefined;
       }
     }
     if (this.ended && this.tracker.status === 'failed') this.describeFailure();
