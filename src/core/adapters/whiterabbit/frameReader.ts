@@ -1,8 +1,11 @@
 import { MAX_JSON_DEPTH, parseJson } from '../../json';
 import type { SseMessage } from '../../sse';
 import type { Logger } from '../../util/log';
-import { splitFrame } from './frameText';
+import { cutArray } from '../../jsonCut';
 import * as wire from './wire';
+
+/** Where a frame lists the stages in flight. */
+const IN_FLIGHT = ['output', 'nonTerminalStages'];
 
 /** What `parse` returns for text that is not JSON (a value no JSON text parses to). */
 const NOT_JSON: unique symbol = Symbol('not JSON');
@@ -19,7 +22,7 @@ const NOT_JSON: unique symbol = Symbol('not JSON');
  *   it tells nothing the run has not already applied. (Applied again, it could only undo what a
  *   detail read learnt since: a stage the read found started, not yet in this older list, would
  *   be marked finishing.)
- * - The frame is cut into its envelope and the text of each in-flight entry (`splitFrame`, whose
+ * - The frame is cut into its envelope and the text of each in-flight entry (`cutArray`, whose
  *   comment says why the cut is exact). An entry whose text is, character for character, one of
  *   the previous frame's is neither parsed nor checked: it is the stage zod returned for that text
  *   then, the same object, which `LiveRun` then knows it has applied. The envelope is parsed and
@@ -32,7 +35,7 @@ export class FrameReader {
   private lastData: string | undefined;
   /** The previous frame's in-flight stages in order, as zod returned them. */
   private stages: readonly wire.StreamStage[] = [];
-  /** Their entries' texts, when that frame could be cut (`splitFrame`). */
+  /** Their entries' texts, when that frame could be cut (`cutArray`). */
   private texts: readonly string[] = [];
 
   constructor(
@@ -50,7 +53,7 @@ export class FrameReader {
   }
 
   private check(message: SseMessage): wire.StreamEvent | undefined {
-    const split = splitFrame(message.data, MAX_JSON_DEPTH, this.texts);
+    const split = cutArray(message.data, IN_FLIGHT, MAX_JSON_DEPTH, this.texts);
     const json = this.parse(message, split ? split.envelope : message.data);
     if (json === NOT_JSON) return undefined;
     // A repeated entry is the stage read from it before; a new one is parsed here, before anything

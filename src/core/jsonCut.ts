@@ -1,37 +1,37 @@
-import { closingQuote } from '../../json';
+import { closingQuote } from './json';
 
 /**
- * A White Rabbit stream frame's text cut in two: the frame with its `output.nonTerminalStages`
- * array emptied, and the text of each entry of that array.
- *
- * Every frame lists the run's whole in-flight list again (seed 000 lines 98-118), so most entries
- * are, character for character, entries of the previous frame: with the frame cut this way, the
- * reader parses only the envelope and the entries it has not seen. Parsing whole frames was the
- * largest cost of following many runs (bench/analysis.md, "Scale").
+ * A JSON text cut in two: the text with one array emptied, and the text of each entry of that
+ * array. The array is named by a path of keys from the root object, such as White Rabbit's
+ * `output.nonTerminalStages` (every stream frame lists the run's whole in-flight list again,
+ * seed 000 lines 98-118) or `runStages` (every detail read lists every stage, lines 34-64).
+ * Most entries are then, character for character, entries of the previous text: the reader
+ * parses only the envelope and the entries it has not seen. Parsing whole texts was the largest
+ * cost of following many runs (bench/analysis.md, "Scale").
  *
  * The cut is exact. `JSON.parse(text)` succeeds exactly when `JSON.parse(envelope)` and every
  * `JSON.parse(entry)` do, and its value is the envelope's with the entries' values as the array:
- * - the array is the value of the root object's only `output` key's only `nonTerminalStages` key
- *   (a repeated key, whose last value JSON.parse would keep, or a key spelled with an escape,
- *   declines the cut);
+ * - the array is the value of the last key of the path, each key the only one of its name in the
+ *   object that is the value of the one before (a repeated key, whose last value JSON.parse would
+ *   keep, or a key spelled with an escape, in one of those objects declines the cut);
  * - between its entries the array holds exactly what JSON allows: whitespace and one comma;
  * - each entry is an object, delimited by its brackets outside strings; an entry that is not
  *   valid JSON on its own fails its own parse.
  *
  * Anything else (no such array, an entry that is not an object, text deeper than `maxDepth`,
- * an unterminated string) returns undefined, and the caller parses the frame whole.
+ * an unterminated string) returns undefined, and the caller parses the text whole.
  */
-export interface FrameText {
-  /** The frame's text with `"nonTerminalStages":[]`. */
+export interface ArrayCut {
+  /** The text with the array emptied (`[]`). */
   readonly envelope: string;
   /** Each entry in order: the index of the `previous` entry it repeats, or its own text. */
   readonly entries: ReadonlyArray<number | string>;
 }
 
 /**
- * How far past the last matched entry a repeat is looked for: a stage that ended leaves the list,
- * so the next entry repeats one a little further on. Entries not found are parsed: the window
- * bounds the cost of a frame that shares nothing with the last one.
+ * How far past the last matched entry a repeat is looked for: entries that leave the array (a
+ * stage no longer in flight) are skipped this way. Entries not found are parsed: the window
+ * bounds the cost of a text that shares nothing with the last one.
  */
 const LOOKAHEAD = 4;
 
@@ -57,17 +57,20 @@ const enum InArray {
 }
 
 /**
- * Cuts `text`, matching its entries against `previous` (the entries' texts in the last frame):
- * a repeated entry is compared in place, neither scanned nor copied.
+ * Cuts the array at `path` out of `text`, matching its entries against `previous` (the entries'
+ * texts in the last text read): a repeated entry is compared in place, neither scanned nor copied.
  */
-export function splitFrame(text: string, maxDepth: number, previous: readonly string[] = []): FrameText | undefined {
-  // Depths: 1 inside the root object, 2 inside `output`, 3 inside the array, 4 inside an entry.
+export function cutArray(text: string, path: readonly string[], maxDepth: number, previous: readonly string[] = []): ArrayCut | undefined {
+  // The root object is at depth 1; the object that is the value of path[k - 1] at depth k + 1.
+  const arrayDepth = path.length + 1;
+  const entryDepth = path.length + 2;
   let depth = 0;
-  let inOutput = false;
-  let seenOutput = false;
-  let seenArray = false;
-  /** The key just read, while its value has not started: only the two keys on the path matter. */
-  let awaiting: 'output' | 'array' | undefined;
+  /** How many containers of the path the scan is in: keys at depth `level + 1` are compared with path[level]. */
+  let level = 0;
+  /** Which keys of the path were met, each in its own object: a second one declines the cut. */
+  const seen = path.map(() => false);
+  /** The path's key just read, while its value has not started. */
+  let awaiting = false;
   let array = InArray.No;
   let arrayOpen = -1;
   let arrayClose = -1;
@@ -78,43 +81,41 @@ export function splitFrame(text: string, maxDepth: number, previous: readonly st
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isWhitespace(c)) continue;
-    const value = awaiting;
-    awaiting = undefined;
+    const valueOfKey = awaiting;
+    awaiting = false;
     if (c === QUOTE) {
       const end = closingQuote(text, i);
       if (end < 0) return undefined;
-      if (depth === 1 || (depth === 2 && inOutput)) {
+      if (depth === level + 1 && array === InArray.No) {
         let colon = end + 1;
         while (isWhitespace(text.charCodeAt(colon))) colon++;
         if (text.charCodeAt(colon) === COLON) {
           const key = text.slice(i + 1, end);
-          // An escaped spelling could name one of the two keys: declined rather than decoded.
+          // An escaped spelling could name a key of the path: declined rather than decoded.
           if (key.includes('\\')) return undefined;
-          if (depth === 1 && key === 'output') {
-            if (seenOutput) return undefined;
-            seenOutput = true;
-            awaiting = 'output';
-          } else if (depth === 2 && key === 'nonTerminalStages') {
-            if (seenArray) return undefined;
-            seenArray = true;
-            awaiting = 'array';
+          if (key === path[level]) {
+            if (seen[level]) return undefined;
+            seen[level] = true;
+            awaiting = true;
           }
           i = colon;
           continue;
         }
       }
-      if (depth === 3 && array !== InArray.No) return undefined; // an entry that is a string
+      if (depth === arrayDepth && array !== InArray.No) return undefined; // an entry that is a string
       i = end;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > maxDepth) return undefined;
-      if (depth === 2 && value === 'output') {
-        if (c !== OPEN_BRACE) return undefined;
-        inOutput = true;
-      } else if (depth === 3 && value === 'array') {
-        if (c !== OPEN_BRACKET) return undefined;
-        array = InArray.First;
-        arrayOpen = i;
-      } else if (depth === 4 && array !== InArray.No) {
+      if (valueOfKey) {
+        if (level < path.length - 1) {
+          if (c !== OPEN_BRACE) return undefined;
+          level++;
+        } else {
+          if (c !== OPEN_BRACKET) return undefined;
+          array = InArray.First;
+          arrayOpen = i;
+        }
+      } else if (depth === entryDepth && array !== InArray.No) {
         if (c !== OPEN_BRACE || array === InArray.Separator) return undefined;
         const repeated = repeatAt(text, i, previous, cursor);
         if (repeated >= 0) {
@@ -127,16 +128,16 @@ export function splitFrame(text: string, maxDepth: number, previous: readonly st
         } else entryStart = i;
       }
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      if (depth === 4 && array !== InArray.No) {
+      if (depth === entryDepth && array !== InArray.No) {
         entries.push(ownCopy(text.slice(entryStart, i + 1)));
         array = InArray.Separator;
-      } else if (depth === 3 && array !== InArray.No) {
+      } else if (depth === arrayDepth && array !== InArray.No) {
         if (array === InArray.Entry) return undefined; // a trailing comma
         array = InArray.No;
         arrayClose = i;
-      } else if (depth === 2) inOutput = false;
+      } else if (depth === level + 1 && level > 0) level--;
       depth--;
-    } else if (depth === 3 && array !== InArray.No) {
+    } else if (depth === arrayDepth && array !== InArray.No) {
       // At the array's own depth only commas may stand between entries.
       if (c !== COMMA || array !== InArray.Separator) return undefined;
       array = InArray.Entry;
