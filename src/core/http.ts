@@ -1,13 +1,12 @@
-import type { Dispatcher, FormData } from 'undici';
 import type * as UndiciModule from 'undici';
+import type { Dispatcher, FormData } from 'undici';
 import type * as z from 'zod';
 import { FlowscopeError, isAbortError, reasonForStatus } from './errors';
 import { parseErrorBody } from './errorBody';
 import { parseJson } from './json';
 import { hasDotSegment } from './urlPath';
 import { backoffDelay, sleep } from './util/abort';
-import type { Logger } from './util/log';
-import { silentLogger } from './util/log';
+import { type Logger, silentLogger } from './util/log';
 import { formatZodIssues } from './wire';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -145,10 +144,14 @@ export class HttpClient {
   }
 
   /** Sends a request and parses a JSON answer with `schema`. Non-2xx answers throw typed errors. */
-  async json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
+  json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T>;
+  /** The same, the answer's text read by `read`, which may read it in parts and parse it `whole` as above. */
+  json<T, R>(spec: RequestSpec, schema: z.ZodType<T>, read: (text: string, whole: () => T) => R): Promise<R>;
+  async json<T, R>(spec: RequestSpec, schema: z.ZodType<T>, read?: (text: string, whole: () => T) => R): Promise<T | R> {
     const res = await this.send(spec);
     const text = await this.readBody(spec, res);
-    return this.parse(spec, res.status, text, schema);
+    const whole = (): T => this.parse(spec, res.status, text, schema);
+    return read ? read(text, whole) : whole();
   }
 
   /** Sends a request whose answer body does not matter beyond success (e.g. 204). */

@@ -10,6 +10,7 @@ import type {
 import { FlowscopeError } from '../../errors';
 import type { Graph } from '../../graph/schema';
 import { HttpClient } from '../../http';
+import type { RequestSpec } from '../../http';
 import { followLive } from '../../live';
 import type { ConnectionConfig, Credentials, Run, RunPage, Workflow } from '../../model';
 import { readSseBatches } from '../../sse';
@@ -22,6 +23,7 @@ import type { AdapterDeps } from '../deps';
 import { pathSegment } from '../../urlPath';
 import { followComponentExecution } from './componentFollow';
 import { diffComponents } from './components';
+import { DetailReader } from './detailReader';
 import { inputSchemaOf, STAGE_LIMIT, toExecution, toRun } from './map';
 import { streamRun } from './runStream';
 import { ReadBudget } from './readBudget';
@@ -121,11 +123,16 @@ export class WhiteRabbitBackend implements Backend {
   }
 
   async getRun(ref: RunRef, signal?: AbortSignal): Promise<Run> {
-    const detail = await this.http.json(
-      { method: 'GET', path: `/v1/sdk/workflows/executions/${pathSegment(ref.id)}`, signal },
-      wire.RunDetail,
-    );
-    return toRun(detail, ref.workflowId);
+    return toRun(await this.http.json(this.detailRequest(ref, signal), wire.RunDetail), ref.workflowId);
+  }
+
+  /** A follow's detail read: `reader` parses only the stage records that changed since its last read. */
+  private readDetail(ref: RunRef, reader: DetailReader, signal?: AbortSignal): Promise<Run> {
+    return this.http.json(this.detailRequest(ref, signal), wire.RunDetail, (text, whole) => reader.read(text, whole, ref.workflowId));
+  }
+
+  private detailRequest(ref: RunRef, signal: AbortSignal | undefined): RequestSpec {
+    return { method: 'GET', path: `/v1/sdk/workflows/executions/${pathSegment(ref.id)}`, signal };
   }
 
   /**
@@ -161,7 +168,8 @@ export class WhiteRabbitBackend implements Backend {
     const local = newAbort(options.signal);
     let fatal: FlowscopeError | undefined;
     const unfollow = this.reads.follow();
-    const read = (signal?: AbortSignal, urgent?: boolean): Promise<Run> => this.reads.read(() => this.getRun(ref, signal), signal, urgent);
+    const details = new DetailReader();
+    const read = (signal?: AbortSignal, urgent?: boolean): Promise<Run> => this.reads.read(() => this.readDetail(ref, details, signal), signal, urgent);
     const io = {
       what,
       log: this.log,

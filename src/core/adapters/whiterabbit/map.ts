@@ -47,11 +47,14 @@ export function tooManyStages(runId: string): FlowscopeError {
   );
 }
 
-/** A run detail (`GET /v1/sdk/workflows/executions/:runId`) as a normalized run. */
-export function toRun(detail: wire.RunDetail, workflowId?: string): Run {
+/**
+ * A run detail (`GET /v1/sdk/workflows/executions/:runId`) as a normalized run; `stageOf` makes
+ * each stage (a follow's `DetailReader` keeps the stages of records read before).
+ */
+export function toRun(detail: wire.RunDetail, workflowId?: string, stageOf: (record: wire.RunStage, order: number) => Stage = toStage): Run {
   if (detail.runStages.length > MAX_STAGES_PER_RUN) throw tooManyStages(detail.id);
   const status = RUN_STATUS[detail.status] ?? 'unknown';
-  const stages = detail.runStages.map(toStage);
+  const stages = detail.runStages.map((record, order) => stageOf(record, order));
   return {
     id: detail.id,
     workflowId,
@@ -67,7 +70,7 @@ export function toRun(detail: wire.RunDetail, workflowId?: string): Run {
   };
 }
 
-function toStage(s: wire.RunStage, order: number): Stage {
+export function toStage(s: wire.RunStage, order: number): Stage {
   const ended = TERMINAL.has(s.status);
   return {
     id: s.id,
