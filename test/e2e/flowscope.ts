@@ -148,8 +148,12 @@ export async function openFile(page: Page, name: string): Promise<void> {
   const qi = quickInput(page);
   await qi.waitOpen();
   await qi.input.fill(name);
-  const row = qi.widget.locator('.monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  // Enter opens the focused row: wait until it is the file (the search's results arrive after the
+  // recently opened ones, and the list re-sorts as they do).
+  const focused = qi.widget.locator('.monaco-list-row.focused', { hasText: name }).first();
+  await focused.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+    throw new Error(`Quick Open did not put "${name}" first; it shows ${JSON.stringify(await qi.items())}`);
+  });
   await page.keyboard.press('Enter');
   await qi.waitClosed(15_000);
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
@@ -199,10 +203,14 @@ export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs
   if (toasted) return found as string;
   // Described before the center is opened: opening it hides the toasts.
   const shown = await describeWorkbench(page);
-  const center = await notificationCenter(page);
-  found = center.find((n) => pattern.test(n.text))?.text;
-  if (found !== undefined) return found;
-  throw new Error(`no notification matching ${String(pattern)} within ${timeoutMs} ms. Workbench: ${shown}. Notification center: ${describeNotifications(center)}`);
+  // The center opens from the palette, which a modal dialog blocks: its failure must not hide this one.
+  const center = await notificationCenter(page).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  if (!(center instanceof Error)) {
+    found = center.find((n) => pattern.test(n.text))?.text;
+    if (found !== undefined) return found;
+  }
+  const listed = center instanceof Error ? `could not be read (${center.message})` : describeNotifications(center);
+  throw new Error(`no notification matching ${String(pattern)} within ${timeoutMs} ms. Workbench: ${shown}. Notification center: ${listed}`);
 }
 
 /**
