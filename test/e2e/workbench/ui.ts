@@ -129,7 +129,10 @@ export function quickInput(page: Page): QuickInput {
         () => true,
         () => false,
       );
-      if (!onIt) throw new Error(`the quick pick "${await qi.title()}" has no item "${label}" to accept; it shows ${JSON.stringify(await qi.items())}`);
+      if (!onIt) {
+        const named = (await qi.title()) || ((await input.getAttribute('placeholder').catch(() => null)) ?? '');
+        throw new Error(`the quick pick "${named}" has no item "${label}" to accept; it shows ${JSON.stringify(await qi.items())}`);
+      }
       await input.press('Enter');
     },
     items: async () => {
