@@ -11,9 +11,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { quickInput, waitFor } from './harness';
+import { notificationCenter, quickInput, waitFor } from './harness';
 import type { VsCode } from './harness';
-import { replaceEditorText, treeRow, treeRows } from './flowscope';
+import { replaceEditorText, rowInlineAction, treeRows } from './flowscope';
 import type { TreeRow } from './flowscope';
 
 export interface NewConnection {
@@ -86,12 +86,7 @@ export async function rowUnder(page: Page, parent: string, label: RegExp): Promi
 
 /** The inline action button `action` (its aria-label starts so) of the row labelled `label`, shown on hover. */
 export async function inlineAction(page: Page, label: string, action: string): Promise<Locator> {
-  const row = treeRow(page, label).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  await row.hover();
-  const button = row.locator(`.actions .action-label[aria-label^="${action}"]`);
-  await button.waitFor({ state: 'visible', timeout: 10_000 });
-  return button;
+  return rowInlineAction(page, label, action, 'prefix');
 }
 
 /**
@@ -100,12 +95,7 @@ export async function inlineAction(page: Page, label: string, action: string): P
  * must read the center).
  */
 export async function allNotifications(vscode: VsCode): Promise<string[]> {
-  await vscode.runCommand('Notifications: Show Notifications');
-  const center = vscode.page.locator('.notifications-center');
-  await center.waitFor({ state: 'visible', timeout: 10_000 });
-  const texts = (await center.locator('.notification-list-item-message').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
-  await vscode.runCommand('Notifications: Hide Notifications');
-  return texts;
+  return (await notificationCenter(vscode.page)).map((n) => n.text);
 }
 
 // ---------------------------------------------------------------------------

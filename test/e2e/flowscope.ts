@@ -1,20 +1,21 @@
 /**
- * Flowscope-specific helpers for the e2e scenarios: the explorer tree as data, the sandbox's
- * URL, credentials and state (sandboxState.ts, re-exported), and the multi-step prompts of Trigger
- * Run. Built on harness.ts.
+ * Flowscope-specific helpers for the e2e scenarios: the explorer tree (tree.ts, re-exported), the
+ * sandbox's URL, credentials and state (sandboxState.ts, re-exported), the multi-step prompts of
+ * Trigger Run and the notifications awaited. Built on harness.ts.
  *
  * Not a test file itself (no `.e2e.test.ts` suffix), so `node --test test/e2e/*.e2e.test.ts`
  * does not run it.
  */
-import type { Locator, Page } from 'playwright-core';
-import { notifications, quickInput, runCommand, waitFor } from './harness';
+import type { Page } from 'playwright-core';
+import { describeNotifications, describeWorkbench, notificationCenter, notifications, quickInput, runCommand, waitFor } from './harness';
 import type { VsCode } from './harness';
 import { sandboxUrl } from './sandboxState';
+import { treeRows } from './tree';
 
-// The sandbox's URL, keys and state live in sandboxState.ts; scenarios import them from here.
+// The sandbox's URL, keys and state live in sandboxState.ts, the explorer tree's rows in tree.ts;
+// scenarios import them from here.
 export * from './sandboxState';
-
-export const VIEW = 'Workflows & Runs';
+export * from './tree';
 
 export const CONNECTIONS = {
   whiterabbit: 'Sandbox · White Rabbit',
@@ -48,118 +49,6 @@ export const SAMPLES = {
 /** How a connection labels a workflow in the tree and the pick: by name on every face (issue 13). */
 export function sampleLabel(_face: Face, sample: { id: string; name: string }): string {
   return sample.name;
-}
-
-// ---------------------------------------------------------------------------
-// The explorer tree as data
-// ---------------------------------------------------------------------------
-
-export interface TreeRow {
-  label: string;
-  description: string;
-  /** 1 = connection, 2 = workflow, 3 = run (or message), 4 = stage. */
-  level: number;
-  /** The codicon id of the row's icon, e.g. "pass", "sync~spin" shows as "sync" + "codicon-modifier-spin". */
-  icon: string;
-  /** True/false for collapsible rows, undefined for leaves. */
-  expanded: boolean | undefined;
-}
-
-/** The sidebar pane of the Flowscope view (its header may be hidden: it is the container's only view). */
-export function flowscopePane(page: Page): Locator {
-  return page
-    .locator('.part.sidebar .pane')
-    .filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^\\s*${escapeRegExp(VIEW)}\\s*$`, 'i') }) })
-    .first();
-}
-
-/** The rendered rows of the Flowscope tree, top to bottom (only those the list has rendered). */
-export async function treeRows(page: Page): Promise<TreeRow[]> {
-  const rows = flowscopePane(page).locator('.monaco-list-row');
-  const raw = await rows.evaluateAll((elements) =>
-    elements.map((el) => {
-      const icon = el.querySelector('.custom-view-tree-node-item-icon');
-      const iconClass = [...(icon?.classList ?? [])].find((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier')) ?? '';
-      const expanded = el.getAttribute('aria-expanded');
-      return {
-        label: (el.querySelector('.label-name')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
-        description: (el.querySelector('.label-description')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
-        level: Number(el.getAttribute('aria-level') ?? '0'),
-        icon: iconClass.replace(/^codicon-/, ''),
-        expanded: expanded === null ? undefined : expanded === 'true',
-        top: Number.parseFloat(/top:\s*(-?[\d.]+)px/.exec(el.getAttribute('style') ?? '')?.[1] ?? '0'),
-      };
-    }),
-  );
-  // The list reuses row elements: DOM order is not screen order, `top` is.
-  return raw.sort((a, b) => a.top - b.top).map(({ top: _top, ...row }) => row);
-}
-
-/** The rows below `parent` (the first row labelled so, optionally below an ancestor), one level down. */
-export function childrenOf(rows: readonly TreeRow[], parent: string, under?: string): TreeRow[] {
-  let start = 0;
-  if (under !== undefined) start = rows.findIndex((r) => r.label === under);
-  const index = rows.findIndex((r, i) => i >= start && r.label === parent);
-  if (index < 0) return [];
-  const level = (rows[index] as TreeRow).level;
-  const out: TreeRow[] = [];
-  for (const row of rows.slice(index + 1)) {
-    if (row.level <= level) break;
-    if (row.level === level + 1) out.push(row);
-  }
-  return out;
-}
-
-/** A tree row by its exact label (below `under`'s row when given, e.g. a workflow of one connection). */
-export function treeRow(page: Page, label: string): Locator {
-  return page
-    .locator('.part.sidebar .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
-}
-
-/** Focuses the Flowscope view (activity bar icon), which is what a user clicks first. */
-export async function openFlowscopeView(page: Page): Promise<void> {
-  const icon = page.locator('.part.activitybar .action-item a[aria-label^="Flowscope"]').first();
-  await icon.waitFor({ state: 'visible', timeout: 30_000 });
-  // The container holds one view, so VS Code hides the view's own header: wait for its body.
-  const body = flowscopePane(page).locator('.pane-body');
-  if (!(await body.isVisible())) await icon.click();
-  await body.waitFor({ state: 'visible', timeout: 20_000 });
-}
-
-/** Expands the row labelled `label` (the `nth` such row) if it is collapsed; waits for it first. */
-export async function expandRow(page: Page, label: string, nth = 0): Promise<void> {
-  const row = treeRow(page, label).nth(nth);
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
-  await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', 10_000);
-}
-
-export async function collapseRow(page: Page, label: string): Promise<void> {
-  const row = treeRow(page, label).first();
-  if ((await row.count()) === 0) return;
-  if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
-}
-
-/** Selects a row without toggling it (a click on the label of a collapsible row would). */
-export async function selectRow(page: Page, label: string): Promise<void> {
-  const row = treeRow(page, label).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  // The tree reuses its row elements while it re-renders (rows loading below a connection), so a
-  // click can land on the row that has just taken this one's place: click until this row is the
-  // selected one (seen once: Trigger Run then took another workflow from the selection).
-  await waitFor(
-    async () => {
-      const expanded = await row.getAttribute('aria-expanded');
-      await row.locator('.label-name').click();
-      // A click on a collapsible row's label toggles it: put it back as it was.
-      const now = await row.getAttribute('aria-expanded');
-      if (expanded !== null && now !== expanded) await row.locator('.monaco-tl-twistie').click();
-      return (await row.getAttribute('aria-selected')) === 'true';
-    },
-    30_000,
-    250,
-  );
 }
 
 // ---------------------------------------------------------------------------
@@ -259,8 +148,12 @@ export async function openFile(page: Page, name: string): Promise<void> {
   const qi = quickInput(page);
   await qi.waitOpen();
   await qi.input.fill(name);
-  const row = qi.widget.locator('.monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  // Enter opens the focused row: wait until it is the file (the search's results arrive after the
+  // recently opened ones, and the list re-sorts as they do).
+  const focused = qi.widget.locator('.monaco-list-row.focused', { hasText: name }).first();
+  await focused.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+    throw new Error(`Quick Open did not put "${name}" first; it shows ${JSON.stringify(await qi.items())}`);
+  });
   await page.keyboard.press('Enter');
   await qi.waitClosed(15_000);
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
@@ -286,23 +179,45 @@ export async function clickNotificationButton(page: Page, message: RegExp, butto
   await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: new RegExp(`^\\s*${escapeRegExp(button)}\\s*$`) }).click();
 }
 
-/** Waits until a toast whose text matches `pattern` is shown, and returns its text. */
+/**
+ * Waits until a notification whose text matches `pattern` is shown as a toast, and returns its
+ * text. If no toast says it in time, the notification center is read once: VS Code lists there the
+ * notifications it did not show as toasts, or hid again (workbench/notifications.ts says when).
+ * On failure the error lists every notification and what else the workbench showed (an open quick
+ * input or menu, a dialog), so that a failure explains itself. Call clearNotifications first, or an
+ * older notification that matches may be found in the center.
+ */
 export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   let found: string | undefined;
-  await waitFor(
+  const toasted = await waitFor(
     async () => {
       found = (await notifications(page)).find((n) => pattern.test(n));
       return found !== undefined;
     },
     timeoutMs,
     200,
+  ).then(
+    () => true,
+    () => false,
   );
-  return found as string;
+  if (toasted) return found as string;
+  // Described before the center is opened: opening it hides the toasts.
+  const shown = await describeWorkbench(page);
+  // The center opens from the palette, which a modal dialog blocks: its failure must not hide this one.
+  const center = await notificationCenter(page).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  if (!(center instanceof Error)) {
+    found = center.find((n) => pattern.test(n.text))?.text;
+    if (found !== undefined) return found;
+  }
+  const listed = center instanceof Error ? `could not be read (${center.message})` : describeNotifications(center);
+  throw new Error(`no notification matching ${String(pattern)} within ${timeoutMs} ms. Workbench: ${shown}. Notification center: ${listed}`);
 }
 
-/** Closes every toast, so later waits see only new ones. */
+/**
+ * Clears every notification, toasts and the center's list, so later waits (which read the center
+ * too) see only new ones.
+ */
 export async function clearNotifications(vscode: VsCode): Promise<void> {
-  if ((await notifications(vscode.page)).length === 0) return;
   await vscode.runCommand('Notifications: Clear All Notifications');
 }
 

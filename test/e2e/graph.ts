@@ -10,9 +10,9 @@
  * src/webview/main.ts (`.title`, `.run-status`, `.subtitle`).
  */
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { waitFor, webviewFrame } from './harness';
+import { contextMenu, describeMenu, waitFor, webviewFrame } from './harness';
 import type { VsCode } from './harness';
-import { escapeRegExp, treeRow } from './flowscope';
+import { escapeRegExp, focusedRowLabel, treeRow, waitForTreeIdle } from './flowscope';
 
 export interface GraphNode {
   label: string;
@@ -177,22 +177,50 @@ export async function dragIntoView(frame: FrameLocator, node: Locator): Promise<
 }
 
 /**
- * Runs a context-menu action of a tree row, as a user does: right-click the row, click the item.
- * VS Code's menus live in a shadow root; Playwright's CSS locators pierce it.
+ * Runs a context-menu action of a tree row, as a user does: right-click the row, move to the item,
+ * accept it. Each step is checked, so that the action run is the one asked for, on the row asked
+ * for, or the helper fails saying why:
+ * - the menu must be the row's: the tree focuses the row whose menu it opens, and it reuses its
+ *   row elements while it re-renders, so a right-click can land on another row (as selectRow's
+ *   click once did);
+ * - the item accepted must be `action`: Enter accepts whatever item has the focus;
+ * - the tree must not be loading rows when the item is accepted: while VS Code re-fetches a
+ *   parent's children its extension host has forgotten the rows below it, so the command gets no
+ *   row, and Flowscope then asks for the target in a quick pick (or takes the row last selected).
+ *   A refresh of the connection (after Deploy, Undeploy, a health change) re-fetches its workflows.
+ * A menu that is not the row's, or lacks the action, is closed and opened again.
  */
-export async function treeContextAction(page: Page, rowLabel: string, action: string): Promise<void> {
-  const row = treeRow(page, rowLabel).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  await row.click({ button: 'right' });
-  const item = page.locator('.monaco-menu .action-item:not(.disabled) .action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(action)}\\s*$`) });
-  await item.first().waitFor({ state: 'visible', timeout: 10_000 });
-  // VS Code's menu ignores a click that comes right after it opened (it guards against the
-  // right-click's own mouseup): hover the item, which focuses it, and accept it with Enter, as a
-  // keyboard user would.
-  await item.first().hover();
-  await waitFor(async () => (await item.first().locator('xpath=ancestor::li[1]').getAttribute('class'))?.includes('focused') ?? false, 5_000).catch(() => undefined);
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 10_000 });
+export async function treeContextAction(page: Page, rowLabel: string, action: string, attempts = 3): Promise<void> {
+  const menu = contextMenu(page);
+  const misses: string[] = [];
+  const settled = (): Promise<void> => waitForTreeIdle(page, `"${action}" on "${rowLabel}"`);
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    await settled();
+    const row = treeRow(page, rowLabel).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.click({ button: 'right' });
+    await menu.waitOpen();
+    const owner = await focusedRowLabel(page);
+    if (owner !== rowLabel) {
+      misses.push(`attempt ${attempt}: the menu opened on row "${owner}" (${describeMenu(await menu.items())})`);
+      await menu.close();
+      continue;
+    }
+    if (!(await menu.focusItem(action))) {
+      misses.push(`attempt ${attempt}: could not focus "${action}" in ${describeMenu(await menu.items())}`);
+      await menu.close();
+      continue;
+    }
+    // A fetch may have started while the menu was open (a live run re-renders its workflow every
+    // few hundred ms): accept only once it is over.
+    await settled();
+    await page.keyboard.press('Enter');
+    await menu.waitClosed().catch(async () => {
+      throw new Error(`Enter on "${action}" (row "${rowLabel}") left the menu open: ${describeMenu(await menu.items())}`);
+    });
+    return;
+  }
+  throw new Error(`could not run "${action}" from the context menu of tree row "${rowLabel}": ${misses.join('; ')}`);
 }
 
 /** Closes every editor (graph panels included), so the next panel opened is the only webview. */

@@ -34,5 +34,9 @@ export { ensureCodeServer, findChromium, freePort, serverEnv, startCodeServer, w
 export type { CodeServerProcess } from './workbench/server';
 export { launchVsCode, runExtensionTests, withArtifacts, withVsCode } from './workbench/launch';
 export type { LaunchOptions, VsCode } from './workbench/launch';
-export { notifications, quickInput, readProblems, runCommand, treeItems, waitFor, webviewFrame } from './workbench/ui';
+export { quickInput, readProblems, runCommand, treeItems, waitFor, webviewFrame } from './workbench/ui';
 export type { QuickInput } from './workbench/ui';
+export { describeNotifications, describeWorkbench, notificationCenter, notifications, toasts } from './workbench/notifications';
+export type { ListedNotification } from './workbench/notifications';
+export { contextMenu, describeMenu } from './workbench/menus';
+export type { ContextMenu, MenuItem } from './workbench/menus';

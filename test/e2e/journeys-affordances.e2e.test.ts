@@ -24,11 +24,11 @@ import {
   flowscopePane,
   openFile,
   openFlowscopeView,
+  rowInlineAction,
   sandboxCredentials,
   sandboxState,
   sandboxUrl,
   selectRow,
-  treeRow,
   treeRows,
   waitForConnections,
   waitForNotification,
@@ -87,13 +87,10 @@ test('clicked and pressed: welcome Start Sandbox, inline Trigger Run, Ctrl+Alt+R
       // 2. A workflow row's inline Trigger Run button (shown on hover).
       for (const face of FACES) await collapseRow(page, CONNECTIONS[face]);
       await expandRow(page, CONNECTIONS.powabase);
-      const row = treeRow(page, TARGET.name).first();
-      await row.waitFor({ state: 'visible', timeout: 30_000 });
-      await row.hover();
-      const inlineTrigger = row.locator('.actions .action-label[aria-label^="Trigger Run"]');
-      await inlineTrigger.waitFor({ state: 'visible', timeout: 10_000 });
+      await rowInlineAction(page, TARGET.name, 'Trigger Run', 'prefix');
       await vscode.screenshot('journeys-inline-trigger');
-      await inlineTrigger.click();
+      // Found again after the screenshot: the view must not have started loading rows meanwhile.
+      await (await rowInlineAction(page, TARGET.name, 'Trigger Run', 'prefix')).click();
       const qi = quickInput(page);
       await qi.waitOpen();
       // The row's workflow is the target: no connection or workflow pick.

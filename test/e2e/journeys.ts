@@ -5,7 +5,7 @@
  */
 import type { FrameLocator, Page } from 'playwright-core';
 import { waitFor } from './harness';
-import { childrenOf, escapeRegExp, treeRow, treeRows } from './flowscope';
+import { childrenOf, escapeRegExp, rowInlineAction, treeRows } from './flowscope';
 import type { TreeRow } from './flowscope';
 
 /** Waits until the row labelled `label` (below `under` when given) satisfies `check`, and returns it. */
@@ -25,13 +25,8 @@ export async function waitForRow(page: Page, label: string, check: (row: TreeRow
 
 /** Clicks an inline action (the icons shown on hover) of the row labelled `label`, by its title. */
 export async function clickInlineAction(page: Page, label: string, title: string): Promise<void> {
-  const row = treeRow(page, label).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  await row.hover();
   // VS Code renders each inline action as an icon whose aria-label is the command's title.
-  const button = row.locator(`.actions .action-label[aria-label="${title}"]`).first();
-  await button.waitFor({ state: 'visible', timeout: 10_000 });
-  await button.click();
+  await (await rowInlineAction(page, label, title)).click();
 }
 
 export interface DialogText {

@@ -1,6 +1,6 @@
 /**
  * Driving the workbench as a user does: the command palette, quick inputs, webviews, the Problems
- * panel, tree rows and notifications.
+ * panel and tree rows. Notifications are read in notifications.ts, context menus in menus.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
@@ -70,7 +70,10 @@ export interface QuickInput {
   accept(): Promise<void>;
   /** Types `text` into the open input box and accepts it. */
   submit(text: string): Promise<void>;
-  /** Filters a quick pick by `label` and clicks the row whose label is exactly `label`. */
+  /**
+   * Filters a single-choice quick pick by `label` and accepts the item labelled exactly `label`:
+   * the focus (which Enter accepts) is moved onto it and checked before Enter.
+   */
   pick(label: string): Promise<void>;
   /** Labels of the visible rows of a quick pick. */
   items(): Promise<string[]>;
@@ -108,10 +111,29 @@ export function quickInput(page: Page): QuickInput {
     },
     pick: async (label) => {
       await qi.fill(label);
-      const row = widget.locator('.monaco-list-row').filter({
-        has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
-      });
-      await row.first().click();
+      // Not a click on the row: the list reuses its row elements while the filter applies and
+      // items arrive, so a click can land on the item that has just taken the row's place. The
+      // focus is the list's own (its active item): moved with the arrow keys when the filter did
+      // not put `label` first, and accepted once it is on `label`.
+      const wanted = normalize(label);
+      const focusedLabel = async (): Promise<string> => normalize(await widget.locator('.monaco-list-row.focused .label-name').first().textContent({ timeout: 1_000 }));
+      const onIt = await waitFor(
+        async () => {
+          if ((await focusedLabel()) === wanted) return true;
+          if ((await qi.items()).includes(wanted)) await input.press('ArrowDown');
+          return false;
+        },
+        10_000,
+        100,
+      ).then(
+        () => true,
+        () => false,
+      );
+      if (!onIt) {
+        const named = (await qi.title()) || ((await input.getAttribute('placeholder').catch(() => null)) ?? '');
+        throw new Error(`the quick pick "${named}" has no item "${label}" to accept; it shows ${JSON.stringify(await qi.items())}`);
+      }
+      await input.press('Enter');
     },
     items: async () => {
       const rows = widget.locator('.monaco-list-row .label-name');
@@ -175,12 +197,6 @@ export async function treeItems(page: Page, viewTitle?: string): Promise<string[
     labels.push(normalize(text));
   }
   return labels;
-}
-
-/** Texts of the notification toasts currently shown. */
-export async function notifications(page: Page): Promise<string[]> {
-  const toasts = page.locator('.notifications-toasts .notification-list-item-message');
-  return (await toasts.allTextContents()).map(normalize);
 }
 
 /** Polls `check` until it returns true or the time is up. */
