@@ -181,6 +181,20 @@ test('Deploy, Undeploy and Arm from the workflow row: the row follows the servic
     // Neither deployed nor armed: the service refuses the webhook (contracts B.2, 403).
     assert.deepEqual(await fireWebhook(webhookUrl, {}), { status: 403, json: { error: 'Webhook is not active' } });
 
+    // From the palette the workflow is only the selected row (a row's menu can also reach the
+    // command without its row while the tree reloads): the change names it and asks first.
+    await selectRow(page, linear.name);
+    await win.vscode.runCommand('Flowscope: Deploy Workflow');
+    const asked = await readDialog(page);
+    assert.deepEqual({ ...asked, buttons: [...asked.buttons].sort() }, {
+      message: 'Deploy Research brief (linear)?',
+      detail: 'This is the workflow selected in the Flowscope view, on Sandbox · Powabase.',
+      buttons: ['Cancel', 'Continue'],
+    });
+    await win.vscode.screenshot('journeys-lifecycle-deploy-selection-asks');
+    await answerDialog(page, 'Cancel');
+    assert.equal(await stateOf(), 'internal');
+
     await treeContextAction(page, linear.name, 'Deploy Workflow');
     await waitForNotification(page, /^Research brief \(linear\) is now deployed\.$/);
     await waitForRow(page, linear.name, (r) => /^deployed\b/.test(r.description));

@@ -21,6 +21,19 @@ async function target(deps: PaletteDeps, arg: unknown, placeHolder: string): Pro
   return deps.pickers.workflow(arg, placeHolder);
 }
 
+/**
+ * A change to a workflow named only by the tree's selection is confirmed, naming it (see
+ * `WorkflowTarget.fromSelection`); a protected connection asks as for every change.
+ */
+async function confirmChange(deps: PaletteDeps, t: WorkflowTarget, what: string): Promise<boolean> {
+  if (t.fromSelection) {
+    const go = vscode.l10n.t('Continue');
+    const detail = vscode.l10n.t('This is the workflow selected in the Flowscope view, on {0}.', t.connection);
+    if ((await vscode.window.showWarningMessage(what, { modal: true, detail }, go)) !== go) return false;
+  }
+  return confirmProtected(deps, t.connection, what);
+}
+
 async function lifecycle(deps: PaletteDeps, arg: unknown, action: 'deploy' | 'undeploy'): Promise<void> {
   const t = await target(deps, arg, action === 'deploy' ? vscode.l10n.t('Workflow to deploy') : vscode.l10n.t('Workflow to undeploy'));
   if (!t) return;
@@ -32,7 +45,7 @@ async function lifecycle(deps: PaletteDeps, arg: unknown, action: 'deploy' | 'un
   }
   const name = deps.explorer.workflow(t.connection, t.workflowId)?.name || t.workflowId;
   const what = action === 'deploy' ? vscode.l10n.t('Deploy {0}?', name) : vscode.l10n.t('Undeploy {0}? Its schedule and webhooks stop.', name);
-  if (!(await confirmProtected(deps, t.connection, what))) return;
+  if (!(await confirmChange(deps, t, what))) return;
   const state = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: action === 'deploy' ? vscode.l10n.t('Deploying {0}…', name) : vscode.l10n.t('Undeploying {0}…', name), cancellable: true },
     (_p, token) => withAbortSignal(token, (signal) => scoped(t.connection, call(t.workflowId, signal))),
@@ -51,7 +64,7 @@ async function arm(deps: PaletteDeps, arg: unknown): Promise<void> {
     return;
   }
   const name = deps.explorer.workflow(t.connection, t.workflowId)?.name || t.workflowId;
-  if (!(await confirmProtected(deps, t.connection, vscode.l10n.t('Arm the webhooks of {0} for ten minutes?', name)))) return;
+  if (!(await confirmChange(deps, t, vscode.l10n.t('Arm the webhooks of {0} for ten minutes?', name)))) return;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Arming {0}…', name), cancellable: true },
     (_p, token) => withAbortSignal(token, (signal) => scoped(t.connection, call(t.workflowId, signal))),

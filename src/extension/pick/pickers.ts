@@ -101,7 +101,7 @@ export class Pickers {
     }
     if (arg === undefined && !options.ignoreSelection) {
       const selected = this.deps.selection().find((n) => 'workflowId' in n && typeof n.workflowId === 'string');
-      if (selected && 'workflowId' in selected && selected.workflowId) return { connection: selected.connection, workflowId: selected.workflowId };
+      if (selected && 'workflowId' in selected && selected.workflowId) return { connection: selected.connection, workflowId: selected.workflowId, fromSelection: true };
     }
     const connection = await this.connection(options.connectionPlaceHolder ?? placeHolder, arg, { title: options.title });
     if (!connection) return undefined;

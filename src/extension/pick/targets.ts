@@ -3,6 +3,13 @@ import type { ExplorerNode } from '../tree/nodes';
 export interface WorkflowTarget {
   readonly connection: string;
   readonly workflowId: string;
+  /**
+   * Taken from the tree's selection, not named by the command's argument. A command that changes
+   * the workflow on the service then names it and asks first: a click in a row's menu can reach
+   * the command without its row (the tree drops its rows while it reloads them), and the
+   * selection may be another workflow.
+   */
+  readonly fromSelection?: boolean;
 }
 
 export interface RunTarget {

@@ -161,6 +161,8 @@ export class LiveRun {
   }
 
   private checkCap(stages: readonly { id: string }[]): void {
+    // Far from the cap (always, but for a runaway run), the stages need not be counted.
+    if (this.tracker.stageCount + stages.length <= MAX_STAGES_PER_RUN) return;
     let added = 0;
     for (const s of stages) if (!this.tracker.stage(s.id)) added++;
     if (this.tracker.stageCount + added > MAX_STAGES_PER_RUN) throw tooManyStages(this.id);
