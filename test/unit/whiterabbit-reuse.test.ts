@@ -31,7 +31,8 @@ const record = fc.record({
 /** A frame lists some stages in flight, in the order of IDS; a detail lists them all. */
 const step = fc.oneof(
   fc.record({ kind: fc.constant('frame' as const), status: fc.constantFrom('EXECUTING', 'EXECUTING', 'COMPLETED'), listed: fc.array(fc.option(inFlight, { nil: undefined }), { minLength: 4, maxLength: 4 }) }),
-  fc.record({ kind: fc.constant('detail' as const), status: fc.constantFrom('EXECUTING', 'EXECUTING', 'FAILED'), records: fc.array(record, { minLength: 4, maxLength: 4 }) }),
+  // The service may list the records in another order from one read to the next.
+  fc.record({ kind: fc.constant('detail' as const), status: fc.constantFrom('EXECUTING', 'EXECUTING', 'FAILED'), records: fc.array(record, { minLength: 4, maxLength: 4 }), rotate: fc.constantFrom(0, 0, 1, 3) }),
 );
 type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
 
@@ -47,7 +48,8 @@ function text(s: Step): string {
     const r = s.records[i] as (typeof s.records)[number];
     return { id, module: 'API_CALL', status: r.status, output: r.output, error: r.status === 'FAILED' ? { message: 'boom' } : null, creditUsage: 1, executionEventId: null, executionDispatchedAt: '2026-04-20T10:00:01Z', executionAttempt: r.attempt, updatedAt: r.updatedAt };
   });
-  return JSON.stringify({ id: RUN, status: s.status, pendingStageCount: 1, failedStageCount: 0, totalUsage: 3, createdAt: '2026-04-20T10:00:00Z', updatedAt: '2026-04-20T10:00:08Z', runStages });
+  const listed = [...runStages.slice(s.rotate), ...runStages.slice(0, s.rotate)];
+  return JSON.stringify({ id: RUN, status: s.status, pendingStageCount: 1, failedStageCount: 0, totalUsage: 3, createdAt: '2026-04-20T10:00:00Z', updatedAt: '2026-04-20T10:00:08Z', runStages: listed });
 }
 
 it('a run fed the readers’ reused objects shows, after every step, what a run fed fresh objects shows', () => {
@@ -81,7 +83,7 @@ it('a run fed the readers’ reused objects shows, after every step, what a run 
 
 it('a detail read with a malformed record is read whole, so it fails with the error a single read reports', () => {
   const reader = new DetailReader();
-  const good = text({ kind: 'detail', status: 'EXECUTING', records: IDS.map(() => ({ status: 'RUNNING', attempt: 1, output: null, updatedAt: '2026-04-20T10:00:05Z' })) });
+  const good = text({ kind: 'detail', status: 'EXECUTING', rotate: 0, records: IDS.map(() => ({ status: 'RUNNING', attempt: 1, output: null, updatedAt: '2026-04-20T10:00:05Z' })) });
   // `status` must be a string (seed 000 line 55).
   const bad = good.replace('"id":"b","module":"API_CALL","status":"RUNNING"', '"id":"b","module":"API_CALL","status":7');
   assert.notEqual(bad, good);

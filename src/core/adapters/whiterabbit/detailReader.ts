@@ -14,43 +14,44 @@ const STAGES = ['runStages'];
  * A detail lists every stage of the run, and a follow reads it each time stages end: for a
  * 200-stage run, most records are the previous read's, character for character (a stage is
  * stamped with `updatedAt` when it changes, line 61). With the text cut at `runStages`
- * (`cutArray`, exact), such a record is neither parsed nor checked again: it is the record zod
- * returned for that text then, and the stage made from it, the same objects, so `LiveRun` can
- * tell it has applied them already. The envelope and each new record are checked by zod as a
+ * (`cutArray`, exact), such a record is neither parsed nor checked again: its stage is the one
+ * made from that text then, the same object (a copy when the record moved in the list), so
+ * `LiveRun` can tell it has applied it already. The envelope and each new record are checked by zod as a
  * whole read would check them. Whenever a piece does not parse or check, the text is read
  * whole, which then reports the error exactly as before.
  */
 export class DetailReader {
-  /** The last read's records in order, their texts when that read was cut, and the stages made from them. */
-  private records: readonly wire.RunStage[] = [];
-  private texts: readonly string[] = [];
+  /** The last read's stages in order, and their records' texts when that read could be cut. */
   private stages: readonly Stage[] = [];
+  private texts: readonly string[] = [];
 
   /** The run `text` describes; `whole` parses and checks the text whole, throwing what a one-off read would. */
   read(text: string, whole: () => wire.RunDetail, workflowId: string | undefined): Run {
     const cut = cutArray(text, STAGES, MAX_JSON_DEPTH, this.texts);
     const fromCut = cut && this.fromCut(cut.envelope, cut.entries);
-    const detail = fromCut ?? whole();
-    const records = this.records;
-    const stages = this.stages;
-    const run = toRun(detail, workflowId, (record, order) => (records[order] === record ? (stages[order] as Stage) : toStage(record, order)));
+    const run = fromCut ? toRun(fromCut.detail, workflowId, fromCut.stages) : toRun(whole(), workflowId);
     this.texts = cut && fromCut ? cut.entries.map((entry) => (typeof entry === 'number' ? (this.texts[entry] as string) : entry)) : [];
-    this.records = detail.runStages;
     this.stages = run.stages;
     return run;
   }
 
-  /** The detail from its cut pieces, or undefined when one does not parse or check. */
-  private fromCut(envelope: string, entries: ReadonlyArray<number | string>): wire.RunDetail | undefined {
+  /** The detail's envelope and its stages from the cut pieces, or undefined when one does not parse or check. */
+  private fromCut(envelope: string, entries: ReadonlyArray<number | string>): { detail: wire.RunDetail; stages: Stage[] } | undefined {
     const detail = wire.RunDetail.safeParse(parse(envelope));
     if (!detail.success) return undefined;
-    const records: wire.RunStage[] = [];
-    for (const entry of entries) {
-      const record = typeof entry === 'number' ? this.records[entry] : wire.RunStage.safeParse(parse(entry)).data;
-      if (!record) return undefined;
-      records.push(record);
+    const stages: Stage[] = [];
+    for (const [order, entry] of entries.entries()) {
+      if (typeof entry === 'number') {
+        // The stage made from the same text before: `toStage` of it differs only by its place.
+        const before = this.stages[entry] as Stage;
+        stages.push(before.order === order ? before : { ...before, order });
+        continue;
+      }
+      const record = wire.RunStage.safeParse(parse(entry));
+      if (!record.success) return undefined;
+      stages.push(toStage(record.data, order));
     }
-    return { ...detail.data, runStages: records };
+    return { detail: detail.data, stages };
   }
 }
 

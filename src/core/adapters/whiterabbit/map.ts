@@ -48,13 +48,12 @@ export function tooManyStages(runId: string): FlowscopeError {
 }
 
 /**
- * A run detail (`GET /v1/sdk/workflows/executions/:runId`) as a normalized run; `stageOf` makes
- * each stage (a follow's `DetailReader` keeps the stages of records read before).
+ * A run detail (`GET /v1/sdk/workflows/executions/:runId`) as a normalized run, its stages made
+ * from its records (a follow's `DetailReader` passes them, keeping those of records read before).
  */
-export function toRun(detail: wire.RunDetail, workflowId?: string, stageOf: (record: wire.RunStage, order: number) => Stage = toStage): Run {
-  if (detail.runStages.length > MAX_STAGES_PER_RUN) throw tooManyStages(detail.id);
+export function toRun(detail: wire.RunDetail, workflowId?: string, stages: readonly Stage[] = detail.runStages.map(toStage)): Run {
+  if (stages.length > MAX_STAGES_PER_RUN) throw tooManyStages(detail.id);
   const status = RUN_STATUS[detail.status] ?? 'unknown';
-  const stages = detail.runStages.map((record, order) => stageOf(record, order));
   return {
     id: detail.id,
     workflowId,
