@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Explorer } from './viewModel';
 import type { ExplorerNode } from './nodes';
 import type { NodeAction, Presentation } from './present';
-import { Commands, VIEW_ID } from '../commandIds';
+import { Commands } from '../commandIds';
 
 const ACTIONS: Readonly<Record<NodeAction, { command: string; title: string }>> = {
   setApiKey: { command: Commands.connectionSetApiKey, title: 'Update API key…' },
@@ -95,7 +95,8 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
   async reveal(node: ExplorerNode, options: { focus?: boolean; expand?: boolean } = {}): Promise<void> {
     this.revealing++;
     try {
-      await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+      // `reveal` opens the view itself, focused only when asked: a reveal after a trigger must not
+      // take the focus, which would close a quick pick the user has opened since.
       await this.view.reveal(node, { select: true, focus: options.focus ?? true, expand: options.expand ?? true });
     } finally {
       this.revealing--;
