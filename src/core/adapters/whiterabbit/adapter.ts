@@ -10,7 +10,6 @@ import type {
 import { FlowscopeError } from '../../errors';
 import type { Graph } from '../../graph/schema';
 import { HttpClient } from '../../http';
-import type { RequestSpec } from '../../http';
 import { followLive } from '../../live';
 import type { ConnectionConfig, Credentials, Run, RunPage, Workflow } from '../../model';
 import { readSseBatches } from '../../sse';
@@ -122,17 +121,11 @@ export class WhiteRabbitBackend implements Backend {
     return { runs: [] };
   }
 
-  async getRun(ref: RunRef, signal?: AbortSignal): Promise<Run> {
-    return toRun(await this.http.json(this.detailRequest(ref, signal), wire.RunDetail), ref.workflowId);
-  }
-
-  /** A follow's detail read: `reader` parses only the stage records that changed since its last read. */
-  private readDetail(ref: RunRef, reader: DetailReader, signal?: AbortSignal): Promise<Run> {
-    return this.http.json(this.detailRequest(ref, signal), wire.RunDetail, (text, whole) => reader.read(text, whole, ref.workflowId));
-  }
-
-  private detailRequest(ref: RunRef, signal: AbortSignal | undefined): RequestSpec {
-    return { method: 'GET', path: `/v1/sdk/workflows/executions/${pathSegment(ref.id)}`, signal };
+  /** The run's detail; a follow passes its `reader`, which parses only the stage records that changed since its last read. */
+  async getRun(ref: RunRef, signal?: AbortSignal, reader?: DetailReader): Promise<Run> {
+    const request = { method: 'GET', path: `/v1/sdk/workflows/executions/${pathSegment(ref.id)}`, signal } as const;
+    if (!reader) return toRun(await this.http.json(request, wire.RunDetail), ref.workflowId);
+    return this.http.json(request, wire.RunDetail, (text, whole) => reader.read(text, whole, ref.workflowId));
   }
 
   /**
@@ -169,7 +162,7 @@ export class WhiteRabbitBackend implements Backend {
     let fatal: FlowscopeError | undefined;
     const unfollow = this.reads.follow();
     const details = new DetailReader();
-    const read = (signal?: AbortSignal, urgent?: boolean): Promise<Run> => this.reads.read(() => this.readDetail(ref, details, signal), signal, urgent);
+    const read = (signal?: AbortSignal, urgent?: boolean): Promise<Run> => this.reads.read(() => this.getRun(ref, signal, details), signal, urgent);
     const io = {
       what,
       log: this.log,
