@@ -1,12 +1,13 @@
-import type * as UndiciModule from 'undici';
 import type { Dispatcher, FormData } from 'undici';
+import type * as UndiciModule from 'undici';
 import type * as z from 'zod';
 import { FlowscopeError, isAbortError, reasonForStatus } from './errors';
 import { parseErrorBody } from './errorBody';
 import { parseJson } from './json';
 import { hasDotSegment } from './urlPath';
 import { backoffDelay, sleep } from './util/abort';
-import { type Logger, silentLogger } from './util/log';
+import type { Logger } from './util/log';
+import { silentLogger } from './util/log';
 import { formatZodIssues } from './wire';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -144,14 +145,10 @@ export class HttpClient {
   }
 
   /** Sends a request and parses a JSON answer with `schema`. Non-2xx answers throw typed errors. */
-  json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T>;
-  /** The same, the answer's text read by `read`, which may read it in parts and parse it `whole` as above. */
-  json<T, R>(spec: RequestSpec, schema: z.ZodType<T>, read: (text: string, whole: () => T) => R): Promise<R>;
-  async json<T, R>(spec: RequestSpec, schema: z.ZodType<T>, read?: (text: string, whole: () => T) => R): Promise<T | R> {
+  async json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
     const res = await this.send(spec);
     const text = await this.readBody(spec, res);
-    const whole = (): T => this.parse(spec, res.status, text, schema);
-    return read ? read(text, whole) : whole();
+    return this.parse(spec, res.status, text, schema);
   }
 
   /** Sends a request whose answer body does not matter beyond success (e.g. 204). */

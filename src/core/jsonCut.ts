@@ -3,11 +3,10 @@ import { closingQuote } from './json';
 /**
  * A JSON text cut in two: the text with one array emptied, and the text of each entry of that
  * array. The array is named by a path of keys from the root object, such as White Rabbit's
- * `output.nonTerminalStages` (every stream frame lists the run's whole in-flight list again,
- * seed 000 lines 98-118) or `runStages` (every detail read lists every stage, lines 34-64).
- * Most entries are then, character for character, entries of the previous text: the reader
- * parses only the envelope and the entries it has not seen. Parsing whole texts was the largest
- * cost of following many runs (bench/analysis.md, "Scale").
+ * `output.nonTerminalStages`: every stream frame lists the run's whole in-flight list again
+ * (seed 000 lines 98-118), so most entries are, character for character, entries of the previous
+ * frame, and the reader parses only the envelope and the entries it has not seen. Parsing whole
+ * frames was the largest cost of following many runs (bench/analysis.md, "Scale").
  *
  * The cut is exact. `JSON.parse(text)` succeeds exactly when `JSON.parse(envelope)` and every
  * `JSON.parse(entry)` do, and its value is the envelope's with the entries' values as the array:

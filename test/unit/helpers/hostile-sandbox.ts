@@ -73,9 +73,9 @@ export class FixedConnections implements ConnectionSource {
       // Count REST reads of a run: the adapters call their own getRun to reconcile, so an
       // instance-level wrapper sees every one of them.
       const getRun = backend.getRun.bind(backend);
-      backend.getRun = (...args) => {
+      backend.getRun = (ref, signal) => {
         this.reads++;
-        return getRun(...args);
+        return getRun(ref, signal);
       };
       this.built = backend;
     }

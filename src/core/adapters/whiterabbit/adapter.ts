@@ -22,7 +22,6 @@ import type { AdapterDeps } from '../deps';
 import { pathSegment } from '../../urlPath';
 import { followComponentExecution } from './componentFollow';
 import { diffComponents } from './components';
-import { DetailReader } from './detailReader';
 import { inputSchemaOf, STAGE_LIMIT, toExecution, toRun } from './map';
 import { streamRun } from './runStream';
 import { ReadBudget } from './readBudget';
@@ -121,11 +120,12 @@ export class WhiteRabbitBackend implements Backend {
     return { runs: [] };
   }
 
-  /** The run's detail; a follow passes its `reader`, which parses only the stage records that changed since its last read. */
-  async getRun(ref: RunRef, signal?: AbortSignal, reader?: DetailReader): Promise<Run> {
-    const request = { method: 'GET', path: `/v1/sdk/workflows/executions/${pathSegment(ref.id)}`, signal } as const;
-    if (!reader) return toRun(await this.http.json(request, wire.RunDetail), ref.workflowId);
-    return this.http.json(request, wire.RunDetail, (text, whole) => reader.read(text, whole, ref.workflowId));
+  async getRun(ref: RunRef, signal?: AbortSignal): Promise<Run> {
+    const detail = await this.http.json(
+      { method: 'GET', path: `/v1/sdk/workflows/executions/${pathSegment(ref.id)}`, signal },
+      wire.RunDetail,
+    );
+    return toRun(detail, ref.workflowId);
   }
 
   /**
@@ -161,8 +161,7 @@ export class WhiteRabbitBackend implements Backend {
     const local = newAbort(options.signal);
     let fatal: FlowscopeError | undefined;
     const unfollow = this.reads.follow();
-    const details = new DetailReader();
-    const read = (signal?: AbortSignal, urgent?: boolean): Promise<Run> => this.reads.read(() => this.getRun(ref, signal, details), signal, urgent);
+    const read = (signal?: AbortSignal, urgent?: boolean): Promise<Run> => this.reads.read(() => this.getRun(ref, signal), signal, urgent);
     const io = {
       what,
       log: this.log,

@@ -32,8 +32,6 @@ export class LiveRun {
   private inFlight = new Map<string, InFlight>();
   /** Counts frames, to tell the entries the latest frame listed from those it no longer does. */
   private frames = 0;
-  /** Each stage's detail record applied last, and the tracker's stage that left. */
-  private readonly fromDetail = new Map<string, { record: Stage; held: Stage }>();
   private failedSeen = 0;
   /** The stream itself said the run ended (a detail read may lag behind it). */
   private ended = false;
@@ -125,33 +123,22 @@ export class LiveRun {
     if (!this.tracker.snapshot().createdAt && detail.createdAt) this.tracker.setRun({ createdAt: detail.createdAt });
     for (const stage of detail.stages) {
       const known = this.tracker.stage(stage.id);
-      const last = this.fromDetail.get(stage.id);
-      // The very record applied last time (`DetailReader` keeps the stage of a record it read
-      // before), onto the very stage it left: applied again, it would change nothing. (Whether
-      // the stage is in flight cannot have changed either: a stage joins or leaves the frames'
-      // list only by a write of its status, which replaces the tracker's stage object.)
-      if (last?.record === stage && last.held === known) continue;
-      this.applyRecord(stage, known);
-      this.fromDetail.set(stage.id, { record: stage, held: this.tracker.stage(stage.id) as Stage });
+      const settled = isTerminalStage(stage.status);
+      if (!known) {
+        this.checkCap([stage]);
+        this.tracker.upsertStage(stage);
+        if (!settled) this.inFlight.set(stage.id, { from: undefined, frame: this.frames });
+      } else if (settled && !this.inFlight.has(stage.id)) {
+        if (!sameSettledRecord(known, stage)) this.tracker.upsertStage(stage);
+      } else {
+        const { status: _status, rawStatus: _raw, endedAt: _end, durationMs: _duration, ...facts } = stage;
+        this.tracker.upsertStage(facts);
+        // Written from the read now: the next frame applies its entry again, even unchanged.
+        const entry = this.inFlight.get(stage.id);
+        if (entry) entry.from = undefined;
+      }
     }
     if (this.ended && this.tracker.status === 'failed') this.describeFailure();
-  }
-
-  private applyRecord(stage: Stage, known: Stage | undefined): void {
-    const settled = isTerminalStage(stage.status);
-    if (!known) {
-      this.checkCap([stage]);
-      this.tracker.upsertStage(stage);
-      if (!settled) this.inFlight.set(stage.id, { from: undefined, frame: this.frames });
-    } else if (settled && !this.inFlight.has(stage.id)) {
-      if (!sameSettledRecord(known, stage)) this.tracker.upsertStage(stage);
-    } else {
-      const { status: _status, rawStatus: _raw, endedAt: _end, durationMs: _duration, ...facts } = stage;
-      this.tracker.upsertStage(facts);
-      // Written from the read now: the next frame applies its entry again, even unchanged.
-      const entry = this.inFlight.get(stage.id);
-      if (entry) entry.from = undefined;
-    }
   }
 
   /** A FAILED run's message, from its failed stages' errors as far as they are known. */

@@ -47,13 +47,11 @@ export function tooManyStages(runId: string): FlowscopeError {
   );
 }
 
-/**
- * A run detail (`GET /v1/sdk/workflows/executions/:runId`) as a normalized run, its stages made
- * from its records (a follow's `DetailReader` passes them, keeping those of records read before).
- */
-export function toRun(detail: wire.RunDetail, workflowId?: string, stages: readonly Stage[] = detail.runStages.map(toStage)): Run {
-  if (stages.length > MAX_STAGES_PER_RUN) throw tooManyStages(detail.id);
+/** A run detail (`GET /v1/sdk/workflows/executions/:runId`) as a normalized run. */
+export function toRun(detail: wire.RunDetail, workflowId?: string): Run {
+  if (detail.runStages.length > MAX_STAGES_PER_RUN) throw tooManyStages(detail.id);
   const status = RUN_STATUS[detail.status] ?? 'unknown';
+  const stages = detail.runStages.map(toStage);
   return {
     id: detail.id,
     workflowId,
@@ -69,7 +67,7 @@ export function toRun(detail: wire.RunDetail, workflowId?: string, stages: reado
   };
 }
 
-export function toStage(s: wire.RunStage, order: number): Stage {
+function toStage(s: wire.RunStage, order: number): Stage {
   const ended = TERMINAL.has(s.status);
   return {
     id: s.id,
