@@ -5,16 +5,6 @@ import { failedRunMessage, MAX_STAGES_PER_RUN, RUN_STATUS, STAGE_STATUS, stageCo
 import { moduleInWords } from './moduleName';
 import type * as wire from './wire';
 
-/**
- * One White Rabbit run as its stream and its detail reads describe it.
- *
- * The stream (seed 000 lines 98-118) carries counts and `nonTerminalStages`, the stages still
- * CREATED or RUNNING; a stage that leaves that list has ended, but the stream does not say how.
- * Such a stage is shown `finishing` until a detail read (`GET …/executions/:runId`, whose
- * `runStages` carry each stage's status, seed 000 lines 34-64) tells its outcome: the stream
- * alone never makes a stage completed, so a failed stage is never painted green, not even for
- * one update.
- */
 /** A stage in flight: the frame that last listed it, and the entry it was last written from. */
 interface InFlight {
   /**
@@ -26,6 +16,16 @@ interface InFlight {
   frame: number;
 }
 
+/**
+ * One White Rabbit run as its stream and its detail reads describe it.
+ *
+ * The stream (seed 000 lines 98-118) carries counts and `nonTerminalStages`, the stages still
+ * CREATED or RUNNING; a stage that leaves that list has ended, but the stream does not say how.
+ * Such a stage is shown `finishing` until a detail read (`GET …/executions/:runId`, whose
+ * `runStages` carry each stage's status, seed 000 lines 34-64) tells its outcome: the stream
+ * alone never makes a stage completed, so a failed stage is never painted green, not even for
+ * one update.
+ */
 export class LiveRun {
   private readonly tracker: RunTracker;
   /** The stages the latest frame listed as in flight: the stream is the truth for these. */
@@ -75,11 +75,11 @@ export class LiveRun {
     });
     // Updated in place, not rebuilt: a frame usually changes one or two of 200 entries.
     const frame = ++this.frames;
-    let listedIds = 0;
+    let distinctListed = 0;
     for (const s of listed) {
       let entry = this.inFlight.get(s.id);
       if (!entry) this.inFlight.set(s.id, (entry = { from: undefined, frame: 0 }));
-      if (entry.frame !== frame) listedIds++;
+      if (entry.frame !== frame) distinctListed++;
       entry.frame = frame;
       if (entry.from === s) continue;
       entry.from = s;
@@ -92,7 +92,7 @@ export class LiveRun {
         attempt: s.executionAttempt ?? undefined,
       });
     }
-    const left = this.inFlight.size > listedIds;
+    const left = this.inFlight.size > distinctListed;
     if (left) {
       for (const [id, entry] of this.inFlight) {
         if (entry.frame === frame) continue;
