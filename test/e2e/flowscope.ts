@@ -94,8 +94,14 @@ export async function answerInputs(page: Page, inputs: Readonly<Record<string, s
       if (moreToCome) throw new Error('Trigger Run never asked for environment overrides');
       return;
     }
-    const title = await qi.title();
-    const prompt = await qi.message();
+    // Every step names itself by a title or a prompt. Read while the previous step's pick fades
+    // out and this one's box comes in, both are blank (seen on the newest code-server): wait.
+    let title = '';
+    let prompt = '';
+    await waitFor(async () => {
+      [title, prompt] = [await qi.title(), await qi.message()];
+      return title !== '' || prompt !== '';
+    }, 10_000).catch(() => undefined);
     if (/: environment overrides$/.test(title)) {
       const adding = envsAdded < pendingEnvs.length;
       moreToCome = adding;
