@@ -53,13 +53,13 @@ export class FrameReader {
   }
 
   private check(message: SseMessage): wire.StreamEvent | undefined {
-    const split = cutArray(message.data, IN_FLIGHT, MAX_JSON_DEPTH, this.texts);
-    const json = this.parse(message, split ? split.envelope : message.data);
+    const cut = cutArray(message.data, IN_FLIGHT, MAX_JSON_DEPTH, this.texts);
+    const json = this.parse(message, cut ? cut.envelope : message.data);
     if (json === NOT_JSON) return undefined;
     // A repeated entry is the stage read from it before; a new one is parsed here, before anything
     // is checked, so that a frame that is not JSON is reported as such, as a whole parse would.
     const items: unknown[] = [];
-    for (const entry of split?.entries ?? []) {
+    for (const entry of cut?.entries ?? []) {
       const item = typeof entry === 'number' ? this.stages[entry] : this.parse(message, entry);
       if (item === NOT_JSON) return undefined;
       items.push(item);
@@ -68,11 +68,11 @@ export class FrameReader {
     if (!frame.success) return this.skip(message, frame.error.issues[0]?.message);
     const output = frame.data.output;
     if (!output?.nonTerminalStages) return frame.data as wire.StreamEvent;
-    const listed = split ? items : output.nonTerminalStages;
+    const listed = cut ? items : output.nonTerminalStages;
     const stages: wire.StreamStage[] = [];
     for (let n = 0; n < listed.length; n++) {
-      const entry = split?.entries[n];
-      let stage = typeof entry === 'number' ? this.stages[entry] : undefined;
+      // A repeated entry's item is already its stage.
+      let stage = typeof cut?.entries[n] === 'number' ? (listed[n] as wire.StreamStage) : undefined;
       if (!stage) {
         const parsed = wire.StreamStage.safeParse(listed[n]);
         if (!parsed.success) return this.skip(message, parsed.error.issues[0]?.message);
@@ -81,7 +81,7 @@ export class FrameReader {
       stages.push(stage);
     }
     const texts = this.texts;
-    this.texts = split ? split.entries.map((entry) => (typeof entry === 'number' ? (texts[entry] as string) : entry)) : [];
+    this.texts = cut ? cut.entries.map((entry) => (typeof entry === 'number' ? (texts[entry] as string) : entry)) : [];
     this.stages = stages;
     return { ...frame.data, output: { ...output, nonTerminalStages: stages } } as wire.StreamEvent;
   }
